@@ -1,0 +1,1 @@
+"""The HTTP service: SPARQL endpoint, traceability API, linked data and pages."""

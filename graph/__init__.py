@@ -1,0 +1,1 @@
+"""Building the graph from documents and reference data (parser, mapper, store)."""

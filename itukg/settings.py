@@ -1,0 +1,79 @@
+"""Settings, read in one place (pydantic-settings; environment variables prefixed ``ITUKG_``).
+
+Every command and the service take the store location from :attr:`Settings.store`
+(``--store`` option or ``ITUKG_STORE``), so several stores can live side by side.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_BASE_IRI = "https://w3id.org/itukg/"
+ONTOLOGY_IRI = "https://w3id.org/itukg/ontology"
+IKG_NS = "https://w3id.org/itukg/ontology#"
+
+
+class Settings(BaseSettings):
+    """All configuration of itukg.
+
+    Raises ``pydantic.ValidationError`` on an invalid value (e.g. a base IRI without a trailing
+    slash, or updates enabled without a strong token; see :meth:`check_for_serving`).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ITUKG_", extra="ignore")
+
+    store: Path = Field(Path("var/store"), description="Directory of the on-disk store")
+    base_iri: str = Field(DEFAULT_BASE_IRI, description="Base IRI of every minted identifier")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    query_timeout: float = Field(30.0, gt=0, description="Per-query deadline in seconds")
+    max_results: int = Field(100_000, gt=0, description="Result-size cap (rows or triples)")
+    max_result_bytes: int = Field(64 * 1024 * 1024, gt=0, description="Result-size cap in bytes")
+    query_workers: int = Field(2, gt=0, description="Worker processes that run SPARQL queries")
+    allow_updates: bool = Field(False, description="Enable the SPARQL update operation")
+    update_token: str | None = Field(None, description="Bearer token required for updates")
+
+    @field_validator("base_iri")
+    @classmethod
+    def _base_iri_ends_with_slash(cls, v: str) -> str:
+        if not (v.startswith("http://") or v.startswith("https://")) or not v.endswith("/"):
+            raise ValueError("base IRI must be an http(s) IRI ending with '/'")
+        return v
+
+    def check_for_serving(self) -> None:
+        """Refuse to serve with updates enabled and no strong token.
+
+        Raises ``ValueError`` with the reason.
+        """
+        if self.allow_updates:
+            tok = self.update_token or ""
+            if len(tok) < 32 or len(set(tok)) < 10:
+                raise ValueError(
+                    "ITUKG_ALLOW_UPDATES is on but ITUKG_UPDATE_TOKEN is missing or weak "
+                    "(need at least 32 characters with at least 10 distinct ones)"
+                )
+
+    # -- derived IRIs -------------------------------------------------------------------------
+    @property
+    def ontology_graph(self) -> str:
+        return self.base_iri + "graph/ontology"
+
+    @property
+    def reference_graph(self) -> str:
+        return self.base_iri + "graph/reference"
+
+    @property
+    def audit_graph(self) -> str:
+        return self.base_iri + "graph/audit"
+
+    def document_graph(self, slug: str) -> str:
+        return f"{self.base_iri}graph/doc/{slug}"
+
+    def document_iri(self, slug: str) -> str:
+        return f"{self.base_iri}id/doc/{slug}"
+
+    def file_graph(self, name: str) -> str:
+        return f"{self.base_iri}graph/file/{name}"

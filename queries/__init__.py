@@ -1,0 +1,1 @@
+"""Data package: files only, loaded with importlib.resources."""
