@@ -762,11 +762,11 @@ class Generation:
 
     @classmethod
     def begin(cls, root: str | os.PathLike[str], *, copy_current: bool = False,
-              kind: str = "build") -> Generation:
+              kind: str = "build", lock_wait: float = 30.0) -> Generation:
         root = Path(root).absolute()
         _check_store_dir(root)
         root.mkdir(parents=True, exist_ok=True)
-        lock = _StoreLock(root)
+        lock = _StoreLock(root, wait=lock_wait)
         lock.acquire()
         try:
             previous = current_generation(root)
