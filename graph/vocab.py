@@ -1,15 +1,21 @@
 """The itukg ontology namespace as a closed vocabulary.
 
 A typo in a term is an AttributeError, not a new IRI (``DefinedNamespace`` with ``_fail = True``).
-This module is generated from ``ontology/itukg.ttl`` by ``python -m itukg.graph.gen_vocab``;
-``tests/test_ontology.py`` regenerates it and diffs. Do not edit by hand.
+GENERATED from ``ontology/itukg.ttl`` by ``python -m itukg.graph.gen_vocab``: do not edit by hand.
+To add a term, declare it in the ontology (with en/zh labels and definitions) and regenerate;
+``tests/test_ontology.py`` regenerates this module and diffs it against the committed file.
 """
+
+# fmt: off
+# ruff: noqa
 
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
 
 
 class IKG(DefinedNamespace):
+    """Terms of the itukg ontology (https://w3id.org/itukg/ontology)."""
+
     _fail = True
     _NS = Namespace("https://w3id.org/itukg/ontology#")
 
@@ -25,6 +31,7 @@ class IKG(DefinedNamespace):
     Footnote: URIRef
     IssuingBody: URIRef
     LinkAssertion: URIRef
+    Mention: URIRef
     Outcome: URIRef
     Output: URIRef
     PerformanceIndicator: URIRef
@@ -39,31 +46,27 @@ class IKG(DefinedNamespace):
     RegionalInitiativeSlot: URIRef
     Resolution: URIRef
     ResolutionCitation: URIRef
+    ResolutionRevision: URIRef
     SectorObjective: URIRef
     SourceLine: URIRef
     StudyGroupQuestion: URIRef
     WSISActionLine: URIRef
 
     # individuals
-    PP: URIRef
-    WTDC: URIRef
-    UNGA: URIRef
     BackgroundRole: URIRef
-    FormalReferenceRole: URIRef
-    RegionalInitiativeBasisRole: URIRef
     FootnoteRole: URIRef
+    FormalReferenceRole: URIRef
+    PP: URIRef
+    RegionalInitiativeBasisRole: URIRef
+    UNGA: URIRef
+    WTDC: URIRef
 
-    # properties
-    adoptionYear: URIRef
-    asWritten: URIRef
+    # object properties
+    adoptedAt: URIRef
     body: URIRef
-    bodyAsWritten: URIRef
-    bodyImplicit: URIRef
     citationRole: URIRef
     citesResolution: URIRef
-    code: URIRef
     concernsGroup: URIRef
-    endDate: URIRef
     hasActivity: URIRef
     hasBackground: URIRef
     hasCitation: URIRef
@@ -78,40 +81,49 @@ class IKG(DefinedNamespace):
     holdsInitiative: URIRef
     holdsQuestion: URIRef
     inDocument: URIRef
+    mandatedBy: URIRef
+    memberOf: URIRef
+    mentions: URIRef
+    mentionsConference: URIRef
+    mentionsProgramme: URIRef
+    partOfObjective: URIRef
+    region: URIRef
+    revisionConference: URIRef
+    revisionOf: URIRef
+    servesGoal: URIRef
+    servesOutcome: URIRef
+    servesTarget: URIRef
+    supportsActionLine: URIRef
+
+    # datatype properties
+    adoptionYear: URIRef
+    asWritten: URIRef
+    bodyAsWritten: URIRef
+    bodyImplicit: URIRef
+    code: URIRef
+    endDate: URIRef
     isPlaceholder: URIRef
     isRevision: URIRef
     lineCount: URIRef
     lineNumber: URIRef
     m49: URIRef
-    mandatedBy: URIRef
     marker: URIRef
-    memberOf: URIRef
-    mentions: URIRef
-    mentionsConference: URIRef
-    mentionsProgramme: URIRef
     number: URIRef
     numberAsWritten: URIRef
     ordinal: URIRef
-    partOfObjective: URIRef
     placeholder: URIRef
     quote: URIRef
-    region: URIRef
     regionAsWritten: URIRef
     resolutionNumber: URIRef
     resolutionRule: URIRef
-    revisionConference: URIRef
     revisionVenue: URIRef
     revisionVenueAsWritten: URIRef
     revisionYear: URIRef
     section: URIRef
-    servesGoal: URIRef
-    servesOutcome: URIRef
-    servesTarget: URIRef
     sha256: URIRef
     shortTitle: URIRef
     sourceFile: URIRef
     startDate: URIRef
-    supportsActionLine: URIRef
     text: URIRef
     textAsWritten: URIRef
     titleStatus: URIRef
@@ -122,18 +134,22 @@ class IKG(DefinedNamespace):
 
 
 SDG = Namespace("http://metadata.un.org/sdg/")
+"""UN SDG KOS resources: goals ``SDG["9"]``, targets ``SDG["9.c"]``, indicators."""
 
 
 class SDGO(DefinedNamespace):
-    """The UN SDG KOS ontology terms itukg uses."""
+    """The UN SDG KOS ontology terms itukg uses (re-declared in the itukg ontology)."""
 
     _fail = True
     _NS = Namespace("http://metadata.un.org/sdg/ontology#")
 
+    # classes
     Goal: URIRef
-    Target: URIRef
     Indicator: URIRef
-    hasTarget: URIRef
-    isTargetOf: URIRef
+    Target: URIRef
+
+    # object properties
     hasIndicator: URIRef
+    hasTarget: URIRef
     isIndicatorOf: URIRef
+    isTargetOf: URIRef
