@@ -1,0 +1,129 @@
+"""The service's application factory.
+
+``create_app(settings)`` builds a FastAPI app; nothing is created at import time (no module-level
+app or settings). uvicorn starts it through :mod:`itukg.commands.serve` (``factory=True``).
+
+* ``lifespan``: checks the settings (:meth:`Settings.check_for_serving`), opens the store
+  read-only in this process (``app.state.store``) and starts the query executor's worker
+  processes (``app.state.executor``); closes both on shutdown.
+* Errors: RFC 9457 problem+json everywhere (:mod:`itukg.api.problems`).
+* CORS: every origin, no credentials (the endpoints are read-only and public).
+* Routers: every module of :mod:`itukg.api.routers` that exposes ``router`` is mounted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
+
+from itukg import __version__
+from itukg.api import problems
+from itukg.api.executor import DEFAULT_OPENER, Executor
+from itukg.settings import Settings
+
+log = logging.getLogger("itukg.api")
+
+
+def discover_routers() -> list[tuple[str, object]]:
+    """``(module name, router)`` of every module in :mod:`itukg.api.routers`, in inclusion
+    order (``ORDER`` then name). Raises ImportError if a router module fails to import."""
+    import itukg.api.routers as pkg
+
+    found = []
+    for info in pkgutil.iter_modules(pkg.__path__):
+        module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+        router = getattr(module, "router", None)
+        if router is not None:
+            found.append((getattr(module, "ORDER", 50), info.name, router))
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [(name, router) for _, name, router in found]
+
+
+def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
+    """Build the app for ``settings``.
+
+    ``opener`` (``"module:function"``, called as ``function(settings, read_only=True)``)
+    opens the store, in this process and in each query worker; the default is
+    :func:`itukg.graph.store.open_store`.
+
+    Raises nothing itself; at startup the lifespan raises ``ValueError`` when updates are
+    enabled without a strong token and :class:`itukg.errors.StoreError` when the store cannot
+    be opened (the server then refuses to start).
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.check_for_serving()
+        mod, _, fn = opener.partition(":")
+        open_fn = getattr(importlib.import_module(mod), fn)
+        app.state.store = await run_in_threadpool(open_fn, settings, read_only=True)
+        executor = Executor(settings, opener=opener)
+        try:
+            await executor.start()
+        except BaseException:
+            app.state.store.close()
+            raise
+        app.state.executor = executor
+        app.state.updater = None
+        if settings.allow_updates:
+            from itukg.api.updates import Updater
+
+            app.state.updater = Updater(settings, executor, opener=opener)
+        log.info("itukg service ready: store %s, %d query workers", settings.store, executor.size)
+        try:
+            yield
+        finally:
+            await executor.close()
+            if app.state.updater is not None:
+                await app.state.updater.close()
+            app.state.store.close()
+            app.state.executor = None
+            app.state.store = None
+
+    app = FastAPI(
+        title="itukg",
+        version=__version__,
+        description=(
+            "A knowledge graph of ITU-D mandates and their links to the UN SDGs: a SPARQL 1.1 "
+            "endpoint, a traceability API and linked-data IRIs. Errors are RFC 9457 "
+            "problem+json."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.opener = opener
+    app.state.store = None
+    app.state.executor = None
+    app.state.updater = None
+    problems.install(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["Content-Type", "Content-Length", "Content-Location", "Link", "Vary"],
+        max_age=600,
+    )
+
+    @app.get("/health", tags=["service"], summary="Liveness: the store is open and workers run")
+    async def health() -> dict:
+        ex = app.state.executor
+        return {
+            "status": "ok" if ex is not None else "starting",
+            "store": str(settings.store),
+            "queryWorkers": ex.size if ex is not None else 0,
+            "updates": settings.allow_updates,
+        }
+
+    for name, router in discover_routers():
+        app.include_router(router)  # type: ignore[arg-type]
+        log.debug("mounted router %s", name)
+    return app

@@ -1,0 +1,624 @@
+"""Run SPARQL queries with a deadline and size caps, in a pool of worker processes.
+
+This is the only way the service runs a query (``/sparql``, the named queries, the JSON API,
+the pages): get it with the ``ExecutorDep`` dependency (:mod:`itukg.api.deps`).
+
+Contract
+========
+
+``await executor.run(sparql, *, result_format, bindings=None, default_graph=None, named_graphs=None, timeout=None) -> QueryOutcome``
+    Runs the query and returns its result serialised by the engine in ``result_format``
+    (``json xml csv tsv`` for SELECT/ASK; ``turtle ntriples jsonld rdfxml`` for
+    CONSTRUCT/DESCRIBE; pick it with :func:`itukg.api.conneg.negotiate`).
+    ``QueryOutcome.kind`` is ``"select" | "ask" | "graph"``, ``body`` the bytes to send,
+    ``media_type`` the Content-Type. Fast path: no Python objects per row.
+
+``await executor.select(sparql, bindings=None, ...) -> SelectResult``
+    Runs a SELECT and returns rows of rdflib terms (for JSON APIs that reshape rows).
+``await executor.ask(...) -> bool``, ``await executor.construct(...) -> list of triples``.
+``await executor.query(...) -> QueryResult`` (any form, structured).
+``await executor.graph_sizes() -> dict[graph IRI, triples]`` (cached per store generation).
+
+Values enter through ``bindings`` (variable name without ``?`` → rdflib term; the variable must
+be in the projection, SEP-0007), never through the query text. ``default_graph`` /
+``named_graphs`` (lists of graph IRIs) override the query's own dataset (SPARQL 1.1 Protocol
+§2.1.4); an IRI that is not a graph of the store is an empty graph (never fetched). Without a
+dataset the default graph is the union of all named graphs.
+
+Every call raises:
+
+* :class:`itukg.errors.QueryError` (400): syntax error, an update in a query, a ``SERVICE``
+  clause (refused before execution: queries never reach the network), a format that does not
+  fit the query form;
+* :class:`itukg.errors.QueryTimeout` (503): the query ran past its deadline
+  (``settings.query_timeout`` or ``timeout``); the worker running it is killed and replaced;
+  also when every worker stayed busy for the whole deadline;
+* :class:`itukg.errors.ResultTooLarge` (413): more than ``settings.max_results`` rows/triples
+  or more than ``settings.max_result_bytes`` bytes (or the worker's memory limit was hit);
+* :class:`itukg.errors.StoreError` (503): the store cannot be opened or a worker died.
+
+Design (``docs/decisions/0040-query-worker-processes.md``): pyoxigraph has no query timeout and
+a running query cannot be interrupted from Python, so queries run in ``settings.query_workers``
+child processes (``python -m itukg.api.executor``), each holding its own read-only store.
+The event loop talks to them over Unix socket pairs (length-prefixed pickles), never blocks,
+and on a deadline kills the worker (SIGKILL) and starts a fresh one while the other workers keep
+serving. Each worker has an address-space limit so a runaway result cannot take the host down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import io
+import logging
+import os
+import pickle
+import socket
+import struct
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from itukg import errors as E
+from itukg.graph.store import QueryResult, SelectResult
+from itukg.settings import Settings
+
+log = logging.getLogger("itukg.api.executor")
+
+DEFAULT_OPENER = "itukg.graph.store:open_store"
+_HDR = struct.Struct("!Q")
+
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "turtle": "text/turtle; charset=utf-8",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    """A serialised query result.
+
+    ``kind``: ``"select" | "ask" | "graph"``; ``body``: the bytes; ``media_type``: the
+    Content-Type for ``format``; ``elapsed``: seconds spent in the worker.
+    """
+
+    kind: str
+    body: bytes
+    media_type: str
+    format: str
+    elapsed: float = 0.0
+
+
+# ------------------------------------------------------------------------------------------
+# wire format: 8-byte big-endian length + pickle
+# ------------------------------------------------------------------------------------------
+
+
+def _dumps(obj: Any) -> bytes:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HDR.pack(len(data)) + data
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
+    while got < n:
+        k = sock.recv_into(view[got:], n - got)
+        if k == 0:
+            raise EOFError("connection closed")
+        got += k
+    return bytes(buf)
+
+
+def _error_payload(exc: BaseException) -> dict[str, Any]:
+    if isinstance(exc, E.ItukgError):
+        return {
+            "error": type(exc).__name__,
+            "message": exc.message,
+            "source": exc.source,
+            "line": exc.line,
+        }
+    if isinstance(exc, MemoryError):
+        return {"error": "ResultTooLarge", "message": "the query exhausted the worker's memory limit"}
+    if isinstance(exc, SyntaxError):
+        return {"error": "QueryError", "message": f"SPARQL syntax error: {exc}"}
+    if isinstance(exc, OSError):
+        return {"error": "StoreError", "message": f"store error: {exc}"}
+    return {"error": "internal", "message": f"{type(exc).__name__}: {exc}"}
+
+
+def _rebuild_error(payload: Mapping[str, Any]) -> Exception:
+    name = payload.get("error")
+    cls = getattr(E, str(name), None)
+    if isinstance(cls, type) and issubclass(cls, E.ItukgError):
+        return cls(payload.get("message", ""), source=payload.get("source"), line=payload.get("line"))
+    return RuntimeError(payload.get("message", "query worker failed"))
+
+
+# ------------------------------------------------------------------------------------------
+# the worker process
+# ------------------------------------------------------------------------------------------
+
+
+class _Worker:
+    """Runs in the child process: one store, one request at a time."""
+
+    def __init__(self, settings: Settings, opener: str):
+        self.settings = settings
+        mod, _, fn = opener.partition(":")
+        self.open = getattr(importlib.import_module(mod), fn)
+        self.store = self.open(settings, read_only=True)
+
+    def handle(self, req: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+        op = req["op"]
+        kw = {
+            "bindings": req.get("bindings"),
+            "default_graph": req.get("default_graph"),
+            "named_graphs": req.get("named_graphs"),
+        }
+        if op == "run":
+            fmt = req["result_format"]
+            kind, body = self.store.query_serialized(req["sparql"], result_format=fmt, **kw)
+            self._check_size(kind, fmt, body)
+            return {"kind": kind}, body
+        if op == "query":
+            result = self.store.query(req["sparql"], **kw)
+            n = (
+                len(result.rows)
+                if isinstance(result, SelectResult)
+                else (1 if isinstance(result, bool) else len(result))
+            )
+            if n > self.settings.max_results:
+                raise E.ResultTooLarge(
+                    f"the result has {n} rows, more than the limit of {self.settings.max_results}"
+                )
+            return {}, result
+        if op == "graph_sizes":
+            return {}, self.store.triples_per_graph()
+        if op == "graphs":
+            return {}, self.store.graphs()
+        if op == "ping":
+            return {}, os.getpid()
+        if op == "sleep":  # test hook: a worker that stays busy (used by the executor's tests)
+            time.sleep(float(req["seconds"]))
+            return {}, None
+        raise ValueError(f"unknown op {op!r}")
+
+    def _check_size(self, kind: str, fmt: str, body: bytes) -> None:
+        cap_bytes = self.settings.max_result_bytes
+        if len(body) > cap_bytes:
+            raise E.ResultTooLarge(
+                f"the result is larger than the limit of {cap_bytes} bytes; "
+                "add LIMIT or narrow the query"
+            )
+        cap = self.settings.max_results
+        # every row/triple takes at least one byte, so only a body this large can be over the cap
+        if kind == "ask" or len(body) <= cap:
+            return
+        n = _count_items(kind, fmt, body)
+        if n > cap:
+            raise E.ResultTooLarge(
+                f"the result has {n} {'rows' if kind == 'select' else 'triples'}, more than the "
+                f"limit of {cap}; add LIMIT or narrow the query"
+            )
+
+
+def _count_items(kind: str, fmt: str, body: bytes) -> int:
+    """Exact number of solutions or triples in a serialised result (pyoxigraph's parsers)."""
+    import pyoxigraph as ox  # serialisation only; storage stays behind the Store protocol
+
+    if kind == "select":
+        rf = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+              "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[fmt]
+        if fmt == "csv":  # pyoxigraph cannot parse CSV results: count CSV records
+            import csv
+
+            return max(0, sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1)
+        return sum(1 for _ in ox.parse_query_results(body, format=rf))
+    rdf = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+           "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[fmt]
+    return sum(1 for _ in ox.parse(body, format=rdf))
+
+
+def _limit_memory(nbytes: int) -> None:
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (nbytes, nbytes))
+    except (ImportError, ValueError, OSError) as exc:  # pragma: no cover - platform dependent
+        log.warning("could not limit worker memory: %s", exc)
+
+
+def worker_main(fd: int) -> int:
+    """Entry point of a worker process (``python -m itukg.api.executor --worker FD``)."""
+    sock = socket.socket(fileno=fd)
+    try:
+        (n,) = _HDR.unpack(_recv_exact(sock, _HDR.size))
+        init = pickle.loads(_recv_exact(sock, n))
+        settings = Settings.model_validate_json(init["settings"])
+        if init.get("memory_limit"):
+            _limit_memory(int(init["memory_limit"]))
+        try:
+            worker = _Worker(settings, init.get("opener") or DEFAULT_OPENER)
+        except BaseException as exc:  # report why the store could not be opened
+            sock.sendall(_dumps(({"ok": False, **_error_payload(exc)}, None)))
+            return 1
+        sock.sendall(_dumps(({"ok": True, "pid": os.getpid()}, None)))
+        while True:
+            try:
+                (n,) = _HDR.unpack(_recv_exact(sock, _HDR.size))
+            except EOFError:
+                return 0
+            req = pickle.loads(_recv_exact(sock, n))
+            t0 = time.perf_counter()
+            try:
+                meta, payload = worker.handle(req)
+                meta = {"ok": True, **meta}
+            except BaseException as exc:  # noqa: BLE001 - every failure goes back as an answer
+                meta, payload = {"ok": False, **_error_payload(exc)}, None
+            meta["elapsed"] = time.perf_counter() - t0
+            try:
+                msg = _dumps((meta, payload))
+            except MemoryError:
+                msg = _dumps(({"ok": False, **_error_payload(MemoryError())}, None))
+            sock.sendall(msg)
+    finally:
+        with contextlib.suppress(OSError):
+            sock.close()
+
+
+# ------------------------------------------------------------------------------------------
+# the pool, in the service's event loop
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Slot:
+    index: int
+    proc: subprocess.Popen | None = None
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
+    pid: int | None = None
+    served: int = 0
+
+
+@dataclass
+class ExecutorStats:
+    started: int = 0
+    killed: int = 0
+    timeouts: int = 0
+    died: int = 0
+    queries: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+class Executor:
+    """A pool of query worker processes. Create it in the app's ``lifespan``::
+
+        executor = Executor(settings)
+        await executor.start()      # raises StoreError when the store cannot be opened
+        ...
+        await executor.close()
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        workers: int | None = None,
+        opener: str = DEFAULT_OPENER,
+        memory_limit: int | None = None,
+    ):
+        self.settings = settings
+        self.size = workers or settings.query_workers
+        self.opener = opener
+        # address-space limit per worker: room for the store (RocksDB maps files and caches),
+        # the result and its serialisation, with a floor of 2 GiB
+        self.memory_limit = memory_limit if memory_limit is not None else max(
+            2 * 1024**3, 6 * settings.max_result_bytes + 1024**3
+        )
+        self._slots: list[_Slot] = []
+        self._idle: asyncio.Queue[_Slot] = asyncio.Queue()
+        self._closing = False
+        self._respawns: set[asyncio.Task] = set()
+        self._sizes_cache: dict[str, int] | None = None
+        self.stats = ExecutorStats()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Start the workers. Raises StoreError (with the worker's reason) if one cannot start."""
+        self._slots = [_Slot(i) for i in range(self.size)]
+        results = await asyncio.gather(*(self._spawn(s) for s in self._slots), return_exceptions=True)
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            await self.close()
+            raise failures[0]
+        for s in self._slots:
+            self._idle.put_nowait(s)
+
+    async def close(self) -> None:
+        """Stop every worker. Raises nothing."""
+        self._closing = True
+        for t in list(self._respawns):
+            t.cancel()
+        for s in self._slots:
+            self._kill(s, graceful=True)
+        for s in self._slots:
+            if s.proc is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.to_thread(s.proc.wait, 5)
+
+    async def restart(self) -> None:
+        """Replace every worker by a fresh one (they reopen the store: see a new generation).
+
+        Waits for each worker to finish its current query. Raises StoreError if a new worker
+        cannot open the store.
+        """
+        self._sizes_cache = None
+        taken = [await self._idle.get() for _ in range(len(self._slots))]
+        try:
+            for s in taken:
+                self._kill(s, graceful=True)
+                await self._spawn(s)
+        finally:
+            for s in taken:
+                self._idle.put_nowait(s)
+
+    async def _spawn(self, slot: _Slot) -> None:
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            env = dict(os.environ)
+            # belt and braces: should any HTTP client in the engine ever run, it has no proxy
+            # and no network route worth trying; SERVICE is refused before execution anyway
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "itukg.api.executor", "--worker", str(child.fileno())],
+                pass_fds=(child.fileno(),),
+                env=env,
+                stdin=subprocess.DEVNULL,
+            )
+        finally:
+            child.close()
+        slot.proc = proc
+        reader, writer = await asyncio.open_unix_connection(sock=parent, limit=2**20)
+        slot.reader, slot.writer = reader, writer
+        writer.write(
+            _dumps(
+                {
+                    "settings": self.settings.model_dump_json(),
+                    "opener": self.opener,
+                    "memory_limit": self.memory_limit,
+                }
+            )
+        )
+        await writer.drain()
+        try:
+            meta, _ = await asyncio.wait_for(self._read(slot), timeout=60)
+        except (asyncio.TimeoutError, EOFError, asyncio.IncompleteReadError, ConnectionError) as exc:
+            self._kill(slot)
+            raise E.StoreError(f"query worker did not start: {exc!r}") from None
+        if not meta.get("ok"):
+            self._kill(slot)
+            raise _rebuild_error(meta)
+        slot.pid = meta.get("pid")
+        slot.served = 0
+        self.stats.started += 1
+
+    def _kill(self, slot: _Slot, graceful: bool = False) -> None:
+        if slot.writer is not None:
+            with contextlib.suppress(Exception):
+                slot.writer.close()
+        slot.writer = slot.reader = None
+        if slot.proc is not None and slot.proc.poll() is None:
+            if graceful:
+                with contextlib.suppress(Exception):
+                    slot.proc.terminate()
+            else:
+                with contextlib.suppress(Exception):
+                    slot.proc.kill()
+                self.stats.killed += 1
+
+    def _respawn_later(self, slot: _Slot) -> None:
+        proc = slot.proc
+        self._kill(slot)
+
+        async def again() -> None:
+            if proc is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.to_thread(proc.wait, 10)
+            delay = 0.1
+            while not self._closing:
+                try:
+                    await self._spawn(slot)
+                    self._idle.put_nowait(slot)
+                    return
+                except Exception as exc:  # noqa: BLE001 - keep trying, the store may come back
+                    log.error("could not restart query worker %d: %s", slot.index, exc)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 10)
+
+        task = asyncio.get_running_loop().create_task(again())
+        self._respawns.add(task)
+        task.add_done_callback(self._respawns.discard)
+
+    @staticmethod
+    async def _read(slot: _Slot) -> tuple[dict[str, Any], Any]:
+        assert slot.reader is not None
+        (n,) = _HDR.unpack(await slot.reader.readexactly(_HDR.size))
+        return pickle.loads(await slot.reader.readexactly(n))
+
+    # -- one request ------------------------------------------------------------------------------
+    async def _call(self, req: dict[str, Any], timeout: float | None) -> tuple[dict[str, Any], Any]:
+        if self._closing:
+            raise E.StoreError("the query service is shutting down")
+        deadline = timeout if timeout is not None else self.settings.query_timeout
+        loop = asyncio.get_running_loop()
+        t_start = loop.time()
+        try:
+            slot = await asyncio.wait_for(self._idle.get(), timeout=deadline)
+        except asyncio.TimeoutError:
+            self.stats.timeouts += 1
+            raise E.QueryTimeout(
+                f"every query worker stayed busy for {_secs(deadline)} s; try again later"
+            ) from None
+        remaining = max(0.001, deadline - (loop.time() - t_start))
+        handed_back = False
+        try:
+            assert slot.writer is not None
+            slot.writer.write(_dumps(req))
+            meta, payload = await asyncio.wait_for(self._read(slot), timeout=remaining)
+        except asyncio.TimeoutError:
+            self.stats.timeouts += 1
+            self._respawn_later(slot)
+            handed_back = True
+            raise E.QueryTimeout(
+                f"query timed out after {_secs(deadline)} s (limit ITUKG_QUERY_TIMEOUT)"
+            ) from None
+        except (EOFError, asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
+            self.stats.died += 1
+            rc = slot.proc.poll() if slot.proc else None
+            self._respawn_later(slot)
+            handed_back = True
+            if rc is not None and rc < 0:
+                raise E.ResultTooLarge(
+                    "the query worker was stopped while running this query (signal "
+                    f"{-rc}; most likely it exceeded its memory limit)"
+                ) from exc
+            raise E.StoreError(f"the query worker died while running this query ({exc!r})") from exc
+        except BaseException:
+            # cancelled (client went away, server shutting down): the worker may still be busy
+            self._respawn_later(slot)
+            handed_back = True
+            raise
+        finally:
+            if not handed_back:
+                slot.served += 1
+                self._idle.put_nowait(slot)
+        self.stats.queries += 1
+        if not meta.get("ok"):
+            raise _rebuild_error(meta)
+        return meta, payload
+
+    # -- public API --------------------------------------------------------------------------------
+    async def run(
+        self,
+        sparql: str,
+        *,
+        result_format: str,
+        bindings: Mapping[str, Any] | None = None,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        timeout: float | None = None,
+    ) -> QueryOutcome:
+        """Run a query; the engine serialises the result in ``result_format``.
+
+        Raises QueryError, QueryTimeout, ResultTooLarge, StoreError (see the module docstring).
+        """
+        from itukg.api.sparql import check_query
+
+        check_query(sparql)
+        if result_format not in MEDIA_TYPES:
+            raise E.QueryError(f"unknown result format {result_format!r}")
+        meta, body = await self._call(
+            {
+                "op": "run",
+                "sparql": sparql,
+                "result_format": result_format,
+                "bindings": dict(bindings) if bindings else None,
+                "default_graph": list(default_graph) if default_graph is not None else None,
+                "named_graphs": list(named_graphs) if named_graphs is not None else None,
+            },
+            timeout,
+        )
+        return QueryOutcome(meta["kind"], body, MEDIA_TYPES[result_format], result_format, meta.get("elapsed", 0.0))
+
+    async def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run a query and return Python values: SelectResult, bool or a list of triples.
+
+        Raises QueryError, QueryTimeout, ResultTooLarge, StoreError.
+        """
+        from itukg.api.sparql import check_query
+
+        check_query(sparql)
+        _, result = await self._call(
+            {
+                "op": "query",
+                "sparql": sparql,
+                "bindings": dict(bindings) if bindings else None,
+                "default_graph": list(default_graph) if default_graph is not None else None,
+                "named_graphs": list(named_graphs) if named_graphs is not None else None,
+            },
+            timeout,
+        )
+        return result
+
+    async def select(self, sparql: str, bindings: Mapping[str, Any] | None = None, **kw: Any) -> SelectResult:
+        """Run a SELECT; rows of rdflib terms. Raises QueryError if it is not a SELECT, and as
+        :meth:`query`."""
+        result = await self.query(sparql, bindings, **kw)
+        if not isinstance(result, SelectResult):
+            raise E.QueryError("expected a SELECT query")
+        return result
+
+    async def ask(self, sparql: str, bindings: Mapping[str, Any] | None = None, **kw: Any) -> bool:
+        """Run an ASK. Raises QueryError if it is not an ASK, and as :meth:`query`."""
+        result = await self.query(sparql, bindings, **kw)
+        if not isinstance(result, bool):
+            raise E.QueryError("expected an ASK query")
+        return result
+
+    async def construct(self, sparql: str, bindings: Mapping[str, Any] | None = None, **kw: Any) -> list:
+        """Run a CONSTRUCT/DESCRIBE; a list of rdflib triples. Raises as :meth:`query`."""
+        result = await self.query(sparql, bindings, **kw)
+        if isinstance(result, (bool, SelectResult)):
+            raise E.QueryError("expected a CONSTRUCT or DESCRIBE query")
+        return result
+
+    async def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph (cached until :meth:`restart`). Raises as :meth:`query`."""
+        if self._sizes_cache is None:
+            _, sizes = await self._call({"op": "graph_sizes"}, None)
+            self._sizes_cache = dict(sizes)
+        return dict(self._sizes_cache)
+
+    async def graphs(self) -> list[str]:
+        """IRIs of the named graphs. Raises as :meth:`query`."""
+        _, g = await self._call({"op": "graphs"}, None)
+        return list(g)
+
+    async def _sleep(self, seconds: float, timeout: float | None = None) -> None:
+        """Test hook: keep one worker busy (respects the deadline like a query)."""
+        await self._call({"op": "sleep", "seconds": seconds}, timeout)
+
+    @property
+    def pids(self) -> list[int | None]:
+        return [s.pid for s in self._slots]
+
+
+def _secs(x: float) -> str:
+    return f"{x:g}"
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--worker":
+        sys.exit(worker_main(int(sys.argv[2])))
+    print("usage: python -m itukg.api.executor --worker FD (started by the service)", file=sys.stderr)
+    sys.exit(2)

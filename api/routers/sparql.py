@@ -1,0 +1,124 @@
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint (query operation; update operation refused
+unless enabled). The protocol logic is in :mod:`itukg.api.sparql`; queries run through the
+executor (deadline, caps, no network)."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from itukg.api.conneg import kind_of_form, negotiate
+from itukg.api.deps import ExecutorDep, SettingsDep
+from itukg.api.sparql import (
+    RDFLIB_FORMATS,
+    ProtocolError,
+    check_query,
+    parse_request,
+    render_query_form,
+    render_results_html,
+    service_description,
+)
+
+router = APIRouter(tags=["sparql"])
+
+_DOC = """SPARQL 1.1 Protocol endpoint.
+
+* Query: `GET /sparql?query=...`, `POST` form (`query=...`) or `POST` `application/sparql-query`.
+  `default-graph-uri` / `named-graph-uri` override the query's dataset (graphs of this store
+  only; an unknown graph is empty).
+* Results by content negotiation (`Accept`, q-values, wildcards) or the `format` parameter:
+  SELECT/ASK as SPARQL JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples, JSON-LD,
+  RDF/XML; browsers get HTML.
+* `GET /sparql` without a query: the service description (RDF), or a query form for browsers.
+* Read-only: updates are refused (400 through GET or the query operation, 403 for the update
+  operation unless the server enables it, and then a bearer token is required).
+* No network: SERVICE is refused; FROM never fetches. Each query has a deadline (503 past it)
+  and a result-size cap (413).
+"""
+
+
+def _endpoint(request: Request) -> str:
+    return str(request.url.replace(query="", fragment=""))
+
+
+@router.api_route(
+    "/sparql",
+    methods=["GET", "HEAD", "POST"],
+    summary="SPARQL 1.1 query (and, when enabled, update) endpoint",
+    description=_DOC,
+    response_class=Response,
+    responses={
+        200: {"description": "results", "content": {
+            "application/sparql-results+json": {}, "application/sparql-results+xml": {},
+            "text/csv": {}, "text/tab-separated-values": {}, "text/turtle": {},
+            "application/n-triples": {}, "application/ld+json": {}, "application/rdf+xml": {},
+            "text/html": {}}},
+        400: {"description": "malformed request or query, SERVICE, update through the query operation"},
+        401: {"description": "update without a valid bearer token (updates enabled)"},
+        403: {"description": "update operation while the endpoint is read-only"},
+        406: {"description": "no acceptable result format"},
+        413: {"description": "result (or request) too large"},
+        415: {"description": "unsupported Content-Type"},
+        503: {"description": "query past its deadline, or the store is unavailable"},
+    },
+)
+async def sparql(request: Request, executor: ExecutorDep, settings: SettingsDep) -> Response:
+    body = await request.body() if request.method == "POST" else b""
+    try:
+        req = parse_request(
+            request.method, request.scope.get("query_string", b""), request.headers.get("content-type"), body
+        )
+    except ProtocolError as exc:
+        raise HTTPException(exc.status, exc.message) from None
+    accept = request.headers.get("accept")
+    endpoint = _endpoint(request)
+
+    if req.operation == "update":
+        return await _update(request, req, settings)
+
+    if req.operation == "description":
+        fmt, media_type = negotiate(accept, "graph", req.format)
+        if fmt == "html":
+            return HTMLResponse(render_query_form(endpoint), headers={"Vary": "Accept"})
+        sizes = await executor.graph_sizes()
+        g = service_description(endpoint, sizes, updates=settings.allow_updates)
+        data = g.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+        return Response(data, media_type=media_type, headers={"Vary": "Accept"})
+
+    form = check_query(req.text)
+    kind = kind_of_form(form) if form != "unknown" else "select"
+    fmt, media_type = negotiate(accept, kind, req.format)
+    run_fmt = fmt if fmt != "html" else ("turtle" if kind == "graph" else "json")
+    dataset = {}
+    if req.has_dataset:
+        # SPARQL 1.1 Protocol §2.1.4: the protocol dataset replaces the query's FROM/FROM NAMED
+        dataset = {"default_graph": req.default_graphs, "named_graphs": req.named_graphs}
+    outcome = await executor.run(req.text, result_format=run_fmt, **dataset)
+    headers = {"Vary": "Accept"}
+    if fmt == "html":
+        page = render_results_html(req.text, outcome.kind, outcome.body, endpoint)
+        return HTMLResponse(page, headers=headers)
+    return Response(outcome.body, media_type=media_type, headers=headers)
+
+
+async def _update(request: Request, req, settings) -> Response:
+    if not settings.allow_updates:
+        raise HTTPException(
+            403,
+            "this endpoint is read-only: SPARQL Update is disabled "
+            "(the operator can enable it with ITUKG_ALLOW_UPDATES and a bearer token)",
+        )
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    expected = settings.update_token or ""
+    if scheme.lower() != "bearer" or not token or not hmac.compare_digest(token.strip(), expected):
+        raise HTTPException(
+            401,
+            "SPARQL Update requires Authorization: Bearer <token>",
+            headers={"WWW-Authenticate": 'Bearer realm="itukg-update"'},
+        )
+    updater = request.app.state.updater
+    await updater.update(req.text, using_graphs=req.using_graphs, using_named_graphs=req.using_named_graphs)
+    return Response(status_code=204)
