@@ -240,6 +240,20 @@ def _graph_node(graph: str) -> ox.NamedNode:
         raise DataError(f"invalid graph IRI {graph!r}: {exc}") from None
 
 
+def ntriples_to_nquads(data: bytes, graph: str, *, source: str = "") -> tuple[bytes, int]:
+    """Parse N-Triples and return them as N-Quads in ``graph``
+    with the number of triples. Used to prepare data for a bulk load in worker processes.
+
+    Raises :class:`DataError` (with the line) on malformed data."""
+    target = _graph_node(graph)
+    try:
+        quads = [ox.Quad(t.subject, t.predicate, t.object, target)
+                 for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+    except SyntaxError as exc:
+        raise DataError(exc.msg or str(exc), source=source or None, line=exc.lineno) from None
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), len(quads)
+
+
 # -- a small SPARQL scanner: query form and network reach, without evaluating ------------------
 _TOKEN = re.compile(
     r"""
@@ -495,12 +509,15 @@ class OxigraphStore:
         *,
         source: str = "",
         base_iri: str | None = None,
+        default_graph: str | None = None,
     ) -> list[ox.Quad]:
-        """Parse ``data`` completely. Triples go into ``graph``; quads keep their own graph
-        unless ``graph`` is given. Raises :class:`DataError` with the line on a syntax error,
-        for triple data without a graph, and for a JSON-LD remote context (never fetched)."""
+        """Parse ``data`` completely. Everything goes into ``graph`` when it is given; otherwise
+        quads keep their own graph and triples (default-graph data) go into ``default_graph``.
+        Raises :class:`DataError` with the line on a syntax error, for triples with nowhere to
+        go, and for a JSON-LD remote context (never fetched)."""
         rdf_format = _rdf_format(fmt)
         target = _graph_node(graph) if graph is not None else None
+        fallback = _graph_node(default_graph) if default_graph is not None else None
         try:
             quads = list(ox.parse(data, format=rdf_format, base_iri=base_iri))
         except SyntaxError as exc:
@@ -515,6 +532,12 @@ class OxigraphStore:
             raise DataError(f"cannot read the data: {exc}", source=source or None) from None
         if target is not None:
             return [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
+        if fallback is not None:
+            return [
+                ox.Quad(q.subject, q.predicate, q.object, fallback)
+                if type(q.graph_name) is ox.DefaultGraph else q
+                for q in quads
+            ]
         if any(type(q.graph_name) is ox.DefaultGraph for q in quads):
             raise DataError(
                 "this data has triples outside any named graph; give a graph IRI to load them into",
@@ -523,13 +546,26 @@ class OxigraphStore:
         return quads
 
     def load(
-        self, data: bytes, fmt: RDFFormat, graph: str | None = None, *, source: str = ""
+        self,
+        data: bytes,
+        fmt: RDFFormat,
+        graph: str | None = None,
+        *,
+        source: str = "",
+        default_graph: str | None = None,
+        replace: bool = False,
     ) -> int:
         """See :meth:`Store.load`. The data is parsed completely before the store is touched,
-        and written in one transaction."""
-        quads = self.parse(data, fmt, graph, source=source)
+        and written in one transaction. ``default_graph``: where triples outside any named
+        graph go when ``graph`` is not given. ``replace``: empty every graph the data writes to
+        first."""
+        quads = self.parse(data, fmt, graph, source=source, default_graph=default_graph)
         try:
-            self._writable().extend(quads)
+            store = self._writable()
+            if replace:
+                for g in {q.graph_name for q in quads}:
+                    store.remove_graph(g)
+            store.extend(quads)
         except OSError as exc:
             raise StoreError(f"cannot write to the store: {exc}") from None
         return len(quads)

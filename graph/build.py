@@ -1,0 +1,381 @@
+"""Build the store from planning documents: parse, map, load, switch.
+
+``build(paths, settings)`` reads every document (``*.txt`` files, or directories of them),
+parses and maps each one (in worker processes when there are many), and writes a NEW generation
+of the store holding:
+
+- ``B graph/ontology``: ``ontology/itukg.ttl`` as is;
+- ``B graph/reference``: the reference data (:func:`itukg.graph.reference.reference_ntriples`);
+- ``B graph/doc/{slug}``: one graph per document;
+- every graph a user loaded with ``itukg load`` (carried over from the current generation).
+
+The new generation becomes current only when all of it is loaded (see
+:class:`itukg.graph.store.Generation`); a bad document, an exception or an interrupt leaves the
+previous store exactly as it was. A build defines the document set: documents of an earlier
+build that are not given again are not carried over. The audit graph is not carried over either
+(it described the old documents).
+
+Nothing here imports pyoxigraph: storage is reached through :mod:`itukg.graph.store`.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import multiprocessing
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from itukg.errors import DocumentError, ItukgError, ParseWarning
+from itukg.graph.store import Generation, current_generation, ntriples_to_nquads, open_store
+from itukg.settings import Settings
+
+#: Below this many documents the build parses in the calling process (a pool costs ~50 ms).
+PARALLEL_THRESHOLD = 4
+#: Flush the bulk-load buffer at this many bytes of N-Quads.
+BATCH_BYTES = 32 * 1024 * 1024
+
+ProgressCallback = Callable[[int, int, str], None]
+"""``progress(done, total, path)`` after each document is parsed and mapped."""
+
+
+@dataclass
+class DocumentReport:
+    """What one document contributed."""
+
+    path: str
+    slug: str
+    graph: str
+    triples: int
+    summary: dict
+    warnings: list[ParseWarning]
+    seconds: float
+
+
+@dataclass
+class BuildReport:
+    """The outcome of a build: per-document summaries, all warnings, timings (seconds)."""
+
+    documents: list[DocumentReport] = field(default_factory=list)
+    ontology_triples: int = 0
+    reference_triples: int = 0
+    carried_graphs: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    generation: str = ""
+    workers: int = 1
+
+    @property
+    def warnings(self) -> list[ParseWarning]:
+        return [w for d in self.documents for w in d.warnings]
+
+    @property
+    def document_triples(self) -> int:
+        return sum(d.triples for d in self.documents)
+
+    @property
+    def total_triples(self) -> int:
+        return (
+            self.document_triples
+            + self.ontology_triples
+            + self.reference_triples
+            + sum(self.carried_graphs.values())
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "generation": self.generation,
+            "workers": self.workers,
+            "documents": [
+                {
+                    "path": d.path,
+                    "slug": d.slug,
+                    "graph": d.graph,
+                    "triples": d.triples,
+                    "summary": d.summary,
+                    "warnings": [str(w) for w in d.warnings],
+                    "seconds": round(d.seconds, 4),
+                }
+                for d in self.documents
+            ],
+            "ontology_triples": self.ontology_triples,
+            "reference_triples": self.reference_triples,
+            "carried_graphs": self.carried_graphs,
+            "total_triples": self.total_triples,
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }
+
+
+# -- finding documents ---------------------------------------------------------------------------
+def find_documents(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Expand files and directories (every ``*.txt`` below them, sorted) into document paths.
+
+    Raises :class:`DocumentError` for a path that does not exist or a directory without
+    ``*.txt`` files, and when nothing is found at all."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for p in map(Path, paths):
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*.txt") if f.is_file())
+            if not files:
+                raise DocumentError("no *.txt documents in this directory", source=str(p))
+        elif p.is_file():
+            files = [p]
+        else:
+            raise DocumentError("no such file or directory", source=str(p))
+        for f in files:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(f)
+    if not found:
+        raise DocumentError("no documents given")
+    return found
+
+
+def bundled_corpus() -> Path:
+    """The project's bundled ``corpus/`` folder (next to the package sources).
+
+    Raises :class:`DocumentError` when it is not there (e.g. an installed wheel)."""
+    here = Path(__file__).resolve().parent.parent / "corpus"
+    if not here.is_dir():
+        raise DocumentError("the bundled corpus/ folder is not available; give document paths")
+    return here
+
+
+# -- per-document work (runs in worker processes) -----------------------------------------------
+@dataclass
+class _Done:
+    path: str
+    slug: str
+    graph: str
+    nquads: bytes
+    triples: int
+    summary: dict
+    warnings: list[ParseWarning]
+    seconds: float
+
+
+@dataclass
+class _Failed:
+    kind: str
+    message: str
+    source: str | None
+    line: int | None
+
+
+def _process(path: str, base_iri: str) -> _Done | _Failed:
+    """Parse and map one document. Never raises: errors come back as :class:`_Failed` (exception
+    objects with keyword arguments do not survive pickling between processes)."""
+    t0 = time.perf_counter()
+    try:
+        from itukg.graph.mapper import document_ntriples
+        from itukg.graph.parser import parse_file
+
+        doc = parse_file(path)
+        nt = document_ntriples(doc, base_iri)
+        if isinstance(nt, str):
+            nt = nt.encode("utf-8")
+        graph = f"{base_iri}graph/doc/{doc.slug}"
+        nquads, n = ntriples_to_nquads(nt, graph, source=f"{path} (mapped N-Triples)")
+        summary = doc.summary() if hasattr(doc, "summary") else {}
+        warnings = list(getattr(doc, "warnings", []) or [])
+        return _Done(path, doc.slug, graph, nquads, n, summary, warnings, time.perf_counter() - t0)
+    except ItukgError as exc:
+        return _Failed(type(exc).__name__, exc.message, exc.source or path, exc.line)
+    except Exception as exc:  # a bug in parsing/mapping: report it against the file, with the trace
+        tb = traceback.format_exc(limit=-3)
+        return _Failed("DocumentError", f"internal error while reading this document: "
+                       f"{type(exc).__name__}: {exc}\n{tb}", path, None)
+
+
+def _process_star(args: tuple[str, str]) -> _Done | _Failed:
+    return _process(*args)
+
+
+def _raise(failed: _Failed) -> None:
+    from itukg import errors
+
+    cls = getattr(errors, failed.kind, DocumentError)
+    if not (isinstance(cls, type) and issubclass(cls, ItukgError)):
+        cls = DocumentError
+    raise cls(failed.message, source=failed.source, line=failed.line)
+
+
+class _Pipeline:
+    """Parse and map documents, in worker processes when ``workers > 1``. The pool is started
+    (and every job submitted) on construction, before the store is opened, so the workers
+    fork from a process that holds no open database."""
+
+    def __init__(self, docs: Sequence[Path], base_iri: str, workers: int):
+        self.jobs = [(str(p), base_iri) for p in docs]
+        self.pool: ProcessPoolExecutor | None = None
+        self._it: Iterator[_Done | _Failed]
+        if workers <= 1:
+            self._it = map(_process_star, self.jobs)
+        else:
+            ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+            chunksize = max(1, min(16, len(self.jobs) // (workers * 8)))
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            self._it = self.pool.map(_process_star, self.jobs, chunksize=chunksize)
+
+    def __iter__(self) -> Iterator[_Done | _Failed]:
+        return self._it
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+# -- the static graphs ---------------------------------------------------------------------------
+def ontology_turtle() -> bytes:
+    """The bundled ontology (``ontology/itukg.ttl``). Raises :class:`DocumentError` if missing."""
+    try:
+        return importlib.resources.files("itukg.ontology").joinpath("itukg.ttl").read_bytes()
+    except (FileNotFoundError, ModuleNotFoundError) as exc:
+        raise DocumentError(f"the ontology file is missing: {exc}") from None
+
+
+def reference_ntriples(base_iri: str) -> bytes:
+    """The reference data as N-Triples (see :mod:`itukg.graph.reference`)."""
+    from itukg.graph.reference import reference_ntriples as ref
+
+    data = ref(base_iri)
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _user_graphs(settings: Settings) -> list[str]:
+    """Graphs of the current generation that a build does not produce (loaded by users)."""
+    own_prefixes = (
+        settings.ontology_graph,
+        settings.reference_graph,
+        settings.audit_graph,
+        settings.base_iri + "graph/doc/",
+    )
+    with open_store(settings, read_only=True) as store:
+        return [
+            g for g in store.graphs()
+            if g.startswith(settings.file_graph("")) or not g.startswith(own_prefixes)
+        ]
+
+
+# -- the build -----------------------------------------------------------------------------------
+def build(
+    paths: Iterable[str | os.PathLike[str]],
+    settings: Settings,
+    progress: ProgressCallback | None = None,
+    *,
+    workers: int | None = None,
+) -> BuildReport:
+    """Build a new generation of the store from ``paths`` and make it current.
+
+    ``workers``: processes for parsing and mapping (default: the number of CPUs when there are
+    at least :data:`PARALLEL_THRESHOLD` documents, else 1).
+
+    Raises :class:`DocumentError` for a missing path, a document that is not of the family, or
+    two documents with the same slug (naming both files); :class:`DataError` if mapped data is
+    malformed; :class:`StoreError` if the store is busy or not an itukg store. In every error
+    case (and on KeyboardInterrupt) the previous store is left exactly as it was.
+    """
+    t_start = time.perf_counter()
+    timings: dict[str, float] = {}
+    docs = find_documents(paths)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(docs) >= PARALLEL_THRESHOLD else 1
+    workers = max(1, min(workers, len(docs)))
+    report = BuildReport(workers=workers)
+
+    ontology = ontology_turtle()
+    t0 = time.perf_counter()
+    reference = reference_ntriples(settings.base_iri)
+    timings["reference"] = time.perf_counter() - t0
+
+    root = Path(settings.store)
+    carry = _user_graphs(settings) if (root.is_dir() and current_generation(root)) else []
+
+    pipeline = _Pipeline(docs, settings.base_iri, workers)
+    try:
+        _build_generation(root, settings, pipeline, len(docs), ontology, reference, carry,
+                          report, timings, progress)
+    finally:
+        pipeline.close()
+    timings["total"] = time.perf_counter() - t_start
+    report.timings = timings
+    return report
+
+
+def _build_generation(
+    root: Path,
+    settings: Settings,
+    results: Iterable[_Done | _Failed],
+    total: int,
+    ontology: bytes,
+    reference: bytes,
+    carry: list[str],
+    report: BuildReport,
+    timings: dict[str, float],
+    progress: ProgressCallback | None,
+) -> None:
+    with Generation.begin(root, kind="build") as gen:
+        t0 = time.perf_counter()
+        gen.bulk_load(ontology, "turtle", settings.ontology_graph)
+        report.ontology_triples = gen.store.triples_per_graph().get(settings.ontology_graph, 0)
+        ref_nq, report.reference_triples = ntriples_to_nquads(
+            reference, settings.reference_graph, source="reference data")
+        gen.bulk_load(ref_nq, "nquads")
+        del ref_nq
+        if carry:
+            with open_store(settings, read_only=True) as old:
+                for g in carry:
+                    data = old.dump("nquads", g)
+                    gen.bulk_load(data, "nquads")
+                    report.carried_graphs[g] = data.count(b"\n")
+        timings["static_load"] = time.perf_counter() - t0
+
+        slugs: dict[str, str] = {}
+        batch: list[bytes] = []
+        batch_size = 0
+        load_time = 0.0
+        t_docs = time.perf_counter()
+        for i, res in enumerate(results, 1):
+            if isinstance(res, _Failed):
+                _raise(res)
+            assert isinstance(res, _Done)
+            if res.slug in slugs:
+                raise DocumentError(
+                    f"two documents have the same slug {res.slug!r}: {slugs[res.slug]} and "
+                    f"{res.path} (same symbol and language); build them into separate stores "
+                    "or remove one",
+                    source=res.path,
+                )
+            slugs[res.slug] = res.path
+            report.documents.append(DocumentReport(
+                res.path, res.slug, res.graph, res.triples, res.summary, res.warnings, res.seconds))
+            batch.append(res.nquads)
+            batch_size += len(res.nquads)
+            if batch_size >= BATCH_BYTES:
+                t1 = time.perf_counter()
+                gen.bulk_load(b"".join(batch), "nquads")
+                load_time += time.perf_counter() - t1
+                batch, batch_size = [], 0
+            if progress is not None:
+                progress(i, total, res.path)
+        if batch:
+            t1 = time.perf_counter()
+            gen.bulk_load(b"".join(batch), "nquads")
+            load_time += time.perf_counter() - t1
+        del batch
+        timings["documents"] = time.perf_counter() - t_docs
+        timings["documents_load"] = load_time
+
+        t0 = time.perf_counter()
+        path = gen.commit(
+            documents=[d.slug for d in report.documents],
+            triples=report.total_triples,
+        )
+        timings["commit"] = time.perf_counter() - t0
+    report.generation = path.name

@@ -1,0 +1,182 @@
+"""``itukg query``: run a SPARQL query against the built store.
+
+Also home of the small text-table helpers other commands reuse (:func:`format_table`,
+:func:`compact`, :func:`prefixes`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from itukg.errors import QueryError
+from itukg.graph.store import SelectResult, open_store
+from itukg.settings import Settings
+
+_WELL_KNOWN = {
+    "ikg": "https://w3id.org/itukg/ontology#",
+    "sdg": "http://metadata.un.org/sdg/",
+    "sdgo": "http://metadata.un.org/sdg/ontology#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+
+def prefixes(settings: Settings) -> dict[str, str]:
+    """Prefixes for display: the model's well-known ones plus ``id:`` and ``graph:`` for the
+    configured base IRI (``B id/``, ``B graph/``)."""
+    return {**_WELL_KNOWN, "id": settings.base_iri + "id/", "graph": settings.base_iri + "graph/"}
+
+
+def compact(term: Identifier | None, pfx: dict[str, str]) -> str:
+    """A readable cell: IRIs as ``prefix:local`` when a prefix fits (longest namespace wins),
+    literals as their text (``@lang`` and datatypes dropped), blank nodes as ``_:id``."""
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        return str(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    iri = str(term)
+    best = ""
+    best_ns = ""
+    for p, ns in pfx.items():
+        if iri.startswith(ns) and len(ns) > len(best_ns):
+            local = iri[len(ns):]
+            if local and not any(c in local for c in " <>\"{}|^`\\"):
+                best, best_ns = f"{p}:{local}", ns
+    return best or f"<{iri}>"
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())  # one line per row
+    if display_width(text) <= width:
+        return text
+    out, w = [], 0
+    for c in text:
+        cw = 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        if w + cw > width - 1:
+            break
+        out.append(c)
+        w += cw
+    return "".join(out) + "…"
+
+
+def format_table(headers: list[str], rows: list[list[str]], *, max_width: int | None = 60) -> str:
+    """Aligned text columns (CJK-aware widths), a rule under the header, a row count line.
+    Cells longer than ``max_width`` display columns are clipped with ``…``."""
+    if max_width:
+        rows = [[_clip(c, max_width) for c in r] for r in rows]
+    else:
+        rows = [[" ".join(c.split()) for c in r] for r in rows]
+    widths = [display_width(h) for h in headers]
+    for r in rows:
+        for i, c in enumerate(r):
+            widths[i] = max(widths[i], display_width(c))
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (widths[i] - display_width(c)) for i, c in enumerate(cells)).rstrip()
+
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def _parse_binding(text: str) -> tuple[str, Identifier]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise QueryError(f"--bind expects NAME=VALUE, got {text!r}")
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return name.strip(), URIRef(value[1:-1])
+    return name.strip(), Literal(value)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.file is not None:
+        if args.sparql is not None:
+            raise QueryError("give the query as an argument or with --file, not both")
+        try:
+            sparql = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QueryError(f"cannot read the query file: {exc}", source=str(args.file)) from None
+    elif args.sparql is not None:
+        sparql = args.sparql
+    else:
+        raise QueryError("give a SPARQL query (itukg query 'SELECT ...' or --file q.rq)")
+    bindings = dict(_parse_binding(b) for b in args.bind or [])
+    pfx = prefixes(settings)
+    with open_store(settings, read_only=True) as store:
+        form = store.query_form(sparql)
+        fmt = args.format
+        graph_form = form in ("construct", "describe")
+        if fmt in ("csv", "tsv", "json", "xml") and not graph_form:
+            _, body = store.query_serialized(sparql, result_format=fmt, bindings=bindings or None)
+            sys.stdout.buffer.write(body)
+            if not body.endswith(b"\n"):
+                sys.stdout.buffer.write(b"\n")
+            return 0
+        if graph_form and fmt not in ("table", "turtle"):
+            if fmt == "json":
+                fmt = "jsonld"
+            _, body = store.query_serialized(sparql, result_format=fmt, bindings=bindings or None)
+            sys.stdout.buffer.write(body)
+            return 0
+        if fmt == "turtle" and not graph_form:
+            raise QueryError(f"a {form.upper()} result cannot be printed as Turtle")
+        result = store.query(sparql, bindings=bindings or None)
+    if isinstance(result, bool):
+        print("true" if result else "false")
+    elif isinstance(result, SelectResult):
+        rows = [[compact(t, pfx) for t in row] for row in result.rows]
+        sys.stdout.write(format_table(result.variables, rows, max_width=None if args.wide else 60))
+        print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=sys.stderr)
+    else:
+        g = Graph(bind_namespaces="none")
+        for p, ns in pfx.items():
+            g.bind(p, ns)
+        for t in result:
+            g.add(t)
+        sys.stdout.write(g.serialize(format="turtle"))
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "query",
+        help="run a SPARQL query against the store",
+        description="Run a read-only SPARQL query. SELECT prints a table (or csv/tsv/json/xml); "
+        "ASK prints true or false; CONSTRUCT/DESCRIBE print Turtle (or ntriples/jsonld/rdfxml). "
+        "The default graph is the union of all named graphs. Exit 2 on a bad query.",
+    )
+    p.add_argument("sparql", nargs="?", help="the query text")
+    p.add_argument("--file", "-f", type=Path, help="read the query from a .rq file")
+    p.add_argument(
+        "--format",
+        default="table",
+        choices=["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld", "rdfxml"],
+        help="output format (default: table)",
+    )
+    p.add_argument(
+        "--bind",
+        action="append",
+        metavar="NAME=VALUE",
+        help="bind a projected variable through the engine: VALUE is <iri> or a plain string",
+    )
+    p.add_argument("--wide", action="store_true", help="do not clip long table cells")
+    p.set_defaults(func=run)
