@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Install the system packages itukg needs, from Debian's apt only, and only when missing.
+# Idempotent: on a machine that has everything it installs nothing and does not touch apt.
+# Runs as root (or through sudo), without a terminal (CI=true, no stdin).
+#
+# To add a requirement: write a `need_<thing>` function below that appends Debian package names
+# to NEED when the thing is missing, and add it to CHECKS. `apt-get update` runs once, then one
+# `apt-get install` installs everything missing.
+set -euo pipefail
+
+NEED=()
+
+# Python's venv module (Debian ships it apart from python3): `make setup` creates .venv with it.
+need_python_venv() {
+  local py="${PYTHON:-python3}"
+  if ! "$py" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    local ver
+    ver="$("$py" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
+    NEED+=("python${ver}-venv")
+  fi
+}
+
+# A Java runtime: owlready2 runs its reasoner (HermiT) with `java`.
+need_java() {
+  command -v java >/dev/null 2>&1 || NEED+=(default-jre-headless)
+}
+
+# Browser tests and screenshots: Debian's chromium (never `playwright install`, which downloads
+# its own browser build) and a CJK font so Chinese labels render. Same checks as
+# scripts/setup-browser.sh, which can also be run on its own.
+need_browser() {
+  local chromium="${ITUKG_CHROMIUM:-/usr/bin/chromium}"
+  [ -x "$chromium" ] || NEED+=(chromium)
+  if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    NEED+=(fonts-noto-cjk)
+  fi
+}
+
+CHECKS=(need_python_venv need_java need_browser)
+
+for check in "${CHECKS[@]}"; do
+  "$check"
+done
+
+if [ "${#NEED[@]}" -eq 0 ]; then
+  echo "setup-system: all system packages present"
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup-system: missing ${NEED[*]} and there is no apt-get here; install them yourself" >&2
+  exit 1
+fi
+
+SUDO=""
+if [ "$(id -u)" != "0" ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo -n"
+  else
+    echo "setup-system: need root (or sudo) to install ${NEED[*]}" >&2
+    exit 1
+  fi
+fi
+
+echo "setup-system: installing ${NEED[*]} (Debian packages)"
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${NEED[@]}" </dev/null
+echo "setup-system: done"
