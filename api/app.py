@@ -63,6 +63,9 @@ def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
         settings.check_for_serving()
         mod, _, fn = opener.partition(":")
         open_fn = getattr(importlib.import_module(mod), fn)
+        from itukg.api.deps import store_generation
+
+        app.state.store_generation = store_generation(settings)
         app.state.store = await run_in_threadpool(open_fn, settings, read_only=True)
         executor = Executor(settings, opener=opener)
         try:
@@ -73,9 +76,16 @@ def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
         app.state.executor = executor
         app.state.updater = None
         if settings.allow_updates:
-            from itukg.api.updates import Updater
-
-            app.state.updater = Updater(settings, executor, opener=opener)
+            # one writer: a single worker applies updates to a private copy of the store and
+            # publishes it; the query workers see the new generation on their next query
+            updater = Executor(settings, workers=1, opener=opener)
+            try:
+                await updater.start()
+            except BaseException:
+                await executor.close()
+                app.state.store.close()
+                raise
+            app.state.updater = updater
         log.info("itukg service ready: store %s, %d query workers", settings.store, executor.size)
         try:
             yield

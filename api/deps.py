@@ -20,6 +20,9 @@ test can build an app with its own settings and store; nothing is module-level.
 
 from __future__ import annotations
 
+import importlib
+import threading
+import time
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -43,12 +46,38 @@ def get_executor(request: Request) -> Executor:
     return executor
 
 
+_reopen_lock = threading.Lock()
+
+
+def store_generation(settings: Settings) -> str | None:
+    try:
+        from itukg.graph.store import current_generation
+
+        gen = current_generation(settings.store)
+    except Exception:  # noqa: BLE001 - no generations (a bare store) or not built
+        return None
+    return gen.name if gen is not None else None
+
+
 def get_store(request: Request) -> Store:
-    """The main process's read-only store. Raises StoreError (503) if none is open."""
-    store = getattr(request.app.state, "store", None)
+    """The main process's read-only store, reopened when a build or update has published a new
+    generation (checked at most twice a second). Raises StoreError (503) if none is open."""
+    state = request.app.state
+    store = getattr(state, "store", None)
     if store is None:
         raise StoreError("the store is not open")
-    return store
+    now = time.monotonic()
+    if now - getattr(state, "store_checked", 0.0) > 0.5:
+        with _reopen_lock:
+            state.store_checked = now
+            gen = store_generation(state.settings)
+            if gen is not None and gen != getattr(state, "store_generation", None):
+                mod, _, fn = state.opener.partition(":")
+                fresh = getattr(importlib.import_module(mod), fn)(state.settings, read_only=True)
+                # the old handle is not closed: a request may still be using it; it is
+                # released when the last reference goes
+                state.store, state.store_generation = fresh, gen
+    return state.store
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

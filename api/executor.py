@@ -54,6 +54,7 @@ import io
 import logging
 import os
 import pickle
+import re
 import socket
 import struct
 import subprocess
@@ -158,10 +159,51 @@ class _Worker:
         self.settings = settings
         mod, _, fn = opener.partition(":")
         self.open = getattr(importlib.import_module(mod), fn)
+        self.generation = self._current_generation()
         self.store = self.open(settings, read_only=True)
+        self._checked = time.monotonic()
+
+    def _current_generation(self) -> str | None:
+        """Name of the store generation ``current`` points at (None without generations)."""
+        try:
+            from itukg.graph.store import current_generation
+
+            gen = current_generation(self.settings.store)
+        except Exception:  # noqa: BLE001 - a store without generations (or not yet built)
+            return None
+        return gen.name if gen is not None else None
+
+    def refresh(self) -> None:
+        """Reopen the store when a build or an update has made another generation current
+        (checked at most every 50 ms: one readlink). Raises StoreError if it cannot reopen."""
+        now = time.monotonic()
+        if now - self._checked < 0.05:
+            return
+        self._checked = now
+        gen = self._current_generation()
+        if gen != self.generation and gen is not None:
+            old = self.store
+            self.store = self.open(self.settings, read_only=True)
+            self.generation = gen
+            with contextlib.suppress(Exception):
+                old.close()
 
     def handle(self, req: dict[str, Any]) -> tuple[dict[str, Any], Any]:
         op = req["op"]
+        if op == "update":
+            return self.update(req)
+        self.refresh()
+        if req.get("base_iri"):
+            # the service-defined base (SPARQL 1.1 Protocol: "which MAY be the service
+            # endpoint"): a BASE line in front; error positions are shifted back
+            req = {**req, "sparql": f"BASE <{req['base_iri']}>\n" + req["sparql"]}
+            try:
+                return self._handle(op, req)
+            except E.QueryError as exc:
+                raise _shift_error(exc) from None
+        return self._handle(op, req)
+
+    def _handle(self, op: str, req: dict[str, Any]) -> tuple[dict[str, Any], Any]:
         kw = {
             "bindings": req.get("bindings"),
             "default_graph": req.get("default_graph"),
@@ -189,11 +231,44 @@ class _Worker:
         if op == "graphs":
             return {}, self.store.graphs()
         if op == "ping":
-            return {}, os.getpid()
+            return {"generation": self.generation}, os.getpid()
         if op == "sleep":  # test hook: a worker that stays busy (used by the executor's tests)
             time.sleep(float(req["seconds"]))
             return {}, None
         raise ValueError(f"unknown op {op!r}")
+
+    def update(self, req: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+        """Apply a SPARQL Update to a private copy of the current generation and publish it
+        (``open_store(read_only=False)``: the copy becomes current when closed). Killed at the
+        deadline, nothing is published. Raises QueryError for a malformed update."""
+        store = self.open(self.settings, read_only=False)
+        ok = False
+        try:
+            run = getattr(store, "update", None)
+            if run is not None:
+                run(req["sparql"])
+            else:  # the Store protocol has no update yet: use the engine of OxigraphStore
+                engine = store.ox
+                try:
+                    engine.update(req["sparql"], base_iri=self.settings.base_iri)
+                except SyntaxError as exc:
+                    raise E.QueryError(f"SPARQL Update syntax error: {exc.msg or exc}") from None
+                except (ValueError, RuntimeError) as exc:
+                    raise E.QueryError(str(exc)) from None
+                store.dirty = True
+            ok = True
+        finally:
+            if ok:
+                store.close()  # publishes the new generation
+            else:
+                abort = getattr(store, "abort", None)
+                if abort is not None:
+                    abort()
+                else:
+                    store.close()
+        self._checked = 0.0
+        self.refresh()
+        return {"generation": self.generation}, None
 
     def _check_size(self, kind: str, fmt: str, body: bytes) -> None:
         cap_bytes = self.settings.max_result_bytes
@@ -212,6 +287,16 @@ class _Worker:
                 f"the result has {n} {'rows' if kind == 'select' else 'triples'}, more than the "
                 f"limit of {cap}; add LIMIT or narrow the query"
             )
+
+
+_POS = re.compile(r"\b(\d+):(\d+)\b")
+
+
+def _shift_error(exc: E.QueryError) -> E.QueryError:
+    """The same error with line numbers one less (a BASE line was put in front)."""
+    msg = _POS.sub(lambda m: f"{max(1, int(m.group(1)) - 1)}:{m.group(2)}", exc.message, count=1)
+    line = exc.line - 1 if exc.line and exc.line > 1 else exc.line
+    return type(exc)(msg, source=exc.source, line=line)
 
 
 def _count_items(kind: str, fmt: str, body: bytes) -> int:
@@ -268,6 +353,7 @@ def worker_main(fd: int) -> int:
             except BaseException as exc:  # noqa: BLE001 - every failure goes back as an answer
                 meta, payload = {"ok": False, **_error_payload(exc)}, None
             meta["elapsed"] = time.perf_counter() - t0
+            meta["generation"] = worker.generation
             try:
                 msg = _dumps((meta, payload))
             except MemoryError:
@@ -333,6 +419,7 @@ class Executor:
         self._closing = False
         self._respawns: set[asyncio.Task] = set()
         self._sizes_cache: dict[str, int] | None = None
+        self._generation: str | None = None
         self.stats = ExecutorStats()
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -505,6 +592,10 @@ class Executor:
                 slot.served += 1
                 self._idle.put_nowait(slot)
         self.stats.queries += 1
+        gen = meta.get("generation")
+        if gen != self._generation:
+            self._generation = gen
+            self._sizes_cache = None
         if not meta.get("ok"):
             raise _rebuild_error(meta)
         return meta, payload
@@ -519,8 +610,11 @@ class Executor:
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         timeout: float | None = None,
+        base_iri: str | None = None,
     ) -> QueryOutcome:
-        """Run a query; the engine serialises the result in ``result_format``.
+        """Run a query; the engine serialises the result in ``result_format``. ``base_iri``
+        resolves relative IRIs of a query that declares no BASE (error positions stay those of
+        the text given).
 
         Raises QueryError, QueryTimeout, ResultTooLarge, StoreError (see the module docstring).
         """
@@ -533,6 +627,7 @@ class Executor:
             {
                 "op": "run",
                 "sparql": sparql,
+                "base_iri": base_iri,
                 "result_format": result_format,
                 "bindings": dict(bindings) if bindings else None,
                 "default_graph": list(default_graph) if default_graph is not None else None,
@@ -603,6 +698,22 @@ class Executor:
         """IRIs of the named graphs. Raises as :meth:`query`."""
         _, g = await self._call({"op": "graphs"}, None)
         return list(g)
+
+    async def update(self, sparql: str, *, timeout: float | None = None) -> None:
+        """Apply a SPARQL Update (on an updater pool: ``Executor(settings, workers=1)``).
+
+        Raises QueryError (malformed; SERVICE or LOAD), QueryTimeout, StoreError (busy store).
+        """
+        from itukg.api.sparql import check_update
+
+        check_update(sparql)
+        self._sizes_cache = None
+        await self._call({"op": "update", "sparql": sparql}, timeout)
+
+    async def generation(self) -> str | None:
+        """The store generation a worker currently serves (None without generations)."""
+        meta, _ = await self._call({"op": "ping"}, None)
+        return meta.get("generation")
 
     async def _sleep(self, seconds: float, timeout: float | None = None) -> None:
         """Test hook: keep one worker busy (respects the deadline like a query)."""

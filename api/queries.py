@@ -66,6 +66,11 @@ class ParameterError(ItukgError):
         super().__init__(message)
         self.param = param
 
+    @property
+    def problem_extras(self) -> dict:
+        """Extra problem+json members: the parameter at fault."""
+        return {"param": self.param} if self.param else {}
+
 
 PARAM_TYPES: dict[str, str] = {
     "iri": "an absolute IRI (checked as pyoxigraph NamedNode would), e.g. https://w3id.org/itukg/id/wsis/C7",

@@ -95,7 +95,7 @@ async def sparql(request: Request, executor: ExecutorDep, settings: SettingsDep)
     if req.has_dataset:
         # SPARQL 1.1 Protocol §2.1.4: the protocol dataset replaces the query's FROM/FROM NAMED
         dataset = {"default_graph": req.default_graphs, "named_graphs": req.named_graphs}
-    outcome = await executor.run(req.text, result_format=run_fmt, **dataset)
+    outcome = await executor.run(req.text, result_format=run_fmt, base_iri=settings.base_iri, **dataset)
     headers = {"Vary": "Accept"}
     if fmt == "html":
         page = render_results_html(req.text, outcome.kind, outcome.body, endpoint)
@@ -119,6 +119,12 @@ async def _update(request: Request, req, settings) -> Response:
             "SPARQL Update requires Authorization: Bearer <token>",
             headers={"WWW-Authenticate": 'Bearer realm="itukg-update"'},
         )
+    if req.using_graphs or req.using_named_graphs:
+        raise HTTPException(
+            400,
+            "using-graph-uri / using-named-graph-uri are not supported: write USING / USING NAMED "
+            "(or WITH) in the update itself",
+        )
     updater = request.app.state.updater
-    await updater.update(req.text, using_graphs=req.using_graphs, using_named_graphs=req.using_named_graphs)
+    await updater.update(req.text)
     return Response(status_code=204)

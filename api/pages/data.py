@@ -1,0 +1,589 @@
+"""The graph reads behind the pages.
+
+Every query here takes its values through the store's ``bindings`` (never pasted into the
+query text) and reads the model of ``docs/model.md`` only: outputs and their formal links
+(``ikg:mandatedBy``, ``ikg:supportsActionLine``, ``ikg:servesTarget``, ``ikg:servesGoal``), the
+``ikg:LinkAssertion`` provenance nodes (``rdf:subject/predicate/object`` +
+``prov:wasDerivedFrom`` → ``ikg:SourceLine``), and the reference graph's SDG goals/targets
+and WSIS lines. Nothing here knows the corpus: codes, goals and lines all come from the graph.
+
+All methods raise :class:`itukg.errors.StoreError` / :class:`itukg.errors.QueryError` as the store
+does; none raises for an IRI that is not in the graph (they return empty results).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from rdflib import URIRef
+from rdflib.term import Identifier, Literal
+
+from itukg.graph.store import SelectResult, Store
+
+from .text import Text, choose, local_name, text_of
+
+IKG = "https://w3id.org/itukg/ontology#"
+SDG = "http://metadata.un.org/sdg/"
+SDGO = "http://metadata.un.org/sdg/ontology#"
+
+PREFIXES = """PREFIX ikg: <https://w3id.org/itukg/ontology#>
+PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+# The formal links of an output, in the order the pages show them.
+LINK_KINDS = ("mandatedBy", "supportsActionLine", "servesTarget", "servesGoal")
+
+
+def code_key(code: str) -> tuple:
+    """Sort key for codes such as ``4.10``, ``13.b``, ``C7``, ``17``: numbers numerically,
+    letters after numbers. Never raises."""
+    parts = re.split(r"[.\-/ ]", code)
+    key: list[tuple] = []
+    for p in parts:
+        m = re.fullmatch(r"([A-Za-z]*)(\d+)", p)
+        if m:
+            key.append((0, m[1], int(m[2])))
+        else:
+            key.append((1, p, 0))
+    return tuple(key)
+
+
+# --------------------------------------------------------------------------------------------
+# view models
+
+
+@dataclass(frozen=True)
+class LineRef:
+    """One source line: where a link or a finding comes from."""
+
+    iri: str
+    slug: str
+    number: int
+    text: str = ""
+    section: str = ""
+
+    @property
+    def href(self) -> str:
+        return f"/source/{quote(self.slug)}#L{self.number}"
+
+
+@dataclass
+class Document:
+    iri: str
+    slug: str
+    identifier: str
+    language: str
+    title: Text | None
+    source_file: str
+    line_count: int | None
+
+
+@dataclass
+class Node:
+    """A resource shown on a page: its IRI, a short code-like name and a longer title."""
+
+    iri: str
+    kind: str  # output resolution target goal wsis document other
+    code: str
+    title: Text | None = None
+    document: str = ""  # document identifier (outputs), for disambiguation
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.document, code_key(self.code), self.iri)
+
+
+@dataclass
+class Assertion:
+    """An asserted link with its provenance."""
+
+    iri: str
+    subject: str
+    predicate: str
+    object: str
+    as_written: str = ""
+    lines: list[LineRef] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.predicate[len(IKG):] if self.predicate.startswith(IKG) else local_name(self.predicate)
+
+
+@dataclass
+class Edge:
+    source: str
+    target: str
+    style: str  # formal background kos
+    label: str = ""  # as written, or the quote
+    lines: list[LineRef] = field(default_factory=list)
+    kind: str = ""
+
+
+@dataclass
+class TraceGraph:
+    focus: Node | None
+    columns: dict[str, list[Node]]
+    edges: list[Edge]
+
+
+@dataclass
+class Matrix:
+    """A heatmap: rows × columns with a count and the cell's link to its details."""
+
+    rows: list[Node]
+    cols: list[Node]
+    counts: dict[tuple[str, str], int]
+
+    @property
+    def max(self) -> int:
+        return max(self.counts.values(), default=0)
+
+    def count(self, r: Node, c: Node) -> int:
+        return self.counts.get((r.iri, c.iri), 0)
+
+    def row_total(self, r: Node) -> int:
+        return sum(1 for c in self.cols if self.counts.get((r.iri, c.iri)))
+
+    def col_total(self, c: Node) -> int:
+        return sum(1 for r in self.rows if self.counts.get((r.iri, c.iri)))
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _s(t: Identifier | None) -> str:
+    return "" if t is None else str(t)
+
+
+def _int(t: Identifier | None) -> int | None:
+    if t is None:
+        return None
+    try:
+        return int(str(t))
+    except ValueError:
+        return None
+
+
+class PageData:
+    """Reads for one request: a store, the base IRI and the interface language.
+
+    Labels are cached for the life of the object (one request)."""
+
+    def __init__(self, store: Store, base_iri: str, lang: str = "en"):
+        self.store = store
+        self.base = base_iri
+        self.lang = lang
+        self._labels: dict[str, list[tuple[str, Text]]] = {}
+        self._docs: list[Document] | None = None
+        self._line_re = re.compile(re.escape(base_iri + "id/doc/") + r"([^/]+)/line/(\d+)$")
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _select(self, body: str, **bindings: Identifier) -> list[dict[str, Identifier]]:
+        res = self.store.query(PREFIXES + body, bindings=bindings or None)
+        if not isinstance(res, SelectResult):  # pragma: no cover - our queries are SELECTs
+            raise TypeError("expected a SELECT result")
+        return res.dicts()
+
+    def href(self, iri: str) -> str:
+        """Where a browser sees a resource: its own IRI path when minted under the base (the
+        linked-data view), else the generic resource page."""
+        if iri.startswith(self.base) and not iri.startswith(self.base + "graph/"):
+            return "/" + iri[len(self.base):]
+        return "/resource?iri=" + quote(iri, safe="")
+
+    def line_ref(self, line_iri: str, number: Identifier | None = None, text: Identifier | None = None,
+                 section: Identifier | None = None) -> LineRef | None:
+        """A :class:`LineRef` from a source-line IRI (``D/line/N``); ``None`` for anything else."""
+        m = self._line_re.match(line_iri)
+        if not m:
+            return None
+        n = _int(number) if number is not None else int(m[2])
+        return LineRef(line_iri, m[1], n if n is not None else int(m[2]), _s(text), _s(section))
+
+    def slug_of(self, doc_iri: str) -> str:
+        p = self.base + "id/doc/"
+        return doc_iri[len(p):].split("/")[0] if doc_iri.startswith(p) else local_name(doc_iri)
+
+    # -- labels -----------------------------------------------------------------------------
+    def _label_rows(self, iri: str) -> list[tuple[str, Text]]:
+        if iri not in self._labels:
+            rows = self._select(
+                """SELECT ?x ?p ?l WHERE { ?x ?p ?l .
+                   VALUES ?p { rdfs:label skos:prefLabel skos:altLabel skos:notation ikg:code
+                               dcterms:identifier dcterms:title ikg:shortTitle } }""",
+                x=URIRef(iri),
+            )
+            self._labels[iri] = [(str(r["p"]), text_of(r["l"])) for r in rows if isinstance(r["l"], Literal)]
+        return self._labels[iri]
+
+    def _pick(self, iri: str, *props: str) -> Text | None:
+        rows = self._label_rows(iri)
+        for p in props:
+            t = choose([t for q, t in rows if q == p], self.lang)
+            if t:
+                return t
+        return None
+
+    def code(self, iri: str) -> str:
+        t = self._pick(iri, IKG + "code", "http://www.w3.org/2004/02/skos/core#notation",
+                       "http://purl.org/dc/terms/identifier")
+        return t.value if t else ""
+
+    def title(self, iri: str) -> Text | None:
+        return self._pick(iri, "http://www.w3.org/2000/01/rdf-schema#label",
+                          "http://www.w3.org/2004/02/skos/core#prefLabel",
+                          "http://purl.org/dc/terms/title", IKG + "shortTitle")
+
+    def short(self, iri: str) -> Text | None:
+        """A goal's short name (``skos:altLabel``), falling back to its title."""
+        return self._pick(iri, "http://www.w3.org/2004/02/skos/core#altLabel") or self.title(iri)
+
+    def node(self, iri: str, kind: str = "other") -> Node:
+        code = self.code(iri)
+        if kind == "goal":
+            return Node(iri, kind, code or local_name(iri), self.short(iri))
+        if kind == "target":
+            return Node(iri, kind, code or local_name(iri), self.title(iri))
+        title = self.title(iri)
+        if not code and kind == "resolution" and title:
+            code, title = title.value, None
+        return Node(iri, kind, code or (title.value if title else local_name(iri)), title)
+
+    def display(self, iri: str) -> Text:
+        """One short human name for any IRI (code and label), never empty."""
+        code = self.code(iri)
+        title = self.title(iri)
+        if code and title and title.value != code:
+            return Text(f"{code} · {title.value}", title.lang)
+        if title:
+            return title
+        return Text(code or local_name(iri))
+
+    # -- documents and outputs ---------------------------------------------------------------
+    def documents(self) -> list[Document]:
+        if self._docs is None:
+            rows = self._select(
+                """SELECT ?d ?id ?lang ?title ?file ?n WHERE { ?d a ikg:PlanningDocument .
+                   OPTIONAL { ?d dcterms:identifier ?id } OPTIONAL { ?d dcterms:language ?lang }
+                   OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d ikg:sourceFile ?file }
+                   OPTIONAL { ?d ikg:lineCount ?n } }"""
+            )
+            docs: dict[str, Document] = {}
+            for r in rows:
+                iri = str(r["d"])
+                if iri in docs:
+                    continue
+                docs[iri] = Document(iri, self.slug_of(iri), _s(r.get("id")) or self.slug_of(iri),
+                                     _s(r.get("lang")), text_of(r.get("title")), _s(r.get("file")),
+                                     _int(r.get("n")))
+            self._docs = sorted(docs.values(), key=lambda d: (d.identifier, d.language, d.slug))
+        return self._docs
+
+    def document_by_slug(self, slug: str) -> Document | None:
+        return next((d for d in self.documents() if d.slug == slug), None)
+
+    def doc_lang(self, slug: str) -> str:
+        """The short language code of a document (``zh``), for ``lang`` attributes."""
+        d = self.document_by_slug(slug)
+        if d and d.language:
+            return d.language.split("-")[0].lower()
+        return slug.rsplit("-", 1)[-1] if "-" in slug else ""
+
+    def outputs(self, document: str | None = None) -> list[Node]:
+        """Every output (optionally of one document IRI), sorted by document and code."""
+        body = """SELECT ?doc ?o ?code ?l WHERE { ?o a ikg:Output .
+                  OPTIONAL { ?o ikg:code ?code } OPTIONAL { ?o ikg:inDocument ?doc }
+                  OPTIONAL { ?o rdfs:label ?l } }"""
+        rows = self._select(body, doc=URIRef(document)) if document else self._select(body)
+        ids = {d.iri: d.identifier for d in self.documents()}
+        several = len(self.documents()) > 1
+        titles: dict[str, list[Text]] = defaultdict(list)
+        meta: dict[str, tuple[str, str]] = {}
+        for r in rows:
+            o = str(r["o"])
+            meta[o] = (_s(r.get("code")) or local_name(o), ids.get(_s(r.get("doc")), "") if several else "")
+            if r.get("l") is not None:
+                titles[o].append(text_of(r["l"]))
+        return sorted((Node(o, "output", c, choose(titles[o], self.lang), d) for o, (c, d) in meta.items()),
+                      key=lambda n: n.sort_key)
+
+    def link_counts(self) -> dict[str, int]:
+        """Number of asserted links per kind (``mandatedBy`` ...), from the provenance nodes."""
+        rows = self._select(
+            """SELECT ?p (COUNT(?la) AS ?n) WHERE { ?la a ikg:LinkAssertion ; rdf:predicate ?p }
+               GROUP BY ?p"""
+        )
+        out = {}
+        for r in rows:
+            p = str(r["p"])
+            out[p[len(IKG):] if p.startswith(IKG) else local_name(p)] = _int(r["n"]) or 0
+        return out
+
+    def class_counts(self) -> dict[str, int]:
+        rows = self._select(
+            """SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?c .
+               VALUES ?c { ikg:PlanningDocument ikg:Output ikg:Resolution ikg:ResolutionCitation
+                           ikg:SourceLine ikg:LinkAssertion sdgo:Goal sdgo:Target ikg:WSISActionLine } }
+               GROUP BY ?c"""
+        )
+        return {local_name(str(r["c"])): _int(r["n"]) or 0 for r in rows}
+
+    # -- reference ---------------------------------------------------------------------------
+    def goals(self) -> list[Node]:
+        rows = self._select("SELECT ?g WHERE { ?g a sdgo:Goal }")
+        return sorted((self.node(str(r["g"]), "goal") for r in rows), key=lambda n: code_key(n.code))
+
+    def targets_of(self, goal: str) -> list[Node]:
+        rows = self._select("SELECT ?g ?t WHERE { ?t sdgo:isTargetOf ?g }", g=URIRef(goal))
+        return sorted((self.node(str(r["t"]), "target") for r in rows), key=lambda n: code_key(n.code))
+
+    def goal_of(self, target: str) -> str:
+        """The goal IRI of a target IRI (``""`` when unknown)."""
+        rows = self._select("SELECT ?t ?g WHERE { ?t sdgo:isTargetOf ?g }", t=URIRef(target))
+        return str(rows[0]["g"]) if rows else ""
+
+    def wsis_lines(self) -> list[Node]:
+        rows = self._select("SELECT ?w WHERE { ?w a ikg:WSISActionLine FILTER NOT EXISTS { ?w skos:broader ?b } }")
+        return sorted((self.node(str(r["w"]), "wsis") for r in rows), key=lambda n: code_key(n.code))
+
+    def kind_of(self, iri: str) -> str:
+        rows = self._select("SELECT ?x ?c WHERE { ?x a ?c }", x=URIRef(iri))
+        types = {str(r["c"]) for r in rows}
+        for cls, kind in ((IKG + "Output", "output"), (IKG + "Resolution", "resolution"),
+                          (SDGO + "Target", "target"), (SDGO + "Goal", "goal"),
+                          (IKG + "WSISActionLine", "wsis"), (IKG + "PlanningDocument", "document")):
+            if cls in types:
+                return kind
+        return "other" if types or self._label_rows(iri) else ""
+
+    def resolutions(self) -> list[Node]:
+        rows = self._select("SELECT ?r WHERE { ?r a ikg:Resolution }")
+        return sorted((self.node(str(r["r"]), "resolution") for r in rows), key=lambda n: code_key(n.code))
+
+    # -- coverage ----------------------------------------------------------------------------
+    def _doc_filter(self, rows: list[dict], document: str | None) -> list[dict]:
+        return [r for r in rows if not document or _s(r.get("doc")) == document]
+
+    def coverage_goals(self, document: str | None = None) -> Matrix:
+        """Outputs × SDG goals; a cell counts the output's targets in that goal, or 1 when the
+        output names the goal with no target of it."""
+        rows = self._doc_filter(self._select(
+            """SELECT ?o ?doc ?g ?t WHERE { ?o a ikg:Output . OPTIONAL { ?o ikg:inDocument ?doc }
+               { ?o ikg:servesTarget ?t . ?t sdgo:isTargetOf ?g } UNION { ?o ikg:servesGoal ?g } }"""
+        ), document)
+        targets: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for r in rows:
+            key = (str(r["o"]), str(r["g"]))
+            targets[key]  # the goal is linked even with no target
+            if r.get("t") is not None:
+                targets[key].add(str(r["t"]))
+        counts = {k: max(1, len(v)) for k, v in targets.items()}
+        return Matrix(self.outputs(document), self.goals(), counts)
+
+    def coverage_targets(self, goal: str, document: str | None = None) -> Matrix:
+        rows = self._doc_filter(self._select(
+            """SELECT ?g ?o ?doc ?t WHERE { ?o ikg:servesTarget ?t . ?t sdgo:isTargetOf ?g .
+               OPTIONAL { ?o ikg:inDocument ?doc } }""", g=URIRef(goal)
+        ), document)
+        counts = {(str(r["o"]), str(r["t"])): 1 for r in rows}
+        return Matrix(self.outputs(document), self.targets_of(goal), counts)
+
+    def coverage_wsis(self, document: str | None = None) -> Matrix:
+        """WSIS action lines × SDG goals: outputs that support the line and serve the goal."""
+        rows = self._doc_filter(self._select(
+            """SELECT DISTINCT ?w ?g ?o ?doc WHERE { ?o ikg:supportsActionLine ?w .
+               OPTIONAL { ?o ikg:inDocument ?doc }
+               { ?o ikg:servesGoal ?g } UNION { ?o ikg:servesTarget ?t . ?t sdgo:isTargetOf ?g } }"""
+        ), document)
+        outs: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for r in rows:
+            outs[(str(r["w"]), str(r["g"]))].add(str(r["o"]))
+        return Matrix(self.wsis_lines(), self.goals(), {k: len(v) for k, v in outs.items()})
+
+    # -- provenance --------------------------------------------------------------------------
+    def assertions(self, subject: str | None = None, obj: str | None = None) -> list[Assertion]:
+        """Link assertions with their source lines, by subject and/or object IRI."""
+        b: dict[str, Identifier] = {}
+        if subject:
+            b["s"] = URIRef(subject)
+        if obj:
+            b["o"] = URIRef(obj)
+        rows = self._select(
+            """SELECT ?la ?s ?p ?o ?aw ?line ?n ?text ?sec WHERE {
+               ?la a ikg:LinkAssertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+               OPTIONAL { ?la ikg:asWritten ?aw }
+               OPTIONAL { ?la prov:wasDerivedFrom ?line . OPTIONAL { ?line ikg:lineNumber ?n }
+                          OPTIONAL { ?line ikg:text ?text } OPTIONAL { ?line ikg:section ?sec } } }""",
+            **b,
+        )
+        out: dict[str, Assertion] = {}
+        for r in rows:
+            a = out.setdefault(str(r["la"]), Assertion(str(r["la"]), str(r["s"]), str(r["p"]), str(r["o"]),
+                                                        _s(r.get("aw"))))
+            if r.get("line") is not None:
+                ref = self.line_ref(str(r["line"]), r.get("n"), r.get("text"), r.get("sec"))
+                if ref and ref not in a.lines:
+                    a.lines.append(ref)
+        return sorted(out.values(), key=lambda a: (a.subject, LINK_KINDS.index(a.kind) if a.kind in LINK_KINDS else 9,
+                                                   code_key(local_name(a.object))))
+
+    def derived_from(self, iri: str) -> list[LineRef]:
+        rows = self._select(
+            """SELECT ?x ?line ?n ?text ?sec WHERE { ?x prov:wasDerivedFrom ?line .
+               OPTIONAL { ?line ikg:lineNumber ?n } OPTIONAL { ?line ikg:text ?text }
+               OPTIONAL { ?line ikg:section ?sec } }""", x=URIRef(iri))
+        refs = [self.line_ref(str(r["line"]), r.get("n"), r.get("text"), r.get("sec")) for r in rows]
+        return sorted({r for r in refs if r}, key=lambda r: (r.slug, r.number))
+
+    # -- trace -------------------------------------------------------------------------------
+    _RELATED = """
+      { ?out a ikg:Output . FILTER(?out = ?focus) }
+      UNION { ?out ikg:mandatedBy ?focus }
+      UNION { ?out ikg:servesTarget ?focus }
+      UNION { ?out ikg:servesGoal ?focus }
+      UNION { ?out ikg:servesTarget ?t0 . ?t0 sdgo:isTargetOf ?focus }
+      UNION { ?out ikg:hasCitation ?c0 . ?c0 ikg:citesResolution ?focus }
+      ?out a ikg:Output ."""
+
+    def trace(self, focus: str, max_nodes: int = 80) -> TraceGraph:
+        """The chain resolution → output → target → goal around ``focus`` (an output, a
+        resolution, an SDG goal or target). Columns keep at most ``max_nodes`` nodes each."""
+        kind = self.kind_of(focus)
+        fnode = self.node(focus, kind) if kind else None
+        if kind not in ("output", "resolution", "goal", "target"):
+            return TraceGraph(fnode, {}, [])
+        f = URIRef(focus)
+        formal = self._select(
+            "SELECT DISTINCT ?focus ?out ?la ?p ?o ?aw ?line ?n ?text ?sec ?og WHERE {" + self._RELATED + """
+               ?la rdf:subject ?out ; rdf:predicate ?p ; rdf:object ?o .
+               VALUES ?p { ikg:mandatedBy ikg:servesTarget ikg:servesGoal }
+               OPTIONAL { ?la ikg:asWritten ?aw }
+               OPTIONAL { ?la prov:wasDerivedFrom ?line . OPTIONAL { ?line ikg:lineNumber ?n }
+                          OPTIONAL { ?line ikg:text ?text } OPTIONAL { ?line ikg:section ?sec } }
+               OPTIONAL { ?o sdgo:isTargetOf ?og } }""", focus=f)
+        cited = self._select(
+            "SELECT DISTINCT ?focus ?out ?c ?r ?q ?line ?n ?text ?sec WHERE {" + self._RELATED + """
+               ?out ikg:hasCitation ?c . ?c ikg:citesResolution ?r .
+               FILTER NOT EXISTS { ?c ikg:citationRole ikg:FormalReferenceRole }
+               OPTIONAL { ?c ikg:quote ?q }
+               OPTIONAL { ?c prov:wasDerivedFrom ?line . OPTIONAL { ?line ikg:lineNumber ?n }
+                          OPTIONAL { ?line ikg:text ?text } OPTIONAL { ?line ikg:section ?sec } } }""", focus=f)
+
+        focus_goal = ""
+        if kind == "target":
+            g = self._select("SELECT ?t ?g WHERE { ?t sdgo:isTargetOf ?g }", t=f)
+            focus_goal = str(g[0]["g"]) if g else ""
+
+        def keep_target(t: str, goal: str) -> bool:
+            if kind == "goal":
+                return goal == focus
+            if kind == "target":
+                return t == focus
+            return True
+
+        def keep_goal(g: str) -> bool:
+            if kind == "goal":
+                return g == focus
+            if kind == "target":
+                return g == focus_goal
+            return True
+
+        def keep_resolution(r: str) -> bool:
+            return kind != "resolution" or r == focus
+
+        edges: dict[tuple[str, str, str], Edge] = {}
+        nodes: dict[str, set[str]] = {k: set() for k in ("resolution", "output", "target", "goal")}
+        target_goal: dict[str, str] = {}
+        direct_goal: set[tuple[str, str]] = set()
+
+        def edge(s: str, t: str, style: str, label: str, line: LineRef | None, kind_: str) -> None:
+            e = edges.setdefault((s, t, style), Edge(s, t, style, label, [], kind_))
+            if line and line not in e.lines:
+                e.lines.append(line)
+
+        for r in formal:
+            out, p, o = str(r["out"]), str(r["p"]), str(r["o"])
+            nodes["output"].add(out)
+            line = self.line_ref(_s(r.get("line")), r.get("n"), r.get("text"), r.get("sec")) if r.get("line") else None
+            if p == IKG + "mandatedBy" and keep_resolution(o):
+                nodes["resolution"].add(o)
+                edge(o, out, "formal", _s(r.get("aw")), line, "mandatedBy")
+            elif p == IKG + "servesTarget":
+                og = _s(r.get("og"))
+                if keep_target(o, og):
+                    nodes["target"].add(o)
+                    edge(out, o, "formal", _s(r.get("aw")), line, "servesTarget")
+                    if og:
+                        target_goal[o] = og
+            elif p == IKG + "servesGoal" and keep_goal(o):
+                nodes["goal"].add(o)
+                direct_goal.add((out, o))
+                edge(out, o, "formal", _s(r.get("aw")), line, "servesGoal")
+        for r in cited:
+            out, res = str(r["out"]), str(r["r"])
+            if not keep_resolution(res):
+                continue
+            nodes["output"].add(out)
+            nodes["resolution"].add(res)
+            line = self.line_ref(_s(r.get("line")), r.get("n"), r.get("text"), r.get("sec")) if r.get("line") else None
+            edge(res, out, "background", _s(r.get("q")), line, "citesResolution")
+        for t, g in target_goal.items():
+            if t in nodes["target"] and keep_goal(g):
+                nodes["goal"].add(g)
+                edge(t, g, "kos", "", None, "isTargetOf")
+        # a direct output → goal edge is drawn only when no target of that goal carries the link
+        covered = {(e.source, target_goal.get(e.target)) for e in edges.values() if e.kind == "servesTarget"}
+        drawn = [e for e in edges.values() if not (e.kind == "servesGoal" and (e.source, e.target) in covered)]
+
+        columns: dict[str, list[Node]] = {}
+        for k in ("resolution", "output", "target", "goal"):
+            if k == "output":
+                ns = [n for n in self.outputs() if n.iri in nodes["output"]]
+            else:
+                ns = sorted((self.node(i, k) for i in nodes[k]), key=lambda n: code_key(n.code))
+            columns[k] = ns[:max_nodes]
+        shown = {n.iri for ns in columns.values() for n in ns}
+        drawn = [e for e in drawn if e.source in shown and e.target in shown]
+        return TraceGraph(fnode, columns, drawn)
+
+    # -- resources ---------------------------------------------------------------------------
+    def outgoing(self, iri: str) -> list[tuple[str, Identifier, str]]:
+        rows = self._select("SELECT ?x ?p ?o ?g WHERE { GRAPH ?g { ?x ?p ?o } }", x=URIRef(iri))
+        return [(str(r["p"]), r["o"], str(r["g"])) for r in rows]
+
+    def incoming(self, iri: str, limit: int = 200) -> tuple[list[tuple[str, str]], int]:
+        rows = self._select("SELECT DISTINCT ?x ?s ?p WHERE { ?s ?p ?x . FILTER(isIRI(?s)) }", x=URIRef(iri))
+        pairs = sorted({(str(r["s"]), str(r["p"])) for r in rows}, key=lambda sp: (sp[1], code_key(local_name(sp[0]))))
+        return pairs[:limit], len(pairs)
+
+    # -- source ------------------------------------------------------------------------------
+    def stored_lines(self, doc_iri: str) -> dict[int, str]:
+        rows = self._select(
+            """SELECT ?d ?n ?text WHERE { ?line dcterms:isPartOf ?d ; ikg:lineNumber ?n .
+               OPTIONAL { ?line ikg:text ?text } }""", d=URIRef(doc_iri))
+        return {int(str(r["n"])): _s(r.get("text")) for r in rows}
+
+    def full_text(self, doc_iri: str) -> str | None:
+        """The document's full text when the build kept it (``ikg:fullText``), else ``None``."""
+        try:
+            rows = self._select("SELECT ?d ?t WHERE { ?d <https://w3id.org/itukg/ontology#fullText> ?t }",
+                                d=URIRef(doc_iri))
+        except Exception:  # noqa: BLE001 - an engine that rejects the term means "not kept"
+            return None
+        return _s(rows[0]["t"]) if rows else None
+
+
+def group_by(items: Iterable, key) -> dict:
+    out: dict = {}
+    for it in items:
+        out.setdefault(key(it), []).append(it)
+    return out

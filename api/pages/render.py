@@ -1,0 +1,129 @@
+"""The Jinja environment of the pages and the per-request page context.
+
+:class:`PageContext` bundles what every page needs: the interface language (and the links that
+switch it), the translator, the graph reads (:class:`~.data.PageData`, whose queries run through
+the service's query executor: deadline, size caps, no network) and rendering.
+
+Handlers are plain ``def`` functions (FastAPI runs them in its threadpool); the executor is
+async, so :class:`ExecutorStore` hands each query to the event loop with
+``anyio.from_thread.run`` and waits for it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import anyio.from_thread
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup, escape
+
+from itukg.graph.store import QueryResult
+from itukg.settings import Settings
+
+from .data import PageData
+from .i18n import COOKIE, LANGS, Translator, pick_lang
+from .text import Text
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+class ExecutorStore:
+    """The read side of the Store protocol on top of the async query executor, for code that
+    runs in a worker thread of the app (a sync route handler).
+
+    Raises what :meth:`itukg.api.executor.Executor.query` raises (QueryError, QueryTimeout,
+    ResultTooLarge, StoreError)."""
+
+    def __init__(self, executor: Any):
+        self.executor = executor
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Any] | None = None,
+              default_graph: Any = None, named_graphs: Any = None) -> QueryResult:
+        call = functools.partial(self.executor.query, sparql, bindings,
+                                 default_graph=default_graph, named_graphs=named_graphs)
+        return anyio.from_thread.run(call)
+
+
+def _tx(ctx: Any, value: Any) -> Markup:
+    """Render a :class:`Text` (or anything) escaped, marking its language when it differs
+    from the page's (``<span lang="zh">``)."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Text):
+        short = value.short_lang
+        if short and short != ctx.get("lang"):
+            return Markup(f'<span lang="{escape(short)}">{escape(value.value)}</span>')
+        return escape(value.value)
+    return escape(str(value))
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html", "svg"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["tx"] = pass_context(_tx)
+    env.globals["LANGS"] = LANGS
+    return env
+
+
+def static_version() -> str:
+    """A short fingerprint of the static files, appended to their URLs so a browser never
+    keeps a stale stylesheet after an upgrade."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for p in sorted(STATIC.glob("*")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:10]
+
+
+class PageContext:
+    """Everything one page request needs. Raises nothing on construction."""
+
+    def __init__(self, request: Request, settings: Settings, store: Any):
+        self.request = request
+        self.settings = settings
+        self.lang = pick_lang(request.query_params, request.cookies, request.headers.get("accept-language"))
+        self.t = Translator(self.lang)
+        self.data = PageData(store, settings.base_iri, self.lang)
+
+    def url(self, path: str, **params: Any) -> str:
+        """``path`` with the non-empty ``params`` as a query string."""
+        q = [(k, v) for k, v in params.items() if v not in (None, "", [])]
+        return path + ("?" + urlencode(q, doseq=True) if q else "")
+
+    def lang_url(self, lang: str) -> str:
+        items = [(k, v) for k, v in self.request.query_params.multi_items() if k != "lang"]
+        items.append(("lang", lang))
+        return self.request.url.path + "?" + urlencode(items)
+
+    def render(self, template: str, *, status: int = 200, active: str = "", **ctx: Any) -> HTMLResponse:
+        env = environment()
+        html = env.get_template(template).render(
+            t=self.t, lang=self.lang, active=active, data=self.data, href=self.data.href,
+            lang_urls={lg: self.lang_url(lg) for lg in LANGS}, url=self.url,
+            static_v=_static_v(), path=self.request.url.path, **ctx,
+        )
+        resp = HTMLResponse(html, status_code=status)
+        resp.headers["Content-Language"] = self.lang
+        resp.headers["Vary"] = "Accept, Accept-Language, Cookie"
+        if self.request.query_params.get("lang") in LANGS:
+            resp.set_cookie(COOKIE, self.lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+        return resp
+
+
+@functools.lru_cache(maxsize=1)
+def _static_v() -> str:
+    return static_version()

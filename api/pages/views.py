@@ -1,0 +1,270 @@
+"""One function per page: read the graph through :class:`~.data.PageData`, shape the view,
+render the template. Each takes a :class:`~.render.PageContext` and returns a response.
+
+Bad input (an IRI that is not in the graph, an unknown document) gives a page with status 404
+or 422 that says what was wrong, never a 500.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from urllib.parse import quote
+
+from fastapi.responses import HTMLResponse
+from rdflib import URIRef
+from rdflib.term import Literal
+
+from itukg.api.queries import valid_iri
+
+from . import audit as audit_mod
+from . import query as query_mod
+from . import source as source_mod
+from .data import IKG, LINK_KINDS, SDG, Matrix, Node, code_key, group_by
+from .render import PageContext
+from .svg import bars_svg, trace_svg
+from .text import Text, local_name, text_of
+
+LEVELS = 5  # shade steps of the heatmaps (0 = no link)
+
+
+def shade(count: int, top: int) -> int:
+    """The shade step 0..LEVELS-1 of a heatmap cell. Raises nothing."""
+    if count <= 0 or top <= 0:
+        return 0
+    if top <= LEVELS - 1:
+        return min(count, LEVELS - 1)
+    return max(1, min(LEVELS - 1, round(count / top * (LEVELS - 1) + 0.49)))
+
+
+def legend(top: int) -> list[tuple[int, str]]:
+    """``(shade step, label)`` for the heatmap legend: which counts each shade stands for."""
+    if top <= 0:
+        return [(0, "0")]
+    steps: dict[int, list[int]] = defaultdict(list)
+    for n in range(0, top + 1):
+        steps[shade(n, top)].append(n)
+    out = []
+    for s in sorted(steps):
+        ns = steps[s]
+        out.append((s, str(ns[0]) if len(ns) == 1 else f"{ns[0]}–{ns[-1]}"))
+    return out
+
+
+def _problem_page(ctx: PageContext, status: int, title: str, detail: str) -> HTMLResponse:
+    return ctx.render("problem.html", status=status, title=title, detail=detail)
+
+
+def _document_iri(ctx: PageContext, document: str) -> str | None:
+    """A document slug or IRI → its IRI; ``""`` for none; ``None`` when unknown."""
+    if not document:
+        return ""
+    for d in ctx.data.documents():
+        if document in (d.slug, d.iri, d.identifier):
+            return d.iri
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+def home(ctx: PageContext) -> HTMLResponse:
+    d = ctx.data
+    docs = d.documents()
+    outputs = d.outputs()
+    links = d.link_counts()
+    kinds = [(ctx.t("kind." + k), links.get(k, 0), "bar-" + k) for k in LINK_KINDS]
+    report = audit_mod.load(ctx)
+    sev_counts = report.severity_counts() if report else {}
+    sev_bars = [(ctx.t("sev." + s), sev_counts.get(s, 0), "bar-sev-" + s.lower()) for s in audit_mod.SEVERITIES]
+    per_doc = group_by(outputs, lambda n: n.document)
+    return ctx.render(
+        "home.html", active="home", docs=docs, outputs=outputs, per_doc=per_doc,
+        links_svg=bars_svg(kinds, ctx.t("home.links")), links=links,
+        sev_svg=bars_svg(sev_bars, ctx.t("home.findings")) if report else "",
+        report=report, sev_counts=sev_counts, goal_13=None,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+def _matrix_view(m: Matrix) -> dict:
+    top = m.max
+    return {"top": top, "legend": legend(top), "shade": lambda n: shade(n, top)}
+
+
+def coverage(ctx: PageContext, goal: str = "", document: str = "") -> HTMLResponse:
+    d = ctx.data
+    doc_iri = _document_iri(ctx, document)
+    if doc_iri is None:
+        return _problem_page(ctx, 404, ctx.t("notfound"), f"document {document!r}")
+    goal_node: Node | None = None
+    if goal:
+        giri = goal if goal.startswith("http") else SDG + goal
+        goals = {n.iri: n for n in d.goals()}
+        if giri not in goals:
+            return _problem_page(ctx, 404, ctx.t("notfound"), f"SDG goal {goal!r}")
+        goal_node = goals[giri]
+        m = d.coverage_targets(giri, doc_iri or None)
+    else:
+        m = d.coverage_goals(doc_iri or None)
+    return ctx.render("coverage.html", active="coverage", m=m, goal=goal_node, document=document,
+                      docs=d.documents(), **_matrix_view(m))
+
+
+def _output_node(ctx: PageContext, iri: str) -> Node | None:
+    return next((n for n in ctx.data.outputs() if n.iri == iri), None)
+
+
+def coverage_cell(ctx: PageContext, output: str, goal: str = "", target: str = "") -> HTMLResponse:
+    d = ctx.data
+    out = _output_node(ctx, output) if valid_iri(output) else None
+    if out is None:
+        return _problem_page(ctx, 404, ctx.t("notfound"), f"output {output!r}")
+    col_iri = target or goal
+    if not col_iri or not valid_iri(col_iri):
+        return _problem_page(ctx, 422, ctx.t("notfound"), "goal or target IRI required")
+    targets = {t.iri for t in d.targets_of(col_iri)} if goal else {col_iri}
+    kinds = ("servesTarget", "servesGoal") if goal else ("servesTarget",)
+    links = [a for a in d.assertions(subject=output)
+             if a.kind in kinds and (a.object in targets or a.object == col_iri)]
+    col = d.node(col_iri, "goal" if goal else "target")
+    back = ctx.url("/coverage") if goal else ctx.url("/coverage", goal=d.code(d.goal_of(col_iri)))
+    return ctx.render("cell.html", active="coverage", out=out, col=col, links=links, goal=goal, back=back)
+
+
+def coverage_wsis(ctx: PageContext, document: str = "") -> HTMLResponse:
+    d = ctx.data
+    doc_iri = _document_iri(ctx, document)
+    if doc_iri is None:
+        return _problem_page(ctx, 404, ctx.t("notfound"), f"document {document!r}")
+    m = d.coverage_wsis(doc_iri or None)
+    return ctx.render("wsis.html", active="wsis", m=m, document=document, docs=d.documents(), **_matrix_view(m))
+
+
+def coverage_wsis_cell(ctx: PageContext, wsis: str, goal: str, document: str = "") -> HTMLResponse:
+    d = ctx.data
+    if not (valid_iri(wsis) and valid_iri(goal)):
+        return _problem_page(ctx, 422, ctx.t("notfound"), "wsis and goal IRIs required")
+    doc_iri = _document_iri(ctx, document) or ""
+    targets = {t.iri for t in d.targets_of(goal)}
+    rows = []
+    for a in d.assertions(obj=wsis):
+        if a.kind != "supportsActionLine":
+            continue
+        out = _output_node(ctx, a.subject)
+        if out is None:
+            continue
+        sdg = [b for b in d.assertions(subject=a.subject)
+               if (b.kind == "servesTarget" and b.object in targets) or (b.kind == "servesGoal" and b.object == goal)]
+        if sdg and (not doc_iri or any(doc_iri.endswith("/" + ln.slug) for ln in a.lines)):
+            rows.append((out, a, sdg))
+    rows.sort(key=lambda r: r[0].sort_key)
+    return ctx.render("wsis_cell.html", active="wsis", wsis=d.node(wsis, "wsis"), goal=d.node(goal, "goal"), rows=rows)
+
+
+# ---------------------------------------------------------------------------------------------
+def trace(ctx: PageContext, focus: str = "") -> HTMLResponse:
+    d = ctx.data
+    pick = {"output": d.outputs(), "resolution": d.resolutions(), "goal": d.goals()}
+    if not focus:
+        return ctx.render("trace.html", active="trace", pick=pick, graph=None, svg="", focus="")
+    if not valid_iri(focus):
+        return _problem_page(ctx, 422, ctx.t("trace.unknown"), focus)
+    g = d.trace(focus)
+    if g.focus is None:
+        return ctx.render("trace.html", active="trace", pick=pick, graph=None, svg="", focus=focus,
+                          unknown=True, status=404)
+    svg = trace_svg(g, ctx.t, d.href, ctx.lang) if g.edges else ""
+    names = {n.iri: n for col in g.columns.values() for n in col}
+    kind_order = {"mandatedBy": 0, "citesResolution": 1, "servesTarget": 2, "servesGoal": 3, "isTargetOf": 4}
+    edges = sorted(g.edges, key=lambda e: (kind_order.get(e.kind, 9), names[e.source].sort_key, names[e.target].sort_key))
+    targets = [n for n in g.columns.get("target", [])] if g.focus.kind == "goal" else []
+    return ctx.render("trace.html", active="trace", pick=pick, graph=g, svg=svg, focus=focus, edges=edges,
+                      names=names, focus_targets=targets)
+
+
+# ---------------------------------------------------------------------------------------------
+def audit(ctx: PageContext, severity: str = "", document: str = "", output: str = "") -> HTMLResponse:
+    return audit_mod.page(ctx, severity=severity, document=document, output=output)
+
+
+def audit_csv(ctx: PageContext, severity: str = "", document: str = "", output: str = ""):
+    return audit_mod.csv_response(ctx, severity=severity, document=document, output=output)
+
+
+# ---------------------------------------------------------------------------------------------
+def sources(ctx: PageContext) -> HTMLResponse:
+    return ctx.render("sources.html", active="sources", docs=ctx.data.documents())
+
+
+def source(ctx: PageContext, slug: str) -> HTMLResponse:
+    doc = ctx.data.document_by_slug(slug)
+    if doc is None:
+        return _problem_page(ctx, 404, ctx.t("notfound"), f"document {slug!r}")
+    view = source_mod.lines_of(ctx, doc)
+    return ctx.render("source.html", active="sources", doc=doc, view=view)
+
+
+# ---------------------------------------------------------------------------------------------
+LONG = 600
+
+
+def resource(ctx: PageContext, iri: str) -> HTMLResponse:
+    if not iri or not valid_iri(iri):
+        return _problem_page(ctx, 422, ctx.t("res.notfound"), iri or "iri")
+    return render_resource(ctx, iri)
+
+
+def render_resource(ctx: PageContext, iri: str) -> HTMLResponse:
+    """The HTML view of one resource: labels (Chinese and English), properties, incoming links,
+    provenance. The linked-data router calls this for browsers (``/id/...``); 404 page when the
+    IRI is in no triple."""
+    d = ctx.data
+    out = d.outgoing(iri)
+    incoming, n_in = d.incoming(iri)
+    if not out and not n_in:
+        return _problem_page(ctx, 404, ctx.t("res.notfound"), iri)
+    labels = []
+    props: dict[str, list] = defaultdict(list)
+    graphs = set()
+    for p, o, g in out:
+        graphs.add(g)
+        if p in (RDFS_LABEL, SKOS_PREF) and isinstance(o, Literal):
+            labels.append(text_of(o))
+        if isinstance(o, URIRef):
+            v = {"iri": str(o), "href": d.href(str(o)), "label": d.display(str(o))}
+        else:
+            txt = text_of(o)
+            v = {"text": txt, "long": len(txt.value) > LONG,
+                 "datatype": local_name(str(o.datatype)) if isinstance(o, Literal) and o.datatype else ""}
+        if v not in props[p]:
+            props[p].append(v)
+    kind = d.kind_of(iri)
+    order = sorted(props, key=lambda p: (p != RDF_TYPE, p not in (RDFS_LABEL, SKOS_PREF), d.display(p).value.lower()))
+    prop_rows = [({"iri": p, "href": d.href(p), "label": d.display(p)}, props[p]) for p in order]
+    in_rows = [({"iri": s, "href": d.href(s), "label": d.display(s)}, {"iri": p, "href": d.href(p), "label": d.display(p)})
+               for s, p in incoming]
+    lines = d.derived_from(iri)
+    stated = [a for a in d.assertions(subject=iri)] + [a for a in d.assertions(obj=iri)]
+    stated = [a for a in stated if a.lines]
+    formats = []
+    if iri.startswith(ctx.settings.base_iri) and not iri.startswith(ctx.settings.base_iri + "graph/"):
+        path = d.href(iri)
+        formats = [(f, f"{path}?format={f}") for f in ("turtle", "jsonld", "ntriples", "rdfxml")]
+    title = d.display(iri)
+    return ctx.render("resource.html", active="", iri=iri, title=title, labels=labels, props=prop_rows,
+                      incoming=in_rows, n_in=n_in, lines=lines, stated=stated, kind=kind, formats=formats,
+                      graphs=sorted(graphs), traceable=kind in ("output", "resolution", "goal", "target"),
+                      quote=quote)
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+
+
+# ---------------------------------------------------------------------------------------------
+def query(ctx: PageContext) -> HTMLResponse:
+    return query_mod.page(ctx)
+
+
+__all__ = ["home", "coverage", "coverage_cell", "coverage_wsis", "coverage_wsis_cell", "trace", "audit",
+           "audit_csv", "sources", "source", "resource", "render_resource", "query", "shade", "legend",
+           "Text", "IKG", "code_key"]

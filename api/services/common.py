@@ -1,0 +1,233 @@
+"""Helpers shared by the services: documents, language-tagged text, provenance, errors."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier
+
+from itukg.api.queries import ParameterError, document_iri
+from itukg.api.services import QueryRunner
+from itukg.api.services.models import DocumentRef, LangText, Provenance
+from itukg.errors import ItukgError, NotFound
+from itukg.settings import Settings
+
+PREFIXES = """\
+PREFIX ikg:  <https://w3id.org/itukg/ontology#>
+PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX xsd:  <http://www.w3.org/2001/XMLSchema#>
+"""
+
+SDG_NS = "http://metadata.un.org/sdg/"
+IKG_NS = "https://w3id.org/itukg/ontology#"
+
+
+class AmbiguousCode(ItukgError):
+    """A code that names things in several documents, asked for without ``?document=``.
+
+    The problem+json lists the documents (``documents``: slugs and IRIs). HTTP 409."""
+
+    title = "Ambiguous code"
+    status = 409
+
+    def __init__(self, message: str, documents: list[DocumentRef]):
+        super().__init__(message)
+        self.documents = documents
+
+    @property
+    def problem_extras(self) -> dict:
+        return {"documents": [d.model_dump() for d in self.documents]}
+
+
+class UnknownDocument(NotFound):
+    """``?document=`` names no loaded document (404, with the loaded ones listed)."""
+
+    title = "Unknown document"
+
+    def __init__(self, message: str, documents: list[DocumentRef]):
+        super().__init__(message)
+        self.documents = documents
+
+    @property
+    def problem_extras(self) -> dict:
+        return {"documents": [d.model_dump() for d in self.documents]}
+
+
+# -------------------------------------------------------------------------------------------
+# terms
+# -------------------------------------------------------------------------------------------
+
+
+def s(term: Identifier | None) -> str | None:
+    """The lexical form / IRI of a term, or ``None``."""
+    return None if term is None else str(term)
+
+
+def as_int(term: Identifier | None) -> int | None:
+    if term is None:
+        return None
+    try:
+        return int(str(term))
+    except ValueError:
+        return None
+
+
+def as_bool(term: Identifier | None) -> bool | None:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        v = term.toPython()
+        if isinstance(v, bool):
+            return v
+    return str(term).strip().lower() in ("true", "1")
+
+
+def local_name(iri: Identifier | str | None) -> str | None:
+    if iri is None:
+        return None
+    v = str(iri)
+    for sep in ("#", "/"):
+        if sep in v:
+            v = v.rsplit(sep, 1)[1]
+            break
+    return v
+
+
+def sdg_code(iri: Identifier | str | None) -> str | None:
+    """``http://metadata.un.org/sdg/9.c`` → ``9.c``."""
+    if iri is None:
+        return None
+    v = str(iri)
+    return v[len(SDG_NS):] if v.startswith(SDG_NS) else None
+
+
+def lang_text(values: Iterable[Identifier | None]) -> LangText:
+    """Gather literals into ``{"zh": ..., "en": ...}`` (first text per language wins; a literal
+    without language goes under ``und``). Raises nothing."""
+    out: dict[str, str] = {}
+    for v in values:
+        if v is None or not isinstance(v, Literal):
+            continue
+        lang = (v.language or "und").lower()
+        lang = lang.split("-")[0] if lang.startswith("zh") else lang
+        out.setdefault(lang, str(v))
+    return LangText(**out)
+
+
+_NATURAL = re.compile(r"(\d+)")
+
+
+def natural_key(code: str | None) -> tuple:
+    """Sort key for codes: ``9.c`` < ``17.18``, ``C2`` < ``C11``, ``4.2`` < ``4.10``."""
+    parts = _NATURAL.split(code or "")
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+def provenance(row: Mapping[str, Identifier], document: Identifier | str | None = None,
+               *, line: str = "lineNumber", text: str = "text") -> Provenance | None:
+    """A :class:`Provenance` from a row with ``lineNumber``/``text`` (and ``section``,
+    ``asWritten``, ``document``) columns; ``None`` when the row has no line."""
+    n = as_int(row.get(line))
+    t = row.get(text)
+    doc = row.get("document") or document
+    if n is None or t is None or doc is None:
+        return None
+    return Provenance(
+        document=str(doc),
+        section=s(row.get("section")),
+        line=n,
+        text=str(t),
+        asWritten=s(row.get("asWritten")),
+    )
+
+
+def first_provenance(items: Iterable[Provenance | None]) -> Provenance | None:
+    """The earliest line among several (a link stated on several lines)."""
+    found = [p for p in items if p is not None]
+    return min(found, key=lambda p: p.line) if found else None
+
+
+def group(rows: Iterable[Mapping[str, Identifier]], key: str) -> dict[Identifier, list]:
+    out: dict[Identifier, list] = defaultdict(list)
+    for r in rows:
+        k = r.get(key)
+        if k is not None:
+            out[k].append(r)
+    return out
+
+
+# -------------------------------------------------------------------------------------------
+# documents
+# -------------------------------------------------------------------------------------------
+
+Q_DOCUMENTS = PREFIXES + """
+SELECT ?document ?identifier ?language WHERE {
+  ?document a ikg:PlanningDocument .
+  OPTIONAL { ?document dcterms:identifier ?identifier }
+  OPTIONAL { ?document dcterms:language ?language }
+}
+ORDER BY ?document
+"""
+
+
+def slug_of(document: str, settings: Settings) -> str:
+    prefix = settings.base_iri + "id/doc/"
+    return document[len(prefix):] if document.startswith(prefix) else document
+
+
+async def list_documents(runner: QueryRunner, settings: Settings) -> list[DocumentRef]:
+    """Every loaded planning document. Raises as the runner does."""
+    res = await runner.select(Q_DOCUMENTS)
+    seen: dict[str, DocumentRef] = {}
+    for r in res.dicts():
+        iri = str(r["document"])
+        if iri not in seen:
+            seen[iri] = DocumentRef(
+                iri=iri, slug=slug_of(iri, settings),
+                identifier=s(r.get("identifier")), language=s(r.get("language")),
+            )
+    return list(seen.values())
+
+
+async def resolve_document(runner: QueryRunner, settings: Settings, value: str | None) -> URIRef | None:
+    """``?document=`` (slug or IRI) → the document's IRI; ``None`` when not given.
+
+    Raises :class:`ParameterError` (422) for a value that is neither a slug nor an IRI and
+    :class:`UnknownDocument` (404) for a document that is not loaded."""
+    if value is None or value == "":
+        return None
+    try:
+        iri = document_iri(value, settings.base_iri)
+    except ParameterError as exc:
+        exc.param = "document"
+        raise
+    docs = await list_documents(runner, settings)
+    if not any(d.iri == str(iri) for d in docs):
+        raise UnknownDocument(
+            f"no document {value!r} is loaded; loaded: "
+            + (", ".join(d.slug for d in docs) or "none"),
+            docs,
+        )
+    return iri
+
+
+def ambiguous(what: str, documents: Iterable[str], all_docs: list[DocumentRef]) -> AmbiguousCode:
+    wanted = set(documents)
+    refs = [d for d in all_docs if d.iri in wanted]
+    return AmbiguousCode(
+        f"{what} exists in {len(refs)} documents; add ?document= with one of: "
+        + ", ".join(d.slug for d in refs),
+        refs,
+    )
+
+
+def doc_bindings(document: URIRef | None) -> dict[str, Identifier]:
+    return {"document": document} if document is not None else {}

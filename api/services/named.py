@@ -1,0 +1,72 @@
+"""The named queries as a service: list them, bind a request's parameters, run one.
+
+Content negotiation stays in the router (it is HTTP); the result is serialised by the engine in
+the executor (no Python object per row)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+from rdflib.term import Identifier
+
+from itukg.api.queries import NamedQuery, ParameterError, named_queries
+from itukg.api.services import QueryRunner
+from itukg.api.services.models import NamedQueryInfo, NamedQueryParam
+from itukg.errors import NotFound
+from itukg.settings import Settings
+
+RESERVED = frozenset({"format"})
+"""Query-string names that are not query parameters (``format`` overrides the Accept header)."""
+
+
+def info(q: NamedQuery, *, with_sparql: bool = True) -> NamedQueryInfo:
+    return NamedQueryInfo(
+        name=q.name,
+        summary=q.summary,
+        description=q.description,
+        params=[NamedQueryParam(name=p.name, type=p.type, description=p.description,
+                                example=p.example, required=p.required) for p in q.params],
+        tags=list(q.tags),
+        url=f"/api/queries/{q.name}" + (
+            "?" + urlencode(q.example_values()) if q.params else ""),
+        sparql=q.sparql if with_sparql else None,
+    )
+
+
+def list_named(settings: Settings) -> list[NamedQueryInfo]:
+    """Every named query, by name. Raises QueryError if a query file is broken (at start-up)."""
+    return [info(q) for _, q in sorted(named_queries(settings.base_iri).items())]
+
+
+def get_named(settings: Settings, name: str) -> NamedQuery:
+    """The named query ``name``. Raises NotFound (404) listing the known names."""
+    qs = named_queries(settings.base_iri)
+    q = qs.get(name)
+    if q is None:
+        raise NotFound(f"no named query {name!r}; known: {', '.join(sorted(qs))}")
+    return q
+
+
+def bind_request(q: NamedQuery, settings: Settings,
+                 items: Iterable[tuple[str, str]]) -> dict[str, Identifier]:
+    """Bindings for ``q`` from query-string items (``format`` is skipped).
+
+    Raises :class:`ParameterError` (422) for a repeated, unknown, missing or malformed
+    parameter."""
+    values: dict[str, str] = {}
+    for k, v in items:
+        if k in RESERVED:
+            continue
+        if k in values:
+            raise ParameterError(f"parameter {k} is given more than once", param=k)
+        values[k] = v
+    return q.bind(values, base_iri=settings.base_iri)
+
+
+async def run_named(runner: QueryRunner, q: NamedQuery, bindings: dict[str, Identifier],
+                    result_format: str):
+    """Run ``q`` with ``bindings``; the engine serialises the result in ``result_format``.
+    Returns the executor's ``QueryOutcome``. Raises as the runner does (QueryTimeout,
+    ResultTooLarge, StoreError)."""
+    return await runner.run(q.sparql, result_format=result_format, bindings=bindings)
