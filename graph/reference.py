@@ -6,7 +6,7 @@ Built from the data files under ``graph/reference/`` (their origin and licence a
 - SDG goals (17), targets (169) and indicators on UN SDG KOS IRIs (``sdg:9``, ``sdg:9.c``,
   ``sdg:C090c01``). Texts: open-sdg ``en`` and ``zh-Hans`` (the latter tagged ``@zh``). IRIs: the
   KOS 2020 dump (``sdg/kos-2020/codes.csv``, extracted by :func:`extract_kos_codes`). Indicators the
-  KOS 2020 does not hold get no node (docs/decisions/0030-sdg-framework-pinned-to-kos-2020.md).
+  KOS 2020 does not hold get no node (docs/decisions/0030-sdg-iris-pinned-to-kos-2020.md).
 - WSIS action lines C1..C11 and the C7 sub-lines; PP and WTDC conferences; PP, WTDC and UNGA
   resolutions; UN programmes; the six ITU-D regions; country groups; countries (M49).
 - Provenance: a node for the reference data set and one per source file (``dcterms:source``,
