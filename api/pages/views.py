@@ -171,10 +171,11 @@ def trace(ctx: PageContext, focus: str = "") -> HTMLResponse:
     if g.focus is None:
         return ctx.render("trace.html", active="trace", pick=pick, graph=None, svg="", focus=focus,
                           unknown=True, status=404)
-    svg = trace_svg(g, ctx.t, d.href, ctx.lang) if g.edges else ""
     names = {n.iri: n for col in g.columns.values() for n in col}
     kind_order = {"mandatedBy": 0, "citesResolution": 1, "servesTarget": 2, "servesGoal": 3, "isTargetOf": 4}
     edges = sorted(g.edges, key=lambda e: (kind_order.get(e.kind, 9), names[e.source].sort_key, names[e.target].sort_key))
+    g.edges = edges  # the picture and the table number edges alike (edge-i ↔ row-i)
+    svg = trace_svg(g, ctx.t, d.href, ctx.lang) if g.edges else ""
     targets = [n for n in g.columns.get("target", [])] if g.focus.kind == "goal" else []
     return ctx.render("trace.html", active="trace", pick=pick, graph=g, svg=svg, focus=focus, edges=edges,
                       names=names, focus_targets=targets)
