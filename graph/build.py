@@ -179,6 +179,7 @@ def _process(path: str, base_iri: str) -> _Done | _Failed:
         nt = document_ntriples(doc, base_iri)
         if isinstance(nt, str):
             nt = nt.encode("utf-8")
+        nt += source_text_ntriples(doc, base_iri)  # pages (issue 5): the source view's full text
         graph = f"{base_iri}graph/doc/{doc.slug}"
         nquads, n = ntriples_to_nquads(nt, graph, source=f"{path} (mapped N-Triples)")
         summary = doc.summary() if hasattr(doc, "summary") else {}
@@ -190,6 +191,18 @@ def _process(path: str, base_iri: str) -> _Done | _Failed:
         tb = traceback.format_exc(limit=-3)
         return _Failed("DocumentError", f"internal error while reading this document: "
                        f"{type(exc).__name__}: {exc}\n{tb}", path, None)
+
+
+def source_text_ntriples(doc, base_iri: str) -> bytes:
+    """``<D> ikg:sourceText "..."`` for a parsed document: its lines as read (``Line.raw``),
+    LF-joined, so line N of the text is the ``D/line/N`` of the graph. Added for the pages'
+    source view (issue 5; ``docs/decisions/0072-source-text-in-graph.md``). Raises nothing."""
+    from itukg.graph.vocab import IKG
+
+    text = "\n".join(line.raw for line in doc.lines)
+    esc = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+           .replace("\r", "\\r"))
+    return f'<{base_iri}id/doc/{doc.slug}> <{IKG.sourceText}> "{esc}" .\n'.encode("utf-8")
 
 
 def _process_star(args: tuple[str, str]) -> _Done | _Failed:

@@ -123,6 +123,7 @@ class IKG(DefinedNamespace):
     sha256: URIRef
     shortTitle: URIRef
     sourceFile: URIRef
+    sourceText: URIRef
     startDate: URIRef
     text: URIRef
     textAsWritten: URIRef

@@ -573,9 +573,9 @@ class PageData:
         return {int(str(r["n"])): _s(r.get("text")) for r in rows}
 
     def full_text(self, doc_iri: str) -> str | None:
-        """The document's full text when the build kept it (``ikg:fullText``), else ``None``."""
+        """The document's full text when the build kept it (``ikg:sourceText``), else ``None``."""
         try:
-            rows = self._select("SELECT ?d ?t WHERE { ?d <https://w3id.org/itukg/ontology#fullText> ?t }",
+            rows = self._select("SELECT ?d ?t WHERE { ?d <https://w3id.org/itukg/ontology#sourceText> ?t }",
                                 d=URIRef(doc_iri))
         except Exception:  # noqa: BLE001 - an engine that rejects the term means "not kept"
             return None
