@@ -28,6 +28,7 @@ class IKG(DefinedNamespace):
     Country: URIRef
     CountryGroup: URIRef
     DevelopmentConference: URIRef
+    Finding: URIRef
     Footnote: URIRef
     IssuingBody: URIRef
     LinkAssertion: URIRef
@@ -62,6 +63,7 @@ class IKG(DefinedNamespace):
     WTDC: URIRef
 
     # object properties
+    aboutOutput: URIRef
     adoptedAt: URIRef
     body: URIRef
     citationRole: URIRef
@@ -100,6 +102,7 @@ class IKG(DefinedNamespace):
     asWritten: URIRef
     bodyAsWritten: URIRef
     bodyImplicit: URIRef
+    checkKind: URIRef
     code: URIRef
     endDate: URIRef
     isPlaceholder: URIRef
