@@ -1,0 +1,120 @@
+"""The audit: SHACL completeness and citation-consistency checks that point back to the source line.
+
+Python API (used by the CLI and the service)::
+
+    report = run_audit(store, settings)            # AuditReport
+    report.conforms, report.findings, report.to_json()
+    data = coverage(store, settings)               # dict, see itukg.audit.coverage
+
+The shapes are the files in ``shapes/`` (:mod:`itukg.audit.shapes`); the engines are in
+:mod:`itukg.audit.engine`; the report model in :mod:`itukg.audit.report`; the text, CSV, HTML,
+JSON and Turtle forms in :mod:`itukg.audit.render`. See ``docs/audit.md``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from itukg.audit.coverage import coverage
+from itukg.audit.engine import (
+    ENGINES,
+    Labeller,
+    RawResult,
+    build_findings,
+    enrich_one,
+    output_index,
+    run_fast,
+    run_pyshacl,
+    run_pyshacl_parallel,
+    select_dataset,
+)
+from itukg.audit.report import AuditReport, Finding, Focus, Provenance, finding_iri
+from itukg.audit.shapes import ShapeError, ShapesBundle, load_shapes
+from itukg.errors import ItukgError
+from itukg.settings import Settings
+
+__all__ = [
+    "AuditReport", "Finding", "Focus", "Provenance", "ShapeError", "ENGINES", "coverage",
+    "finding_iri", "load_shapes", "run_audit", "raw_results",
+]
+
+
+def raw_results(
+    store: Any, settings: Settings, documents: Sequence[str] | None = None, *,
+    engine: str = "fast", shapes_dir: str | Path | None = None, workers: int | None = None,
+) -> list[RawResult]:
+    """Only the validation results (shape, focus, path, value) of one engine: what the
+    equivalence tests and the benchmark compare. Raises like :func:`run_audit`."""
+    bundle = load_shapes(shapes_dir)
+    dataset = select_dataset(store, settings, documents)
+    if engine == "fast":
+        return run_fast(store, bundle, dataset)[0]
+    if engine == "pyshacl":
+        return run_pyshacl(store, bundle, dataset)
+    if engine == "pyshacl-parallel":
+        return run_pyshacl_parallel(store, bundle, dataset, settings, workers=workers,
+                                    shapes_dir=str(shapes_dir) if shapes_dir else None)
+    raise ItukgError(f"unknown audit engine {engine!r} (use one of {', '.join(ENGINES)})")
+
+
+def run_audit(
+    store: Any,
+    settings: Settings,
+    documents: Sequence[str] | None = None,
+    store_report: bool = True,
+    *,
+    engine: str = "fast",
+    shapes_dir: str | Path | None = None,
+    workers: int | None = None,
+) -> AuditReport:
+    """Validate the built graph (all documents, or the given document slugs) against the shapes.
+
+    ``store_report``: replace the store's audit graph (``settings.audit_graph``) with this run's
+    report (the SHACL report plus our provenance), so SPARQL can query the findings; the store
+    must then be writable. ``engine``: ``fast`` (default), ``pyshacl`` or ``pyshacl-parallel``
+    (see :mod:`itukg.audit.engine`); all report the same findings.
+
+    Raises :class:`itukg.errors.NotFound` for a document slug the store does not hold,
+    :class:`ShapeError` for invalid shapes, :class:`itukg.errors.StoreError` when the store
+    cannot be read or (with ``store_report``) written, :class:`ItukgError` for an unknown engine.
+    """
+    if engine not in ENGINES:
+        raise ItukgError(f"unknown audit engine {engine!r} (use one of {', '.join(ENGINES)})")
+    t0 = time.perf_counter()
+    bundle = load_shapes(shapes_dir)
+    dataset = select_dataset(store, settings, documents)
+    if engine == "fast":
+        raws, rows, _ = run_fast(store, bundle, dataset)
+    else:
+        raws = raw_results(store, settings, documents, engine=engine, shapes_dir=shapes_dir,
+                           workers=workers)
+        rows = {r.key(): enrich_one(store, r, dataset) for r in raws}
+    findings = build_findings(raws, rows, bundle, dataset, settings, Labeller(store, settings),
+                              output_index(store, dataset))
+    report = AuditReport(
+        findings=findings,
+        documents=[{k: d[k] for k in ("slug", "iri", "identifier", "language", "file")}
+                   for d in dataset.documents],
+        kinds=_kinds(bundle),
+        engine=engine,
+        base_iri=settings.base_iri,
+    )
+    if store_report:
+        store.replace_graph(settings.audit_graph, report.to_ntriples())
+    report.elapsed = time.perf_counter() - t0
+    return report
+
+
+def _kinds(bundle: ShapesBundle) -> list[dict[str, Any]]:
+    out = []
+    by_kind = bundle.by_kind()
+    for kind in bundle.kinds():
+        s = by_kind[kind][0]
+        out.append({
+            "kind": kind, "severity": s.severity, "name": dict(s.name),
+            "message": dict(s.message), "shape": s.iri, "concern": s.concern,
+        })
+    return out
