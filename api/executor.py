@@ -71,6 +71,7 @@ from itukg.settings import Settings
 log = logging.getLogger("itukg.api.executor")
 
 DEFAULT_OPENER = "itukg.graph.store:open_store"
+WORKER_START_ALLOWANCE = 15.0  # seconds a request may wait for a replaced worker to start
 _HDR = struct.Struct("!Q")
 
 MEDIA_TYPES = {
@@ -248,9 +249,10 @@ class _Worker:
             if run is not None:
                 run(req["sparql"])
             else:  # the Store protocol has no update yet: use the engine of OxigraphStore
-                engine = store.ox
+                # (no local reference to the engine: RocksDB must really close before the
+                # new generation is reopened read-only below)
                 try:
-                    engine.update(req["sparql"], base_iri=self.settings.base_iri)
+                    store.ox.update(req["sparql"], base_iri=self.settings.base_iri)
                 except SyntaxError as exc:
                     raise E.QueryError(f"SPARQL Update syntax error: {exc.msg or exc}") from None
                 except (ValueError, RuntimeError) as exc:
@@ -266,6 +268,7 @@ class _Worker:
                     abort()
                 else:
                     store.close()
+            del store
         self._checked = 0.0
         self.refresh()
         return {"generation": self.generation}, None
@@ -549,16 +552,17 @@ class Executor:
         if self._closing:
             raise E.StoreError("the query service is shutting down")
         deadline = timeout if timeout is not None else self.settings.query_timeout
-        loop = asyncio.get_running_loop()
-        t_start = loop.time()
+        # waiting for a worker is not running: a busy worker is freed by its own deadline at
+        # the latest, a replaced one needs a few seconds to start
+        wait = deadline + WORKER_START_ALLOWANCE
         try:
-            slot = await asyncio.wait_for(self._idle.get(), timeout=deadline)
+            slot = await asyncio.wait_for(self._idle.get(), timeout=wait)
         except asyncio.TimeoutError:
             self.stats.timeouts += 1
             raise E.QueryTimeout(
-                f"every query worker stayed busy for {_secs(deadline)} s; try again later"
+                f"every query worker stayed busy for {_secs(wait)} s; try again later"
             ) from None
-        remaining = max(0.001, deadline - (loop.time() - t_start))
+        remaining = deadline
         handed_back = False
         try:
             assert slot.writer is not None
@@ -623,6 +627,7 @@ class Executor:
         check_query(sparql)
         if result_format not in MEDIA_TYPES:
             raise E.QueryError(f"unknown result format {result_format!r}")
+        default_graph, named_graphs = _dataset(sparql, base_iri, default_graph, named_graphs)
         meta, body = await self._call(
             {
                 "op": "run",
@@ -653,6 +658,7 @@ class Executor:
         from itukg.api.sparql import check_query
 
         check_query(sparql)
+        default_graph, named_graphs = _dataset(sparql, None, default_graph, named_graphs)
         _, result = await self._call(
             {
                 "op": "query",
@@ -722,6 +728,25 @@ class Executor:
     @property
     def pids(self) -> list[int | None]:
         return [s.pid for s in self._slots]
+
+
+def _dataset(
+    sparql: str,
+    base_iri: str | None,
+    default_graph: Sequence[str] | None,
+    named_graphs: Sequence[str] | None,
+) -> tuple[Sequence[str] | None, Sequence[str] | None]:
+    """The dataset to pass to the store: the caller's (protocol) dataset when given, else the
+    query's own FROM / FROM NAMED made explicit (the store would otherwise answer over its
+    union default graph), else none. Raises QueryError for a malformed FROM."""
+    if default_graph is not None or named_graphs is not None:
+        return list(default_graph or []), list(named_graphs or [])
+    from itukg.api.sparql import dataset_of
+
+    ds = dataset_of(sparql, base_iri)
+    if ds is None:
+        return None, None
+    return ds
 
 
 def _secs(x: float) -> str:

@@ -91,6 +91,63 @@ def check_query(sparql: str) -> str:
     return op
 
 
+def dataset_of(sparql: str, base_iri: str | None = None) -> tuple[list[str], list[str]] | None:
+    """The query's own dataset (``FROM`` → default graphs, ``FROM NAMED`` → named graphs) as
+    absolute IRIs, or ``None`` when it has no dataset clause. Prefixed names are expanded
+    with the query's PREFIX declarations and relative IRIs resolved against its BASE (or
+    ``base_iri``). Dataset clauses only occur at the top level (never in subqueries), so every
+    ``FROM`` keyword starts one. Raises :class:`QueryError` for a FROM without a graph IRI or
+    with an undeclared prefix.
+    """
+    from urllib.parse import urljoin
+
+    tokens = [
+        (m.lastgroup, m.group())
+        for m in _TOKEN.finditer(sparql)
+        if m.lastgroup not in ("comment",)
+    ]
+    if not any(kind == "word" and text.upper() == "FROM" for kind, text in tokens):
+        return None
+    base = base_iri or ""
+    prefixes: dict[str, str] = {}
+    defaults: list[str] = []
+    named: list[str] = []
+
+    def iri(kind: str, text: str) -> str:
+        if kind == "iri":
+            return urljoin(base, text[1:-1]) if base else text[1:-1]
+        prefix, _, local = text.partition(":")
+        if prefix not in prefixes:
+            raise QueryError(f"undeclared prefix {prefix + ':'!r} in a FROM clause")
+        return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+
+    i = 0
+    while i < len(tokens):
+        kind, text = tokens[i]
+        word = text.upper() if kind == "word" else None
+        if word == "BASE" and i + 1 < len(tokens) and tokens[i + 1][0] == "iri":
+            base = iri(*tokens[i + 1])
+            i += 2
+            continue
+        if word == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1][0] == "pname" and tokens[i + 2][0] == "iri":
+            prefixes[tokens[i + 1][1].rstrip(":")] = iri(*tokens[i + 2])
+            i += 3
+            continue
+        if word == "FROM":
+            j = i + 1
+            target = defaults
+            if j < len(tokens) and tokens[j][0] == "word" and tokens[j][1].upper() == "NAMED":
+                target = named
+                j += 1
+            if j >= len(tokens) or tokens[j][0] not in ("iri", "pname"):
+                raise QueryError("FROM / FROM NAMED must be followed by a graph IRI")
+            target.append(iri(*tokens[j]))
+            i = j + 1
+            continue
+        i += 1
+    return defaults, named
+
+
 def check_update(sparql: str) -> None:
     """Screen an update: refuse ``SERVICE`` and ``LOAD`` (both would reach the network).
 
