@@ -14,8 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import anyio.from_thread
 from fastapi.responses import HTMLResponse, Response
+from rdflib import Literal
 
 from .data import LineRef, code_key
 from .render import PageContext
@@ -85,7 +85,7 @@ def normalise(ctx: PageContext, raw: dict) -> Report:
             n = int(prov["line"])
             line = LineRef(f"{doc}/line/{n}", slug, n, prov.get("text") or "", prov.get("section") or "")
         m = _OUTPUT_SECTION.match(prov.get("section") or "")
-        output = m[1] if m else ""
+        output = f.get("outputCode") or (m[1] if m else "")
         if not output and focus:
             m2 = re.search(r"/output/([^/]+)", str(focus))
             output = m2[1] if m2 else ""
@@ -101,20 +101,82 @@ def normalise(ctx: PageContext, raw: dict) -> Report:
     return Report(bool(raw.get("conforms")), findings)
 
 
+_Q_REPORT = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+SELECT ?report ?conforms WHERE { ?report a sh:ValidationReport ; sh:conforms ?conforms }"""
+
+_Q_FINDINGS = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX ikg: <https://w3id.org/itukg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?f ?sev ?kind ?focus ?msg ?value ?doc ?line ?n ?text ?sec ?out ?outcode WHERE {
+  ?f a ikg:Finding ; sh:resultSeverity ?sev ; sh:focusNode ?focus .
+  OPTIONAL { ?f ikg:checkKind ?kind }
+  OPTIONAL { ?f sh:resultMessage ?msg }
+  OPTIONAL { ?f sh:value ?value }
+  OPTIONAL { ?f ikg:inDocument ?doc }
+  OPTIONAL { ?f prov:wasDerivedFrom ?line . OPTIONAL { ?line ikg:lineNumber ?n }
+             OPTIONAL { ?line ikg:text ?text } OPTIONAL { ?line ikg:section ?sec } }
+  OPTIONAL { ?f ikg:aboutOutput ?out . OPTIONAL { ?out ikg:code ?outcode } }
+}"""
+
+
 def _fetch(ctx: PageContext) -> dict | None:
-    """The audit report as ``GET /api/audit`` gives it, or ``None`` when no audit is stored."""
+    """The last audit as the ``GET /api/audit`` shape, read from the audit graph (model
+    contract: ``docs/model.md``, "Audit graph"); ``None`` when no audit has been stored.
+    Raises what the store raises."""
+    store = ctx.data.store
+    reports = store.query(_Q_REPORT).dicts()
+    if not reports:
+        return None
+    conforms = all(str(r["conforms"]).lower() == "true" for r in reports)
+    found: dict[str, dict] = {}
+    for r in store.query(_Q_FINDINGS).dicts():
+        f = found.setdefault(str(r["f"]), {
+            "id": str(r["f"]), "severity": str(r["sev"]), "kind": str(r.get("kind") or ""),
+            "focus": str(r["focus"]), "message": {}, "value": None, "provenance": {},
+            "outputCode": str(r.get("outcode") or ""),
+        })
+        msg = r.get("msg")
+        if msg is not None:
+            lang = (getattr(msg, "language", None) or "en").split("-")[0]
+            f["message"].setdefault(lang, str(msg))
+        if r.get("value") is not None:
+            v = r["value"]
+            f["value"] = str(v) if isinstance(v, Literal) else (ctx.data.code(str(v)) or str(v))
+        if r.get("n") is not None and not f["provenance"]:
+            f["provenance"] = {"document": str(r.get("doc") or ""), "section": str(r.get("sec") or ""),
+                               "line": int(str(r["n"])), "text": str(r.get("text") or "")}
+        elif r.get("doc") is not None and not f["provenance"]:
+            f["provenance"] = {"document": str(r["doc"])}
+    return {"conforms": conforms, "findings": list(found.values())}
+
+
+def kind_names() -> tuple[dict[str, dict[str, str]], list[str]]:
+    """``({kind: {"en": name, "zh": name}}, kinds in the audit's order)`` from the bundled shapes
+    (their ``sh:name``); empty when the shapes cannot be loaded (the page then shows the keys)."""
     try:
-        from itukg.api.services import audit as service  # the traceability helper's service
-    except ImportError:
-        return None
-    fn = getattr(service, "audit_report", None) or getattr(service, "get_audit", None)
-    if fn is None:
-        return None
-    runner = ctx.data.store.executor
-    result = anyio.from_thread.run(fn, runner, ctx.settings)
-    if result is None:
-        return None
-    return result.model_dump(mode="json") if hasattr(result, "model_dump") else dict(result)
+        from itukg.audit.shapes import load_shapes
+
+        bundle = load_shapes()
+    except Exception:  # noqa: BLE001 - names are a nicety; the findings still show
+        return {}, []
+    names = {}
+    for info in bundle.shapes.values():
+        names.setdefault(info.kind, dict(info.name))
+    return names, bundle.kinds()
+
+
+def focus_label(ctx: PageContext, f: Finding, outputs: dict[str, str]) -> str:
+    """A short name for a finding's focus: ``output 4.3`` for an output, the part after its
+    output for what lies inside one (``region/africa``, ``question-slot/1``), else its
+    code or label. Raises what the store raises."""
+    if f.focus_label:
+        return f.focus_label
+    for iri, code in outputs.items():
+        if f.focus == iri:
+            return f"{ctx.t('output')} {code}"
+        if f.focus.startswith(iri + "/"):
+            return f.focus[len(iri) + 1:]
+    return ctx.data.display(f.focus).value
 
 
 def load(ctx: PageContext) -> Report | None:
@@ -145,10 +207,19 @@ def page(ctx: PageContext, severity: str = "", document: str = "", output: str =
         groups.setdefault(f.kind, {}).setdefault((f.slug, f.output), []).append(f)
     outputs = sorted({(f.slug, f.output) for f in report.findings if f.output},
                      key=lambda so: (so[0], code_key(so[1])))
+    names, order = kind_names()
+    groups = dict(sorted(groups.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0])))
+    for by_out in groups.values():
+        for k in list(by_out):
+            by_out[k].sort(key=lambda f: (f.line.number if f.line else 0, f.focus))
+    out_iris = {o.iri: o.code for o in ctx.data.outputs()}
+    for f in shown:
+        f.focus_label = focus_label(ctx, f, out_iris)
+    kind_title = {k: (v.get(ctx.lang) or v.get("en") or k) for k, v in names.items()}
     csv_url = ctx.url("/audit.csv", severity=severity, document=document, output=output)
     return ctx.render("audit.html", active="audit", report=report, groups=groups, severity=severity,
                       document=document, output=output, docs=ctx.data.documents(), outputs=outputs,
-                      shown=len(shown), counts=report.severity_counts(), csv_url=csv_url,
+                      shown=len(shown), counts=report.severity_counts(), csv_url=csv_url, kind_title=kind_title,
                       several_docs=len(ctx.data.documents()) > 1)
 
 

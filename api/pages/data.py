@@ -184,6 +184,7 @@ class PageData:
         self.lang = lang
         self._labels: dict[str, list[tuple[str, Text]]] = {}
         self._docs: list[Document] | None = None
+        self._res_re = re.compile(re.escape(base_iri + "id/resolution/") + r"([a-z]+)/([^/]+)$")
         self._line_re = re.compile(re.escape(base_iri + "id/doc/") + r"([^/]+)/line/(\d+)$")
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -253,9 +254,12 @@ class PageData:
             return Node(iri, kind, code or local_name(iri), self.short(iri))
         if kind == "target":
             return Node(iri, kind, code or local_name(iri), self.title(iri))
+        if kind == "resolution" or self._res_re.match(iri):
+            m = self._res_re.match(iri)
+            title = self._pick(iri, "http://purl.org/dc/terms/title")
+            if m:
+                return Node(iri, "resolution", f"{m[1].upper()} {m[2].replace('-', '/')}", title)
         title = self.title(iri)
-        if not code and kind == "resolution" and title:
-            code, title = title.value, None
         return Node(iri, kind, code or (title.value if title else local_name(iri)), title)
 
     def display(self, iri: str) -> Text:

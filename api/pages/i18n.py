@@ -18,7 +18,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "skip": ("Skip to content", "跳到正文"),
     "nav.home": ("Home", "首页"),
     "nav.coverage": ("SDG coverage", "可持续发展目标覆盖"),
-    "nav.wsis": ("WSIS × SDG", "信息社会世界峰会 × 可持续发展目标"),
+    "nav.wsis": ("WSIS × SDG", "WSIS × SDG"),
     "nav.trace": ("Trace", "追溯"),
     "nav.audit": ("Audit", "审核"),
     "nav.query": ("Query", "查询"),

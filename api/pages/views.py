@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from urllib.parse import quote
 
+import functools
+
+import anyio.from_thread
 from fastapi.responses import HTMLResponse
 from rdflib import URIRef
 from rdflib.term import Literal
@@ -204,56 +207,30 @@ def source(ctx: PageContext, slug: str) -> HTMLResponse:
 
 
 # ---------------------------------------------------------------------------------------------
-LONG = 600
-
-
 def resource(ctx: PageContext, iri: str) -> HTMLResponse:
+    """Any IRI of the store (also those not minted under the base, e.g. UN SDG KOS IRIs) in the
+    same view the linked-data IRIs give a browser. 422 page for an invalid IRI, 404 page when
+    nothing is known about it."""
+    from itukg.api.services import linked_data as ld
+    from itukg.errors import NotFound
+
+    from .resource import render_view
+
     if not iri or not valid_iri(iri):
         return _problem_page(ctx, 422, ctx.t("res.notfound"), iri or "iri")
-    return render_resource(ctx, iri)
-
-
-def render_resource(ctx: PageContext, iri: str) -> HTMLResponse:
-    """The HTML view of one resource: labels (Chinese and English), properties, incoming links,
-    provenance. The linked-data router calls this for browsers (``/id/...``); 404 page when the
-    IRI is in no triple."""
-    d = ctx.data
-    out = d.outgoing(iri)
-    incoming, n_in = d.incoming(iri)
-    if not out and not n_in:
+    runner = ctx.data.store.executor
+    try:
+        view = anyio.from_thread.run(functools.partial(ld.resource_view, runner, ctx.settings, URIRef(iri),
+                                                       lang=ctx.lang))
+    except NotFound:
         return _problem_page(ctx, 404, ctx.t("res.notfound"), iri)
-    labels = []
-    props: dict[str, list] = defaultdict(list)
-    graphs = set()
-    for p, o, g in out:
-        graphs.add(g)
-        if p in (RDFS_LABEL, SKOS_PREF) and isinstance(o, Literal):
-            labels.append(text_of(o))
-        if isinstance(o, URIRef):
-            v = {"iri": str(o), "href": d.href(str(o)), "label": d.display(str(o))}
-        else:
-            txt = text_of(o)
-            v = {"text": txt, "long": len(txt.value) > LONG,
-                 "datatype": local_name(str(o.datatype)) if isinstance(o, Literal) and o.datatype else ""}
-        if v not in props[p]:
-            props[p].append(v)
-    kind = d.kind_of(iri)
-    order = sorted(props, key=lambda p: (p != RDF_TYPE, p not in (RDFS_LABEL, SKOS_PREF), d.display(p).value.lower()))
-    prop_rows = [({"iri": p, "href": d.href(p), "label": d.display(p)}, props[p]) for p in order]
-    in_rows = [({"iri": s, "href": d.href(s), "label": d.display(s)}, {"iri": p, "href": d.href(p), "label": d.display(p)})
-               for s, p in incoming]
-    lines = d.derived_from(iri)
-    stated = [a for a in d.assertions(subject=iri)] + [a for a in d.assertions(obj=iri)]
-    stated = [a for a in stated if a.lines]
-    formats = []
-    if iri.startswith(ctx.settings.base_iri) and not iri.startswith(ctx.settings.base_iri + "graph/"):
-        path = d.href(iri)
-        formats = [(f, f"{path}?format={f}") for f in ("turtle", "jsonld", "ntriples", "rdfxml")]
-    title = d.display(iri)
-    return ctx.render("resource.html", active="", iri=iri, title=title, labels=labels, props=prop_rows,
-                      incoming=in_rows, n_in=n_in, lines=lines, stated=stated, kind=kind, formats=formats,
-                      graphs=sorted(graphs), traceable=kind in ("output", "resolution", "goal", "target"),
-                      quote=quote)
+    path = ld.service_path(ctx.settings, iri)
+    if path:
+        view.alternates = [(f, f"{path}?format={f}", f) for f in ("turtle", "jsonld", "ntriples", "rdfxml")]
+    html = render_view(view, lang=ctx.lang, path=ctx.request.url.path, query=ctx.request.url.query)
+    resp = HTMLResponse(html)
+    resp.headers["Content-Language"] = ctx.lang
+    return resp
 
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -267,5 +244,5 @@ def query(ctx: PageContext) -> HTMLResponse:
 
 
 __all__ = ["home", "coverage", "coverage_cell", "coverage_wsis", "coverage_wsis_cell", "trace", "audit",
-           "audit_csv", "sources", "source", "resource", "render_resource", "query", "shade", "legend",
+           "audit_csv", "sources", "source", "resource", "query", "shade", "legend",
            "Text", "IKG", "code_key"]

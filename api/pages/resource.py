@@ -1,0 +1,71 @@
+"""The HTML view of a resource, in the pages' layout: the linked-data router's
+:func:`itukg.api.services.html.render_resource` delegates here, and ``/resource?iri=`` (IRIs
+that are not minted under the base, e.g. the UN SDG KOS ones) renders the same view model
+(:class:`itukg.api.services.linked_data.ResourceView`), so every resource looks alike.
+
+Links that would leave the service are kept on it: an IRI that is not ours opens
+``/resource?iri=...``; a provenance line opens the source view at that line
+(``/source/{slug}#L{n}``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+from .i18n import LANGS, Translator
+from .render import _static_v, environment
+
+_LINE_PATH = re.compile(r"^/id/doc/([^/]+)/line/(\d+)$")
+_TRACEABLE = {
+    "https://w3id.org/itukg/ontology#Output", "https://w3id.org/itukg/ontology#Resolution",
+    "http://metadata.un.org/sdg/ontology#Goal", "http://metadata.un.org/sdg/ontology#Target",
+}
+
+
+def local_href(href: str | None, iri: str | None) -> str | None:
+    """Keep a link on this service: absolute IRIs that are not served here → the generic
+    resource page; a source-line IRI → the source view at that line. Raises nothing."""
+    if not href:
+        return href
+    m = _LINE_PATH.match(href)
+    if m:
+        return f"/source/{m[1]}#L{m[2]}"
+    if href.startswith(("http://", "https://")):
+        return "/resource?iri=" + quote(iri or href, safe="")
+    return href
+
+
+def _fix(view: Any) -> None:
+    for v in list(view.types) + [v for row in view.properties + view.incoming for v in row.values]:
+        if getattr(v, "iri", None):
+            v.href = local_href(v.href, v.iri)
+    for row in view.properties + view.incoming:
+        row.predicate_href = local_href(row.predicate_href, row.predicate)
+    for p in view.provenance:
+        p.href = local_href(p.href, None)
+        if p.target is not None and p.target.iri:
+            p.target.href = local_href(p.target.href, p.target.iri)
+
+
+def render_view(view: Any, *, lang: str = "en", path: str | None = None, query: str = "") -> str:
+    """The page of ``view`` (a ResourceView) as HTML text. ``path``/``query`` (the request's)
+    make the language switch keep the reader on this page. Raises nothing for any view."""
+    if lang not in LANGS:
+        lang = "en"
+    _fix(view)
+    if path is None:
+        alt = view.alternates[0][1] if view.alternates else ""
+        path = urlsplit(alt).path or "/"
+    params = [kv for kv in (q.split("=", 1) for q in query.split("&") if q) if kv[0] != "lang"]
+    lang_urls = {lg: path + "?" + urlencode([(k, v) for k, *rest in params for v in rest] + [("lang", lg)])
+                 for lg in LANGS}
+    types = {v.iri for v in view.types if getattr(v, "iri", None)}
+    env = environment()
+    return env.get_template("ld_resource.html").render(
+        view=view, t=Translator(lang), lang=lang, active="", lang_urls=lang_urls, static_v=_static_v(),
+        path=path, traceable=bool(types & _TRACEABLE),
+        title=(view.labels[0].text if view.labels else view.iri.rstrip("/").rsplit("/", 1)[-1]),
+        label_lang=(view.labels[0].lang or "") if view.labels else "",
+    )
