@@ -241,8 +241,8 @@ def negotiate(
         q, spec = _quality(ranges, media_type)
         if q <= 0.0:
             continue
-        if spec < 3 and fmt in _WILDCARD_EXCLUDED[kind]:
-            continue
+        if spec < 3 and (fmt in _WILDCARD_EXCLUDED[kind] or media_type != FORMATS[fmt][0]):
+            continue  # aliases (application/json, text/xml, ...) only when named
         if spec < 3 and fmt == "html":
             continue  # HTML only when asked for by name (browsers do)
         key = (q, spec, -pref)

@@ -82,6 +82,8 @@ def check_query(sparql: str) -> str:
             "the network; query the data held here, or run the federated query in your client"
         )
     op = operation_of(sparql)
+    if op != "update":
+        _check_prefixes(sparql)
     if op == "update":
         raise QueryError(
             "this is a SPARQL Update, not a query; updates go through the update operation "
@@ -146,6 +148,30 @@ def dataset_of(sparql: str, base_iri: str | None = None) -> tuple[list[str], lis
             continue
         i += 1
     return defaults, named
+
+
+def _check_prefixes(sparql: str) -> None:
+    """Raise QueryError naming the first prefixed name whose prefix is not declared (the
+    engine's own message for that is a bare "expected ..." at the position)."""
+    declared: set[str] = set()
+    prev_word = None
+    for m in _TOKEN.finditer(sparql):
+        kind = m.lastgroup
+        if kind == "comment":
+            continue
+        if kind == "pname":
+            prefix = m.group().split(":", 1)[0]
+            if prev_word == "PREFIX":
+                declared.add(prefix)
+            elif prefix != "_" and prefix not in declared:
+                line = sparql.count("\n", 0, m.start()) + 1
+                raise QueryError(
+                    f"undeclared prefix {prefix + ':'!r} in {m.group()!r} at line {line}; "
+                    f"add PREFIX {prefix}: <...>",
+                    source="query",
+                    line=line,
+                )
+        prev_word = m.group().upper() if kind == "word" else None
 
 
 def check_update(sparql: str) -> None:
