@@ -116,7 +116,10 @@ class PageContext:
             lang_urls={lg: self.lang_url(lg) for lg in LANGS}, url=self.url,
             static_v=_static_v(), path=self.request.url.path, **ctx,
         )
-        resp = HTMLResponse(html, status_code=status)
+        return self.finish(HTMLResponse(html, status_code=status))
+
+    def finish(self, resp: HTMLResponse) -> HTMLResponse:
+        """Language headers, and the cookie that remembers a language picked with ``?lang=``."""
         resp.headers["Content-Language"] = self.lang
         resp.headers["Vary"] = "Accept, Accept-Language, Cookie"
         if self.request.query_params.get("lang") in LANGS:

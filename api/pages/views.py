@@ -228,9 +228,7 @@ def resource(ctx: PageContext, iri: str) -> HTMLResponse:
     if path:
         view.alternates = [(f, f"{path}?format={f}", f) for f in ("turtle", "jsonld", "ntriples", "rdfxml")]
     html = render_view(view, lang=ctx.lang, path=ctx.request.url.path, query=ctx.request.url.query)
-    resp = HTMLResponse(html)
-    resp.headers["Content-Language"] = ctx.lang
-    return resp
+    return ctx.finish(HTMLResponse(html))
 
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
