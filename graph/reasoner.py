@@ -297,9 +297,7 @@ def explain(graph: Graph) -> list[str]:
     Checks, without a reasoner: individuals whose classes (asserted, or implied by the domains
     and ranges of the properties they use, closed under ``rdfs:subClassOf``) include two disjoint
     classes; functional properties with two different values (data values, or individuals
-    declared different); literals outside a property's declared datatype range; individuals of a
-    class defined by a value restriction (``ikg:PlenipotentiaryConference`` has ``ikg:body
-    ikg:PP``) that carry a different value of a functional property. Returns one sentence per
+    declared different); literals outside a property's declared datatype range. Returns one sentence per
     clash, sorted; an empty list when none of these causes is present.
     """
     nm = _namespaces()
@@ -362,17 +360,6 @@ def explain(graph: Graph) -> list[str]:
                     clashes.add(f"{n(s)} has two values of the functional property {n(p)}: {n(a)} and "
                                 f"{n(b)}, which are declared different")
 
-    # Value restrictions of defined classes (C ≡ D ⊓ ∃p.{v}) against functional p.
-    for cls, p, v in _has_value_definitions(graph):
-        if (p, RDF.type, OWL.FunctionalProperty) not in graph:
-            continue
-        for ind, classes in why.items():
-            if cls in classes:
-                for other in graph.objects(ind, p):
-                    if other != v and frozenset((other, v)) in different:
-                        clashes.add(f"{n(ind)} is a {n(cls)} ({classes[cls]}), which has {n(p)} {n(v)}, "
-                                    f"but it has {n(p)} {n(other)}")
-
     for p, r in ranges.items():
         if p in object_props or not str(r).startswith(str(XSD)) and r != RDF.langString:
             continue
@@ -433,26 +420,6 @@ def _different_pairs(graph: Graph) -> set[frozenset]:
     return pairs
 
 
-def _has_value_definitions(graph: Graph) -> list[tuple[Node, Node, Node]]:
-    """(class, property, value) for every class equivalent to or below an intersection that holds
-    an ``owl:hasValue`` restriction (or directly such a restriction)."""
-    out = []
-    for cls in graph.subjects(RDF.type, OWL.Class):
-        if not isinstance(cls, URIRef):
-            continue
-        exprs = list(graph.objects(cls, OWL.equivalentClass)) + list(graph.objects(cls, RDFS.subClassOf))
-        for e in exprs:
-            parts = [e]
-            inter = graph.value(e, OWL.intersectionOf)
-            if inter is not None:
-                parts += list(graph.items(inter))
-            for part in parts:
-                p, v = graph.value(part, OWL.onProperty), graph.value(part, OWL.hasValue)
-                if p is not None and v is not None:
-                    out.append((cls, p, v))
-    return out
-
-
 # --------------------------------------------------------------------------------------------
 # Graphs from the store
 # --------------------------------------------------------------------------------------------
@@ -487,10 +454,30 @@ def store_ontology(store, settings) -> Graph:
     return bundled_ontology()
 
 
-def store_document_graph(store, settings, slug: str) -> Graph:
-    """One document's graph plus the part of the reference graph it needs: every triple of the
-    reference graph about an IRI the document points to (so SDG targets come with their
-    ``sdgo:isTargetOf`` goal, conferences with their body, venue and year), and the goals' types.
+#: Reference links that fan out from a resource the document points to (a goal to all its
+#: targets, a target to all its indicators): not needed to reason about the document.
+_FAN_OUT = (SDGO.hasTarget, SDGO.hasIndicator)
+
+
+def reference_subset(document: Graph, reference: Graph | Iterable, ontology: Graph) -> Graph:
+    """The part of ``reference`` that reasoning about ``document`` needs: for every IRI the
+    document points to, its types and its values of the ontology's object and datatype
+    properties (so an SDG target comes with its ``sdgo:isTargetOf`` goal, a conference with its
+    body, venue and year), but not labels, provenance or fan-out links (:data:`_FAN_OUT`)."""
+    props = set(ontology.subjects(RDF.type, OWL.ObjectProperty)) | set(
+        ontology.subjects(RDF.type, OWL.DatatypeProperty))
+    props = (props - set(_FAN_OUT)) | {RDF.type}
+    pointed = {o for o in document.objects() if isinstance(o, URIRef)}
+    out = Graph()
+    for s, p, o in reference:
+        if s in pointed and p in props:
+            out.add((s, p, o))
+    return out
+
+
+def store_document_graph(store, settings, slug: str, ontology: Graph | None = None) -> Graph:
+    """One document's graph plus the part of the reference graph it needs
+    (:func:`reference_subset`; ``ontology`` defaults to the store's).
 
     Raises :class:`itukg.errors.NotFound` when the store holds no document ``slug``, and
     :class:`itukg.errors.StoreError` when the store cannot be read.
@@ -503,7 +490,8 @@ def store_document_graph(store, settings, slug: str) -> Graph:
     if settings.reference_graph in store.graphs():
         rows = store.query(_REFERENCE_NEEDED, default_graph=[doc_graph],
                            named_graphs=[settings.reference_graph])
-        for t in rows:
+        ontology = ontology if ontology is not None else store_ontology(store, settings)
+        for t in reference_subset(g, rows, ontology):
             g.add(t)
     return g
 
@@ -519,7 +507,7 @@ def reason_over_store(store, settings, slugs: list[str] | None = None) -> list[R
     slugs = slugs if slugs else document_slugs(store, settings)
     if not slugs:
         raise NotFound("the store holds no documents; run itukg build")
-    return [reason(store_document_graph(store, settings, s), ontology, label=s) for s in slugs]
+    return [reason(store_document_graph(store, settings, s, ontology), ontology, label=s) for s in slugs]
 
 
 def graph_from_files(paths: Iterable[str | os.PathLike[str]]) -> Graph:
