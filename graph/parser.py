@@ -107,7 +107,6 @@ class LanguageTable:
     activities_intro: re.Pattern
     bullet: re.Pattern
     regional_header: re.Pattern
-    regional_intro: re.Pattern
     regions: list[tuple[re.Pattern, str]]
     initiative_bullet: re.Pattern
     question: re.Pattern
@@ -132,6 +131,7 @@ class LanguageTable:
     venues: dict[str, str]
     programmes: list[tuple[str, re.Pattern, str]]  # key, pattern, literal prefix
     resolution_prefix: str
+    body_window: int  # how far before a resolution phrase its body words may start
     quote_brackets: list[tuple[str, str]]
     year_before: re.Pattern
     country_groups: dict[str, list[str]]
@@ -240,7 +240,6 @@ def _compile_language(code: str, d: dict) -> LanguageTable:
         activities_intro=c(d["implementation"]["activities_intro"]),
         bullet=c(d["implementation"]["bullet"]),
         regional_header=c(d["regional"]["header"]),
-        regional_intro=c(d["regional"]["intro"]),
         regions=regions,
         initiative_bullet=c(d["regional"]["initiative_bullet"]),
         question=c(d["questions"]["question"]),
@@ -254,6 +253,7 @@ def _compile_language(code: str, d: dict) -> LanguageTable:
         resolution=c(t(cit["resolution"])),
         body_before=c(t(cit["body_before"])),
         resolution_prefix="" if flags else _literal_prefix(t(cit["resolution"])),
+        body_window=max(len(k) for k in cit["bodies"]) + 8,
         body_after=c(t(cit["body_after"])) if cit.get("body_after") else None,
         number=c(number),
         paren=c(cit["paren"]),
@@ -995,9 +995,9 @@ class _Parser:
             # (the body words before the phrase are searched from the end of the previous one)
             start, end = m.start(), m.end()
             body_w = None
-            bm = L.body_before.search(t[max(prev_end, start - 40): start])
+            off = max(prev_end, start - L.body_window)
+            bm = L.body_before.search(t[off:start])
             if bm:
-                off = max(prev_end, start - 40)
                 body_w = text[off + bm.start("body"): off + bm.end("body")]
                 start = off + bm.start()
             pm = L.paren.match(t, end)
