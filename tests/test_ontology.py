@@ -156,3 +156,12 @@ def test_owlready2_loads_the_ontology(onto: Graph) -> None:
     serves_goal = world[str(IKG.servesGoal)]
     assert serves_goal is not None and serves_goal.property_chain, "the property chain did not arrive"
     assert world[str(IKG.PP)] is not None
+
+
+def test_catalog_maps_the_ontology_and_version_iri_to_the_file(onto: Graph) -> None:
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(ROOT / "ontology" / "catalog-v001.xml").getroot()
+    ns = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
+    entries = {e.get("name"): e.get("uri") for e in root.iter(f"{ns}uri")}
+    assert entries == {str(ONTO_IRI): "itukg.ttl", str(onto.value(ONTO_IRI, OWL.versionIRI)): "itukg.ttl"}
