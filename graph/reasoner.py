@@ -427,10 +427,10 @@ def _different_pairs(graph: Graph) -> set[frozenset]:
 # Run with the document's graph as the default graph and the reference graph as the only named
 # graph (dataset override, so no value enters the query text).
 _REFERENCE_NEEDED = """
-CONSTRUCT { ?r ?p ?o }
+CONSTRUCT { ?r ?p ?o . ?o a ?t }
 WHERE {
   { SELECT DISTINCT ?r WHERE { ?s ?q ?r . FILTER(isIRI(?r)) } }
-  GRAPH ?reference { ?r ?p ?o }
+  GRAPH ?reference { ?r ?p ?o . OPTIONAL { ?o a ?t } }
 }
 """
 
@@ -463,14 +463,20 @@ def reference_subset(document: Graph, reference: Graph | Iterable, ontology: Gra
     """The part of ``reference`` that reasoning about ``document`` needs: for every IRI the
     document points to, its types and its values of the ontology's object and datatype
     properties (so an SDG target comes with its ``sdgo:isTargetOf`` goal, a conference with its
-    body, venue and year), but not labels, provenance or fan-out links (:data:`_FAN_OUT`)."""
+    body, venue and year), but not labels, provenance or fan-out links (:data:`_FAN_OUT`); and
+    the types of the resources those triples point to (a programme's country group)."""
     props = set(ontology.subjects(RDF.type, OWL.ObjectProperty)) | set(
         ontology.subjects(RDF.type, OWL.DatatypeProperty))
     props = (props - set(_FAN_OUT)) | {RDF.type}
     pointed = {o for o in document.objects() if isinstance(o, URIRef)}
+    triples = list(reference)
     out = Graph()
-    for s, p, o in reference:
+    for s, p, o in triples:
         if s in pointed and p in props:
+            out.add((s, p, o))
+    second = {o for _, p, o in out if p != RDF.type and isinstance(o, URIRef)} - pointed
+    for s, p, o in triples:
+        if s in second and p == RDF.type:
             out.add((s, p, o))
     return out
 

@@ -153,6 +153,32 @@ def test_an_ontology_that_did_not_arrive_in_owlready2_is_an_error(monkeypatch) -
 # -- the store and the command ------------------------------------------------------------------
 
 
+def test_reference_subset_keeps_what_reasoning_needs() -> None:
+    from rdflib import Literal
+    from rdflib.namespace import RDFS, SKOS
+
+    prog, group, country = URIRef(B + "id/programme/ipoa"), URIRef(B + "id/country-group/ldc"), URIRef(B + "id/country/004")
+    doc = Graph()
+    doc.add((URIRef(str(DOC) + "/mention/L5-1"), IKG.mentionsProgramme, prog))
+    doc.add((OUTPUT, IKG.servesTarget, SDG["9.c"]))
+    ref = Graph()
+    ref.add((prog, RDF.type, IKG.Programme))
+    ref.add((prog, IKG.concernsGroup, group))
+    ref.add((prog, RDFS.label, Literal("Istanbul Programme of Action", lang="en")))
+    ref.add((group, RDF.type, IKG.CountryGroup))
+    ref.add((group, RDFS.label, Literal("LDC", lang="en")))
+    ref.add((country, IKG.memberOf, group))
+    ref.add((SDG["9.c"], SDGO.isTargetOf, SDG["9"]))
+    ref.add((SDG["9.c"], SKOS.notation, Literal("9.c")))
+    ref.add((SDG["9"], RDF.type, SDGO.Goal))
+    sub = reasoner.reference_subset(doc, ref, reasoner.bundled_ontology())
+    assert set(sub) == {
+        (prog, RDF.type, IKG.Programme), (prog, IKG.concernsGroup, group),
+        (group, RDF.type, IKG.CountryGroup),  # second hop: type only
+        (SDG["9.c"], SDGO.isTargetOf, SDG["9"]), (SDG["9"], RDF.type, SDGO.Goal),
+    }
+
+
 def _store_with(tmp_path: Path) -> Settings:
     """A real store holding the ontology, a reference graph and one document graph, split out
     of consistent.ttl, plus reference facts the document does not point to."""
