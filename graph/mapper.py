@@ -398,7 +398,6 @@ class _Emitter:
             s = f"{self.D}/line/{n}"
             self.lit(s, P["type"], P["SourceLine"])
             self.add(s, P["isPartOf"], self.D)
-            self.add(s, P["inDocument"], self.D)
             self.lit(s, P["lineNumber"], _int(n))
             self.text(s, P["text"], ln.raw)
             self.plain(s, P["section"], ln.section)

@@ -836,6 +836,14 @@ class _Parser:
                 self.place(n, sec)
                 continue
             key = next((k for p, k in L.regions if p.match(t)), None)
+            inline: list[str] = []
+            if key is None and tabbed:
+                # a row written on one line: "\t非洲区域\tAFR1：…"
+                cells = [c.strip() for c in raw.split("\t") if c.strip()]
+                if len(cells) > 1:
+                    key = next((k for p, k in L.regions if p.match(fold(cells[0]))), None)
+                    if key:
+                        orig, inline = cells[0], cells[1:]
             if key and (tabbed or in_table):
                 in_table = True
                 if key in seen:
@@ -846,6 +854,8 @@ class _Parser:
                     slot = RegionalSlot(key, orig, n)
                     seen[key] = slot
                     o.regional_slots.append(slot)
+                for cell in inline:
+                    self._initiative(o, slot, n, cell)
                 self.place(n, sec)
                 continue
             if not in_table and not tabbed:
@@ -855,9 +865,7 @@ class _Parser:
             if slot is None:
                 self.reason[n] = f"output {o.code}: regional-initiative cell before any region"
                 continue
-            bm = L.initiative_bullet.match(t)
-            text = orig[bm.end():].strip() if bm else orig
-            slot.initiatives.append(self._block(o, len(slot.initiatives) + 1, n, text, REGIONAL))
+            self._initiative(o, slot, n, orig)
             self.place(n, sec)
         missing = [k for k in REGION_KEYS if k not in seen]
         if missing and (in_table or seen):
@@ -867,6 +875,11 @@ class _Parser:
         elif not seen:
             self.warn(ns[0] if ns else (o.heading_line or 0),
                       f"output {o.code}: regional-initiatives section has no table")
+
+    def _initiative(self, o: Output, slot: RegionalSlot, n: int, orig: str) -> None:
+        bm = self.L.initiative_bullet.match(fold(orig))
+        text = orig[bm.end():].strip() if bm else orig
+        slot.initiatives.append(self._block(o, len(slot.initiatives) + 1, n, text, REGIONAL))
 
     def _questions(self, o: Output, ns: list[int]) -> None:
         L = self.L

@@ -184,3 +184,17 @@ def test_crlf_and_bom_are_read():
     d = parse_text("\ufeff" + text.replace("\n", "\r\n"), "x.zh.txt")
     assert d.summary() == parse_file(CORPUS).summary() | {"source": "x.zh.txt"}
     assert not d.warnings
+
+
+def test_region_row_on_one_line_and_colon_heading():
+    text = (DOCS / "filled-regional.zh.txt").read_text(encoding="utf-8").split("\n")
+    i = text.index("\t欧洲区域")
+    text[i: i + 3] = ["\t欧洲区域\tEUR1：频谱管理\tEUR2：数字广播"]
+    j = text.index("输出成果2.1 – 网络基础设施产品和服务")
+    text[j] = "输出成果2.1：网络基础设施产品和服务"
+    d = parse_text("\n".join(text), "x.zh.txt")
+    (o,) = d.outputs
+    assert o.title == "网络基础设施产品和服务"
+    (eur,) = [s for s in o.regional_slots if s.region == "europe"]
+    assert [i.text for i in eur.initiatives] == ["EUR1：频谱管理", "EUR2：数字广播"]
+    assert eur.region_as_written == "欧洲区域" and not d.warnings
