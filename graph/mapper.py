@@ -382,26 +382,38 @@ class _Emitter:
         for iri, code in self.questions.items():
             self.lit(iri, P["type"], P["StudyGroupQuestion"])
             self.plain(iri, P["code"], code)
+        out = self.out
+        D = self.D
+        in_doc = f"{P['inDocument']} <{D}> .\n"
+        la_type = f"{P['type']} {P['LinkAssertion']} .\n"
+        ps, pp, po, pw, pd = P["subject"], P["predicate"], P["object"], P["asWritten"], P["derived"]
+        sha1 = hashlib.sha1
         for key, (s, p, o, written, lines) in self.links.items():
-            la = f"{self.D}/link/{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
-            self.lit(la, P["type"], P["LinkAssertion"])
-            self.add(la, P["subject"], s)
-            self.lit(la, P["predicate"], p)
-            self.add(la, P["object"], o)
+            la = f"<{D}/link/{sha1(key.encode('utf-8')).hexdigest()[:16]}> "
+            out.append(la + la_type)
+            out.append(f"{la}{ps} <{s}> .\n")
+            out.append(f"{la}{pp} {p} .\n")
+            out.append(f"{la}{po} <{o}> .\n")
             for w in written:
-                self.plain(la, P["asWritten"], w)
+                out.append(f"{la}{pw} {_q(w)} .\n")
             for n in sorted(lines):
-                self.add(la, P["derived"], self.line(n))
-            self.add(la, P["inDocument"], self.D)
+                self.used_lines.add(n)
+                out.append(f"{la}{pd} <{D}/line/{n}> .\n")
+            out.append(la + in_doc)
+        line_type = f"{P['type']} {P['SourceLine']} .\n"
+        part_of = f"{P['isPartOf']} <{D}> .\n"
+        pn, pt, psec = P["lineNumber"], P["text"], P["section"]
+        lang = self.lang_suffix
         for n in sorted(self.used_lines):
             ln = self.doc.lines[n - 1]
-            s = f"{self.D}/line/{n}"
-            self.lit(s, P["type"], P["SourceLine"])
-            self.add(s, P["isPartOf"], self.D)
-            self.lit(s, P["lineNumber"], _int(n))
-            self.text(s, P["text"], ln.raw)
-            self.plain(s, P["section"], ln.section)
-
+            s = f"<{D}/line/{n}> "
+            out.append(s + line_type)
+            out.append(s + part_of)
+            out.append(f"{s}{pn} {_int(n)} .\n")
+            if ln.raw:
+                out.append(f"{s}{pt} {_q(ln.raw)}{lang} .\n")
+            if ln.section:
+                out.append(f"{s}{psec} {_q(ln.section)} .\n")
 
 def document_ntriples(doc: ParsedDocument, base_iri: str) -> bytes:
     """The document's triples as N-Triples (UTF-8), one triple per line, in a stable order.
