@@ -99,6 +99,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "trace.col.output": ("Outputs", "输出成果"),
     "trace.col.target": ("SDG targets", "具体目标"),
     "trace.col.goal": ("SDG goals", "可持续发展目标"),
+    "trace.hint": ("Hover, focus or tap an edge to read the line of the document it comes from.",
+                   "将鼠标悬停、聚焦或轻触连线，即可查看其来源文件行。"),
     "trace.edges": ("Every edge and its source", "每条连线及其出处"),
     "trace.from": ("From", "从"),
     "trace.to": ("To", "到"),

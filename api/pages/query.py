@@ -44,6 +44,14 @@ class ResultView:
     boolean: bool | None = None
 
 
+def query_body(sparql: str) -> str:
+    """A named query's text without its ``#+`` metadata header (shown beside the editor)."""
+    lines = sparql.splitlines()
+    while lines and (lines[0].startswith("#+") or not lines[0].strip()):
+        lines.pop(0)
+    return "\n".join(lines).strip() + "\n"
+
+
 def _cell(ctx: PageContext, term) -> Cell:
     if term is None:
         return Cell("empty")
@@ -65,7 +73,7 @@ def page(ctx: PageContext) -> HTMLResponse:
     nq = examples.get(name)
     text = qp.get("query")
     if text is None and nq is not None:
-        text = nq.sparql
+        text = query_body(nq.sparql)
     values = {p.name: qp.get(p.name, p.example if qp.get("query") is None else "") for p in nq.params} if nq else {}
     try:
         page_no = max(1, int(qp.get("page", "1")))
@@ -80,7 +88,7 @@ def page(ctx: PageContext) -> HTMLResponse:
             result = _view(ctx, res, page_no)
         except ItukgError as exc:
             error = f"{exc.title}: {exc}"
-    permalink_params = [("query", text or "")] if text and (nq is None or text != nq.sparql) else []
+    permalink_params = [("query", text or "")] if text and (nq is None or text != query_body(nq.sparql)) else []
     if nq:
         permalink_params = [("name", nq.name)] + permalink_params + [(k, v) for k, v in values.items() if v]
     permalink = "/query" + ("?" + urlencode(permalink_params) if permalink_params else "")
@@ -112,7 +120,7 @@ def _view(ctx: PageContext, res, page_no: int) -> ResultView:
 
 def _downloads(nq, text: str, values: dict[str, str], form: str) -> list[tuple[str, str]]:
     """``(label, url)`` for CSV and JSON (or Turtle) downloads of the same query."""
-    if nq is not None and text == nq.sparql:
+    if nq is not None and text == query_body(nq.sparql):
         base = f"/api/queries/{nq.name}"
         params = [(k, v) for k, v in values.items() if v]
     else:

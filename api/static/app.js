@@ -28,12 +28,8 @@
   // Trace diagram: hovering or focusing an edge shows its source line below the picture
   // (the same text as the edge's <title> tooltip) and marks its row in the edge table.
   var svg = document.querySelector("svg.trace");
-  if (svg) {
-    var info = document.createElement("p");
-    info.className = "edge-info";
-    info.id = "edge-info";
-    info.setAttribute("aria-live", "polite");
-    svg.parentNode.parentNode.insertBefore(info, svg.parentNode.nextSibling);
+  if (svg && document.getElementById("edge-info")) {
+    var info = document.getElementById("edge-info");
     var show = function (el) {
       var t = el.querySelector("title");
       info.textContent = t ? t.textContent : "";
