@@ -344,6 +344,7 @@ class PageData:
     # -- reference ---------------------------------------------------------------------------
     def goals(self) -> list[Node]:
         rows = self._select("SELECT ?g WHERE { ?g a sdgo:Goal }")
+        self._prefetch_labels("?x a sdgo:Goal .")
         return sorted((self.node(str(r["g"]), "goal") for r in rows), key=lambda n: code_key(n.code))
 
     def targets_of(self, goal: str) -> list[Node]:
@@ -355,8 +356,29 @@ class PageData:
         rows = self._select("SELECT ?t ?g WHERE { ?t sdgo:isTargetOf ?g }", t=URIRef(target))
         return str(rows[0]["g"]) if rows else ""
 
+    def served_targets(self) -> list[Node]:
+        """The SDG targets some output serves (for the trace picker), by code."""
+        rows = self._select("SELECT DISTINCT ?t WHERE { ?o ikg:servesTarget ?t }")
+        self._prefetch_labels("?o ikg:servesTarget ?x .")
+        return sorted((self.node(str(r["t"]), "target") for r in rows), key=lambda n: code_key(n.code))
+
+    def _prefetch_labels(self, pattern: str) -> None:
+        """Fill the label cache, in one query instead of one per resource, for every ``?x``
+        that ``pattern`` (a constant graph pattern of this module, never user input) matches."""
+        rows = self._select(
+            "SELECT DISTINCT ?x ?p ?l WHERE { " + pattern + """ ?x ?p ?l .
+               VALUES ?p { rdfs:label skos:prefLabel skos:altLabel skos:notation ikg:code
+                           dcterms:identifier dcterms:title ikg:shortTitle } }""")
+        found: dict[str, list[tuple[str, Text]]] = defaultdict(list)
+        for r in rows:
+            if isinstance(r["l"], Literal):
+                found[str(r["x"])].append((str(r["p"]), text_of(r["l"])))
+        for iri, labels in found.items():
+            self._labels.setdefault(iri, labels)
+
     def wsis_lines(self) -> list[Node]:
         rows = self._select("SELECT ?w WHERE { ?w a ikg:WSISActionLine FILTER NOT EXISTS { ?w skos:broader ?b } }")
+        self._prefetch_labels("?x a ikg:WSISActionLine .")
         return sorted((self.node(str(r["w"]), "wsis") for r in rows), key=lambda n: code_key(n.code))
 
     def kind_of(self, iri: str) -> str:
@@ -371,6 +393,7 @@ class PageData:
 
     def resolutions(self) -> list[Node]:
         rows = self._select("SELECT ?r WHERE { ?r a ikg:Resolution }")
+        self._prefetch_labels("?x a ikg:Resolution .")
         return sorted((self.node(str(r["r"]), "resolution") for r in rows), key=lambda n: code_key(n.code))
 
     # -- coverage ----------------------------------------------------------------------------

@@ -165,7 +165,7 @@ def coverage_wsis_cell(ctx: PageContext, wsis: str, goal: str, document: str = "
 # ---------------------------------------------------------------------------------------------
 def trace(ctx: PageContext, focus: str = "") -> HTMLResponse:
     d = ctx.data
-    pick = {"output": d.outputs(), "resolution": d.resolutions(), "goal": d.goals()}
+    pick = {"output": d.outputs(), "resolution": d.resolutions(), "goal": d.goals(), "target": d.served_targets()}
     if not focus:
         return ctx.render("trace.html", active="trace", pick=pick, graph=None, svg="", focus="")
     if not valid_iri(focus):
