@@ -20,9 +20,13 @@ Nothing here imports pyoxigraph: storage is reached through :mod:`itukg.graph.st
 
 from __future__ import annotations
 
+import collections
+import dataclasses
 import importlib.resources
 import multiprocessing
 import os
+import signal
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,8 +34,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from itukg.errors import DocumentError, ItukgError, ParseWarning
-from itukg.graph.store import Generation, current_generation, ntriples_to_nquads, open_store
+from itukg.errors import DataError, DocumentError, ItukgError, ParseWarning
+from itukg.graph.store import (
+    Generation,
+    check_rdf,
+    current_generation,
+    ntriples_to_nquads,
+    open_store,
+)
 from itukg.settings import Settings
 
 #: Below this many documents the build parses in the calling process (a pool costs ~50 ms).
@@ -183,10 +193,15 @@ def _process(path: str, base_iri: str) -> _Done | _Failed:
         graph = f"{base_iri}graph/doc/{doc.slug}"
         nquads, n = ntriples_to_nquads(nt, graph, source=f"{path} (mapped N-Triples)")
         summary = doc.summary() if hasattr(doc, "summary") else {}
-        warnings = list(getattr(doc, "warnings", []) or [])
+        name = Path(path).name
+        warnings = [  # name the file as the user gave it
+            dataclasses.replace(w, source=path) if w.source == name else w
+            for w in getattr(doc, "warnings", []) or []
+        ]
         return _Done(path, doc.slug, graph, nquads, n, summary, warnings, time.perf_counter() - t0)
     except ItukgError as exc:
-        return _Failed(type(exc).__name__, exc.message, exc.source or path, exc.line)
+        source = path if exc.source in (None, Path(path).name) else exc.source
+        return _Failed(type(exc).__name__, exc.message, source, exc.line)
     except Exception as exc:  # a bug in parsing/mapping: report it against the file, with the trace
         tb = traceback.format_exc(limit=-3)
         return _Failed("DocumentError", f"internal error while reading this document: "
@@ -218,25 +233,77 @@ def _raise(failed: _Failed) -> None:
     raise cls(failed.message, source=failed.source, line=failed.line)
 
 
+def _worker_init(parent: int) -> None:
+    """Pool worker set-up: ignore Ctrl-C (the parent handles it and stops the pool) and die
+    with the parent (Linux ``PR_SET_PDEATHSIG``), so a killed build leaves no orphans."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _reference_job(base_iri: str) -> tuple[bytes, int] | _Failed:
+    """Build the reference graph as N-Quads (runs in a worker when there is a pool)."""
+    try:
+        settings = Settings(base_iri=base_iri)
+        return ntriples_to_nquads(reference_ntriples(base_iri), settings.reference_graph,
+                                  source="reference data")
+    except ItukgError as exc:
+        return _Failed(type(exc).__name__, exc.message, exc.source or "reference data", exc.line)
+
+
 class _Pipeline:
-    """Parse and map documents, in worker processes when ``workers > 1``. The pool is started
-    (and every job submitted) on construction, before the store is opened, so the workers
-    fork from a process that holds no open database."""
+    """Parse and map documents, in worker processes when ``workers > 1``.
+
+    The pool is started on construction, before the store is opened, so the workers fork from
+    a process that holds no open database. At most :data:`IN_FLIGHT` documents per worker are
+    submitted ahead of the loader, which bounds memory when parsing outruns loading. The
+    reference graph is built as the pool's first job, alongside the documents."""
+
+    IN_FLIGHT = 8
 
     def __init__(self, docs: Sequence[Path], base_iri: str, workers: int):
         self.jobs = [(str(p), base_iri) for p in docs]
+        self.base_iri = base_iri
         self.pool: ProcessPoolExecutor | None = None
-        self._it: Iterator[_Done | _Failed]
-        if workers <= 1:
-            self._it = map(_process_star, self.jobs)
-        else:
+        self._reference: object = None
+        if workers > 1:
             ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-            chunksize = max(1, min(16, len(self.jobs) // (workers * 8)))
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-            self._it = self.pool.map(_process_star, self.jobs, chunksize=chunksize)
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                            initializer=_worker_init, initargs=(os.getpid(),))
+            self._reference = self.pool.submit(_reference_job, base_iri)
+            self.window = workers * self.IN_FLIGHT
+
+    def reference(self) -> tuple[bytes, int]:
+        """The reference graph as ``(nquads, triples)``. Raises what building it raised."""
+        res = self._reference.result() if self.pool is not None else _reference_job(self.base_iri)  # type: ignore[union-attr]
+        self._reference = None
+        if isinstance(res, _Failed):
+            _raise(res)
+        return res  # type: ignore[return-value]
 
     def __iter__(self) -> Iterator[_Done | _Failed]:
-        return self._it
+        if self.pool is None:
+            yield from map(_process_star, self.jobs)
+            return
+        pending: collections.deque = collections.deque()
+        jobs = iter(self.jobs)
+        for job in jobs:
+            pending.append(self.pool.submit(_process_star, job))
+            if len(pending) >= self.window:
+                break
+        while pending:
+            res = pending.popleft().result()
+            nxt = next(jobs, None)
+            if nxt is not None:
+                pending.append(self.pool.submit(_process_star, nxt))
+            yield res
 
     def close(self) -> None:
         if self.pool is not None:
@@ -276,6 +343,22 @@ def _user_graphs(settings: Settings) -> list[str]:
         ]
 
 
+def _load_batch(gen: Generation, batch: list[_Done]) -> float:
+    """Bulk-load the documents of ``batch``; returns the seconds it took. When the loader
+    refuses the data, find the document whose mapped data is malformed and raise a DataError
+    naming it (the generation is then discarded)."""
+    t0 = time.perf_counter()
+    try:
+        gen.bulk_load(b"".join(d.nquads for d in batch), "nquads")
+    except DataError:
+        for d in batch:
+            check_rdf(d.nquads, "nquads", source=f"{d.path} (mapped data)")
+        raise
+    for d in batch:
+        d.nquads = b""
+    return time.perf_counter() - t0
+
+
 # -- the build -----------------------------------------------------------------------------------
 def build(
     paths: Iterable[str | os.PathLike[str]],
@@ -303,16 +386,12 @@ def build(
     report = BuildReport(workers=workers)
 
     ontology = ontology_turtle()
-    t0 = time.perf_counter()
-    reference = reference_ntriples(settings.base_iri)
-    timings["reference"] = time.perf_counter() - t0
-
     root = Path(settings.store)
     carry = _user_graphs(settings) if (root.is_dir() and current_generation(root)) else []
 
     pipeline = _Pipeline(docs, settings.base_iri, workers)
     try:
-        _build_generation(root, settings, pipeline, len(docs), ontology, reference, carry,
+        _build_generation(root, settings, pipeline, len(docs), ontology, carry,
                           report, timings, progress)
     finally:
         pipeline.close()
@@ -324,10 +403,9 @@ def build(
 def _build_generation(
     root: Path,
     settings: Settings,
-    results: Iterable[_Done | _Failed],
+    pipeline: _Pipeline,
     total: int,
     ontology: bytes,
-    reference: bytes,
     carry: list[str],
     report: BuildReport,
     timings: dict[str, float],
@@ -337,8 +415,9 @@ def _build_generation(
         t0 = time.perf_counter()
         gen.bulk_load(ontology, "turtle", settings.ontology_graph)
         report.ontology_triples = gen.store.triples_per_graph().get(settings.ontology_graph, 0)
-        ref_nq, report.reference_triples = ntriples_to_nquads(
-            reference, settings.reference_graph, source="reference data")
+        t1 = time.perf_counter()
+        ref_nq, report.reference_triples = pipeline.reference()
+        timings["reference_wait"] = time.perf_counter() - t1
         gen.bulk_load(ref_nq, "nquads")
         del ref_nq
         if carry:
@@ -350,11 +429,11 @@ def _build_generation(
         timings["static_load"] = time.perf_counter() - t0
 
         slugs: dict[str, str] = {}
-        batch: list[bytes] = []
+        batch: list[_Done] = []
         batch_size = 0
         load_time = 0.0
         t_docs = time.perf_counter()
-        for i, res in enumerate(results, 1):
+        for i, res in enumerate(pipeline, 1):
             if isinstance(res, _Failed):
                 _raise(res)
             assert isinstance(res, _Done)
@@ -368,19 +447,15 @@ def _build_generation(
             slugs[res.slug] = res.path
             report.documents.append(DocumentReport(
                 res.path, res.slug, res.graph, res.triples, res.summary, res.warnings, res.seconds))
-            batch.append(res.nquads)
+            batch.append(res)
             batch_size += len(res.nquads)
             if batch_size >= BATCH_BYTES:
-                t1 = time.perf_counter()
-                gen.bulk_load(b"".join(batch), "nquads")
-                load_time += time.perf_counter() - t1
+                load_time += _load_batch(gen, batch)
                 batch, batch_size = [], 0
             if progress is not None:
                 progress(i, total, res.path)
         if batch:
-            t1 = time.perf_counter()
-            gen.bulk_load(b"".join(batch), "nquads")
-            load_time += time.perf_counter() - t1
+            load_time += _load_batch(gen, batch)
         del batch
         timings["documents"] = time.perf_counter() - t_docs
         timings["documents_load"] = load_time

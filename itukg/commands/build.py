@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from typing import TextIO
@@ -100,7 +101,12 @@ def print_report(report: BuildReport, settings: Settings, out: TextIO, *, quiet:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    paths = args.paths or [bundled_corpus()]
+    if args.paths:
+        paths = args.paths
+    else:  # the bundled corpus, named relative to the working directory when it is below it
+        corpus = bundled_corpus()
+        rel = os.path.relpath(corpus)
+        paths = [rel if not rel.startswith("..") else corpus]
     bar = ProgressBar(enabled=False if (args.quiet or args.json) else None)
     try:
         report = build(paths, settings, progress=bar, workers=args.workers)

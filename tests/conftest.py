@@ -1,0 +1,62 @@
+"""Shared fixtures. Keep this file small.
+
+``corpus_store``  (session) ``(settings, store)``: the bundled ``corpus/`` built ONCE per test
+                  session into a temporary store directory by the real ``build()``;
+                  ``store`` is an open read-only :class:`itukg.graph.store.Store` on it and
+                  ``settings.store`` its directory (pass ``--store`` / ``Settings`` to commands,
+                  or start a service on it). Do not write to it: tests that write build their
+                  own store (``build_corpus(tmp_path)``) or copy it
+                  (``shutil.copytree(settings.store, tmp_path / "s", symlinks=True)``).
+``corpus_report`` (session) the :class:`itukg.graph.build.BuildReport` of that build.
+``corpus_dir``    the bundled ``corpus/`` folder (a Path).
+``build_corpus``  a function ``build_corpus(tmp_path, paths=None) -> Settings`` that builds a
+                  fresh store (default: the corpus) in ``tmp_path / "store"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from itukg.graph.build import BuildReport, build, bundled_corpus
+from itukg.graph.store import Store, open_store
+from itukg.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return bundled_corpus()
+
+
+def _build_into(directory: Path, paths: list[Path] | None = None) -> tuple[Settings, BuildReport]:
+    settings = Settings(store=directory / "store")
+    report = build(paths or [bundled_corpus()], settings)
+    return settings, report
+
+
+@pytest.fixture(scope="session")
+def _corpus_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, BuildReport]:
+    return _build_into(tmp_path_factory.mktemp("corpus-store"))
+
+
+@pytest.fixture(scope="session")
+def corpus_report(_corpus_built: tuple[Settings, BuildReport]) -> BuildReport:
+    return _corpus_built[1]
+
+
+@pytest.fixture(scope="session")
+def corpus_store(_corpus_built: tuple[Settings, BuildReport]) -> Iterator[tuple[Settings, Store]]:
+    settings = _corpus_built[0]
+    store = open_store(settings, read_only=True)
+    yield settings, store
+    store.close()
+
+
+@pytest.fixture()
+def build_corpus() -> Callable[..., Settings]:
+    def _build(tmp_path: Path, paths: list[Path] | None = None) -> Settings:
+        return _build_into(tmp_path, paths)[0]
+
+    return _build
