@@ -304,11 +304,13 @@ class PageData:
 
     def outputs(self, document: str | None = None) -> list[Node]:
         """Every output (optionally of one document IRI), sorted by document and code."""
-        body = """SELECT ?doc ?o ?code ?l WHERE { ?o a ikg:Output .
-                  OPTIONAL { ?o ikg:code ?code } OPTIONAL { ?o ikg:inDocument ?doc }
-                  OPTIONAL { ?o rdfs:label ?l } }"""
+        where = "?o ikg:inDocument ?doc ." if document else "OPTIONAL { ?o ikg:inDocument ?doc }"
+        body = ("SELECT ?doc ?o ?code ?l WHERE { ?o a ikg:Output . " + where +
+                " OPTIONAL { ?o ikg:code ?code } OPTIONAL { ?o rdfs:label ?l } }")
         rows = self._select(body, doc=URIRef(document)) if document else self._select(body)
-        ids = {d.iri: d.identifier for d in self.documents()}
+        docs = self.documents()
+        twice = {d.identifier for d in docs if sum(e.identifier == d.identifier for e in docs) > 1}
+        ids = {d.iri: f"{d.identifier} ({d.language})" if d.identifier in twice else d.identifier for d in docs}
         several = len(self.documents()) > 1
         titles: dict[str, list[Text]] = defaultdict(list)
         meta: dict[str, tuple[str, str]] = {}
