@@ -80,6 +80,7 @@ PARAM_TYPES: dict[str, str] = {
     "output-code": "an output code such as 4.1, bound as a plain string literal",
     "body": "an issuing body: PP, WTDC or UNGA (any case), bound as ikg:PP, ikg:WTDC, ikg:UNGA",
     "document": "a document slug (acp-22a14-4-zh) or its IRI, bound as the document IRI",
+    "resolution": "a resolution as 'WTDC 16', 'PP/70', 'UNGA 70/125' or its IRI, bound as the resolution IRI",
     "severity": "a SHACL severity: Violation, Warning or Info, bound as the sh: IRI",
 }
 
@@ -145,6 +146,28 @@ def document_iri(value: str, base_iri: str) -> URIRef:
     raise ParameterError(f"{value!r} is neither a document slug (e.g. acp-22a14-4-zh) nor an IRI")
 
 
+_RESOLUTION_RE = re.compile(r"^(PP|WTDC|UNGA)[\s/_-]*([0-9]{1,4}(?:[/-][0-9]{1,4})?)$", re.I)
+
+
+def resolution_iri(value: str, base_iri: str) -> URIRef:
+    """A resolution given as ``WTDC 16`` / ``wtdc/16`` / ``PP-70`` / ``UNGA 70/125`` or as its
+    IRI → the IRI the data model mints for it (``{base}id/resolution/{body}/{number}``).
+
+    Raises :class:`ParameterError` for anything else."""
+    v = value.strip()
+    m = _RESOLUTION_RE.match(v)
+    if m:
+        number = m.group(2).replace("/", "-")
+        if m.group(1).lower() != "unga" and "-" in number:
+            raise ParameterError(f"{value!r}: only UNGA resolutions have numbers like 70/125")
+        return URIRef(f"{base_iri}id/resolution/{m.group(1).lower()}/{number}")
+    if valid_iri(v) and v.startswith(f"{base_iri}id/resolution/"):
+        return URIRef(v)
+    raise ParameterError(
+        f"{value!r} is not a resolution (e.g. WTDC 16, PP 70, UNGA 70/125, or its IRI)"
+    )
+
+
 def convert_param(ptype: str, value: str, *, base_iri: str, name: str = "") -> Identifier:
     """Convert one string value to the RDF term bound for a parameter of type ``ptype``.
 
@@ -174,6 +197,8 @@ def convert_param(ptype: str, value: str, *, base_iri: str, name: str = "") -> I
             return body
         if ptype == "document":
             return document_iri(value, base_iri)
+        if ptype == "resolution":
+            return resolution_iri(value, base_iri)
         if ptype == "severity":
             sev = _SEVERITIES.get(value.strip().lower())
             if sev is None:
@@ -210,6 +235,13 @@ class NamedQuery:
     source: str
     tags: tuple[str, ...] = field(default=())
 
+    @property
+    def body(self) -> str:
+        """The query without its leading comment lines (the metadata header): what is run.
+        The engine ignores comments anyway; the service's query screening does not have to
+        scan them on every request."""
+        return _body_of(self.sparql)
+
     def bind(self, values: Mapping[str, str], *, base_iri: str) -> dict[str, Identifier]:
         """Convert the string ``values`` to bindings (variable name → term).
 
@@ -241,6 +273,14 @@ class NamedQuery:
 
 
 _HEADER_RE = re.compile(r"^#\+ ?(.*)$")
+
+
+def _body_of(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    i = 0
+    while i < len(lines) and (lines[i].lstrip().startswith("#") or not lines[i].strip()):
+        i += 1
+    return "".join(lines[i:])
 
 
 def parse_query_file(path: Path | str, text: str) -> NamedQuery:
@@ -319,7 +359,7 @@ def check_with_engine(q: NamedQuery, base_iri: str) -> None:
     bindings = q.bind(q.example_values(), base_iri=base_iri)
     subs = {ox.Variable(k): _to_ox(v) for k, v in bindings.items()}
     try:
-        result = ox.Store().query(q.sparql, substitutions=subs, use_default_graph_as_union=True)
+        result = ox.Store().query(q.body, substitutions=subs, use_default_graph_as_union=True)
         if hasattr(result, "__iter__"):
             list(result)
     except SyntaxError as exc:

@@ -231,3 +231,22 @@ def ambiguous(what: str, documents: Iterable[str], all_docs: list[DocumentRef]) 
 
 def doc_bindings(document: URIRef | None) -> dict[str, Identifier]:
     return {"document": document} if document is not None else {}
+
+
+def resolution_parts(iri: Identifier | str | None, settings: Settings) -> tuple[str | None, int | None, str | None]:
+    """``{base}id/resolution/wtdc/17`` → ``("WTDC", 17, "17")``; UNGA ``.../unga/70-125`` →
+    ``("UNGA", None, "70/125")``. Body and number are read from the IRI the data model mints,
+    never from the resolution's ``ikg:body``/``ikg:resolutionNumber`` triples (every document
+    graph that cites a resolution repeats those, so reading them multiplies rows).
+    ``(None, None, None)`` for another IRI."""
+    if iri is None:
+        return None, None, None
+    prefix = settings.base_iri + "id/resolution/"
+    v = str(iri)
+    if not v.startswith(prefix):
+        return None, None, None
+    parts = v[len(prefix):].split("/")
+    if len(parts) < 2:
+        return None, None, None
+    body, number = parts[0].upper(), parts[1]
+    return body, (int(number) if number.isdigit() else None), number.replace("-", "/")

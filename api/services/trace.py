@@ -9,13 +9,20 @@ JSON answer needs besides (labels, slots, citations). Every value is bound, neve
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import defaultdict
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 from rdflib.term import Identifier
 
-from itukg.api.queries import ParameterError, convert_param, named_queries, parse_sdg_code
+from itukg.api.queries import (
+    ParameterError,
+    convert_param,
+    named_queries,
+    parse_sdg_code,
+    resolution_iri,
+)
 from itukg.api.services import QueryRunner
 from itukg.api.services.common import (
     IKG_NS,
@@ -30,6 +37,7 @@ from itukg.api.services.common import (
     local_name,
     natural_key,
     provenance,
+    resolution_parts,
     resolve_document,
     s,
     sdg_code,
@@ -63,20 +71,23 @@ from itukg.graph.vocab import IKG, SDGO
 from itukg.settings import Settings
 
 # -------------------------------------------------------------------------------------------
-# queries (values bound through the engine; every bound variable is projected)
+# queries (values bound through the engine; every bound variable is projected). Written for
+# pyoxigraph's planner (docs/decisions/0051): the bound variable's pattern first, required
+# patterns before OPTIONAL/BIND, OPTIONAL bodies single patterns on bound variables, no
+# pattern with a constant subject or object, and no read of a resolution's ikg:body /
+# ikg:resolutionNumber (repeated in every document graph that cites it).
 # -------------------------------------------------------------------------------------------
 
 Q_FIND_OUTPUT = PREFIXES + """
-SELECT ?outputCode ?document ?output WHERE {
-  ?output ikg:code ?outputCode ;
-          a ikg:Output ;
-          ikg:inDocument ?document .
+SELECT DISTINCT ?outputCode ?document ?output WHERE {
+  ?output ikg:code ?outputCode .
+  ?document ikg:hasOutput ?output .
 }
 """
 
-# the output's own texts (titles) and the labels, codes and goals of what it links to
+# the output's titles, and the labels, codes and goals of what it links to
 Q_OUTPUT_NODES = PREFIXES + """
-SELECT ?output ?link ?node ?p ?value WHERE {
+SELECT DISTINCT ?output ?link ?node ?p ?value WHERE {
   {
     ?output ?p ?value .
     FILTER (?p IN (rdfs:label, ikg:shortTitle))
@@ -85,80 +96,116 @@ SELECT ?output ?link ?node ?p ?value WHERE {
   } UNION {
     ?output ?link ?node .
     FILTER (?link IN (ikg:mandatedBy, ikg:supportsActionLine, ikg:servesTarget, ikg:servesGoal))
-    OPTIONAL {
-      ?node ?p ?value .
-      FILTER (?p IN (rdfs:label, skos:prefLabel, dcterms:title, ikg:code, ikg:body,
-                     ikg:resolutionNumber, sdgo:isTargetOf))
-    }
+    ?node rdfs:label ?value .
+    BIND (rdfs:label AS ?p)
+  } UNION {
+    ?output ?link ?node .
+    FILTER (?link IN (ikg:mandatedBy, ikg:supportsActionLine, ikg:servesTarget, ikg:servesGoal))
+    ?node skos:prefLabel ?value .
+    BIND (skos:prefLabel AS ?p)
+  } UNION {
+    ?output ikg:mandatedBy ?node .
+    ?node dcterms:title ?value .
+    BIND (ikg:mandatedBy AS ?link)
+    BIND (dcterms:title AS ?p)
+  } UNION {
+    ?output ikg:supportsActionLine ?node .
+    ?node ikg:code ?value .
+    BIND (ikg:supportsActionLine AS ?link)
+    BIND (ikg:code AS ?p)
+  } UNION {
+    ?output ikg:servesTarget ?node .
+    ?node sdgo:isTargetOf ?value .
+    BIND (ikg:servesTarget AS ?link)
+    BIND (sdgo:isTargetOf AS ?p)
   }
 }
 """
 
 Q_OUTCOME = PREFIXES + """
-SELECT ?output ?outcome ?code ?text ?label ?indicator ?ordinal ?indicatorText WHERE {
+SELECT DISTINCT ?output ?outcome ?code ?text ?label WHERE {
   ?output ikg:servesOutcome ?outcome .
   OPTIONAL { ?outcome ikg:code ?code }
   OPTIONAL { ?outcome ikg:text ?text }
   OPTIONAL { ?outcome rdfs:label ?label }
-  OPTIONAL {
-    ?outcome ikg:hasIndicator ?indicator .
-    OPTIONAL { ?indicator ikg:ordinal ?ordinal }
-    OPTIONAL { ?indicator ikg:text ?indicatorText }
-  }
 }
 """
 
-_LINE = """
-  OPTIONAL {
-    ?%(node)s prov:wasDerivedFrom ?line .
-    ?line ikg:lineNumber ?lineNumber ;
-          ikg:text ?text .
-    OPTIONAL { ?line ikg:section ?section }
-  }
+Q_INDICATORS = PREFIXES + """
+SELECT DISTINCT ?output ?indicator ?ordinal ?text WHERE {
+  ?output ikg:servesOutcome ?outcome .
+  ?outcome ikg:hasIndicator ?indicator .
+  OPTIONAL { ?indicator ikg:ordinal ?ordinal }
+  OPTIONAL { ?indicator ikg:text ?text }
+}
 """
 
 Q_REGIONAL = PREFIXES + """
-SELECT ?output ?slot ?region ?regionName ?slotRegionName ?initiative ?ordinal ?initiativeText
-       ?lineNumber ?text ?section WHERE {
+SELECT DISTINCT ?output ?slot ?region ?slotRegionName ?lineNumber ?text ?section WHERE {
   ?output ikg:hasRegionalSlot ?slot .
-  OPTIONAL { ?slot ikg:region ?region . OPTIONAL { ?region rdfs:label ?regionName } }
+  ?slot prov:wasDerivedFrom ?line .
+  ?line ikg:lineNumber ?lineNumber .
+  ?line ikg:text ?text .
+  OPTIONAL { ?line ikg:section ?section }
+  OPTIONAL { ?slot ikg:region ?region }
   OPTIONAL { ?slot ikg:regionAsWritten ?slotRegionName }
-  OPTIONAL {
-    ?slot ikg:holdsInitiative ?initiative .
-    OPTIONAL { ?initiative ikg:ordinal ?ordinal }
-    OPTIONAL { ?initiative ikg:text ?initiativeText }
-  }
-""" + (_LINE % {"node": "slot"}) + "}"
+}
+"""
+
+Q_INITIATIVES = PREFIXES + """
+SELECT DISTINCT ?output ?slot ?initiative ?ordinal ?text WHERE {
+  ?output ikg:hasRegionalSlot ?slot .
+  ?slot ikg:holdsInitiative ?initiative .
+  OPTIONAL { ?initiative ikg:ordinal ?ordinal }
+  OPTIONAL { ?initiative ikg:text ?text }
+}
+"""
+
+Q_REGIONS = PREFIXES + """
+SELECT DISTINCT ?region ?label WHERE {
+  ?region a ikg:Region .
+  ?region rdfs:label ?label .
+}
+"""
 
 Q_QUESTIONS = PREFIXES + """
-SELECT ?output ?slot ?ordinal ?isPlaceholder ?placeholder ?textAsWritten ?question ?questionCode
+SELECT DISTINCT ?output ?slot ?ordinal ?isPlaceholder ?placeholder ?textAsWritten ?question
        ?lineNumber ?text ?section WHERE {
   ?output ikg:hasQuestionSlot ?slot .
+  ?slot prov:wasDerivedFrom ?line .
+  ?line ikg:lineNumber ?lineNumber .
+  ?line ikg:text ?text .
+  OPTIONAL { ?line ikg:section ?section }
   OPTIONAL { ?slot ikg:ordinal ?ordinal }
   OPTIONAL { ?slot ikg:isPlaceholder ?isPlaceholder }
   OPTIONAL { ?slot ikg:placeholder ?placeholder }
   OPTIONAL { ?slot ikg:textAsWritten ?textAsWritten }
-  OPTIONAL { ?slot ikg:holdsQuestion ?question . OPTIONAL { ?question ikg:code ?questionCode } }
-""" + (_LINE % {"node": "slot"}) + "}"
+  OPTIONAL { ?slot ikg:holdsQuestion ?question }
+}
+"""
 
+# resolution citations (a citation role: mentions of conferences and programmes have none)
 Q_CITATIONS = PREFIXES + """
-SELECT ?output ?citation ?quote ?role ?bodyAsWritten ?body ?number ?year ?venue ?resolution ?rule
-       ?lineNumber ?text ?section WHERE {
+SELECT DISTINCT ?output ?citation ?quote ?role ?bodyAsWritten ?body ?year ?venue ?resolution
+       ?rule ?lineNumber ?text ?section WHERE {
   ?output ikg:hasCitation ?citation .
-  ?citation a ikg:ResolutionCitation .
+  ?citation ikg:citationRole ?role .
+  ?citation prov:wasDerivedFrom ?line .
+  ?line ikg:lineNumber ?lineNumber .
+  ?line ikg:text ?text .
+  OPTIONAL { ?line ikg:section ?section }
   OPTIONAL { ?citation ikg:quote ?quote }
-  OPTIONAL { ?citation ikg:citationRole ?role }
   OPTIONAL { ?citation ikg:bodyAsWritten ?bodyAsWritten }
   OPTIONAL { ?citation ikg:body ?body }
-  OPTIONAL { ?citation ikg:resolutionNumber ?number }
   OPTIONAL { ?citation ikg:revisionYear ?year }
   OPTIONAL { ?citation ikg:revisionVenue ?venue }
   OPTIONAL { ?citation ikg:citesResolution ?resolution }
   OPTIONAL { ?citation ikg:resolutionRule ?rule }
-""" + (_LINE % {"node": "citation"}) + "}"
+}
+"""
 
 Q_SDG_NODE = PREFIXES + """
-SELECT ?sdg ?type ?title ?goal ?target WHERE {
+SELECT DISTINCT ?sdg ?type ?title ?goal ?target WHERE {
   ?sdg a ?type .
   FILTER (?type IN (sdgo:Goal, sdgo:Target))
   OPTIONAL { ?sdg skos:prefLabel ?title }
@@ -167,46 +214,60 @@ SELECT ?sdg ?type ?title ?goal ?target WHERE {
 }
 """
 
-# titles of the outputs serving an SDG code, and labels of the resolutions behind them
-Q_SDG_LABELS = PREFIXES + """
-SELECT ?sdg ?document ?node ?p ?value WHERE {
+# titles of the outputs serving an SDG code (driven from the link assertions, like sdg-trace)
+Q_SDG_OUTPUT_TITLES = PREFIXES + """
+SELECT DISTINCT ?sdg ?document ?output ?p ?value WHERE {
   {
-    SELECT DISTINCT ?sdg ?document ?output WHERE {
-      { ?output ikg:servesTarget ?sdg }
-      UNION { ?t sdgo:isTargetOf ?sdg . ?output ikg:servesTarget ?t }
-      UNION { ?output ikg:servesGoal ?sdg }
-      ?output ikg:inDocument ?document .
-    }
+    ?assertion rdf:object ?sdg .
+    ?assertion rdf:predicate ?predicate .
+    FILTER (?predicate IN (ikg:servesTarget, ikg:servesGoal))
+    ?assertion rdf:subject ?output .
+    ?output ikg:inDocument ?document .
+    ?output ?p ?value .
+    FILTER (?p IN (rdfs:label, ikg:shortTitle))
+  } UNION {
+    ?target sdgo:isTargetOf ?sdg .
+    ?assertion rdf:object ?target .
+    ?assertion rdf:predicate ?predicate .
+    FILTER (?predicate = ikg:servesTarget)
+    ?assertion rdf:subject ?output .
+    ?output ikg:inDocument ?document .
+    ?output ?p ?value .
+    FILTER (?p IN (rdfs:label, ikg:shortTitle))
   }
-  { ?output ikg:code ?c . BIND (?output AS ?node) } UNION { ?output ikg:mandatedBy ?node }
-  ?node ?p ?value .
-  FILTER (?p IN (rdfs:label, ikg:shortTitle, dcterms:title, ikg:body, ikg:resolutionNumber))
 }
 """
 
-Q_RESOLUTION = PREFIXES + """
-SELECT ?body ?number ?resolution ?p ?value WHERE {
-  ?resolution a ikg:Resolution ;
-              ikg:body ?body ;
-              ikg:resolutionNumber ?number .
-  OPTIONAL { ?resolution ?p ?value . FILTER (?p IN (rdfs:label, dcterms:title)) }
+# labels and titles of the resolutions of the reference data (a few dozen; the only ones that
+# have labels): driven by ikg:titleStatus, which only reference resolutions carry
+Q_RESOLUTION_LABELS = PREFIXES + """
+SELECT DISTINCT ?resolution ?p ?value WHERE {
+  { ?resolution ikg:titleStatus ?status . ?resolution rdfs:label ?value . BIND (rdfs:label AS ?p) }
+  UNION
+  { ?resolution ikg:titleStatus ?status . ?resolution dcterms:title ?value . BIND (dcterms:title AS ?p) }
 }
 """
 
-Q_RESOLUTION_OUTPUT_LABELS = PREFIXES + """
-SELECT ?body ?number ?document ?output ?p ?value WHERE {
+Q_EXISTS = "SELECT ?resource WHERE { ?resource ?p ?o } LIMIT 1"
+
+# titles of the outputs citing a resolution (driven like resolution-trace)
+Q_RESOLUTION_OUTPUT_TITLES = PREFIXES + """
+SELECT DISTINCT ?resolution ?document ?output ?p ?value WHERE {
   {
-    SELECT DISTINCT ?body ?number ?document ?output WHERE {
-      ?resolution a ikg:Resolution ;
-                  ikg:body ?body ;
-                  ikg:resolutionNumber ?number .
-      { ?output ikg:mandatedBy ?resolution }
-      UNION { ?output ikg:hasCitation ?citation . ?citation ikg:citesResolution ?resolution }
-      ?output ikg:inDocument ?document .
-    }
+    ?assertion rdf:object ?resolution .
+    ?assertion rdf:predicate ?predicate .
+    FILTER (?predicate = ikg:mandatedBy)
+    ?assertion rdf:subject ?output .
+    ?output ikg:inDocument ?document .
+    ?output ?p ?value .
+    FILTER (?p IN (rdfs:label, ikg:shortTitle))
+  } UNION {
+    ?citation ikg:citesResolution ?resolution .
+    ?output ikg:hasCitation ?citation .
+    ?output ikg:inDocument ?document .
+    ?output ?p ?value .
+    FILTER (?p IN (rdfs:label, ikg:shortTitle))
   }
-  ?output ?p ?value .
-  FILTER (?p IN (rdfs:label, ikg:shortTitle))
 }
 """
 
@@ -247,10 +308,20 @@ class _Texts:
         return vals[0] if vals else None
 
 
-def _resolution_link(node: Identifier, texts: _Texts, prov: Provenance | None) -> ResolutionLink:
+async def resolution_labels(runner: QueryRunner) -> _Texts:
+    """Labels and titles of the resolutions the reference data describes."""
+    texts = _Texts()
+    for r in (await runner.select(Q_RESOLUTION_LABELS)).dicts():
+        texts.add(r.get("resolution"), r.get("p"), r.get("value"))
+    return texts
+
+
+def _resolution_link(node: Identifier, texts: _Texts, prov: Provenance | None,
+                     settings: Settings) -> ResolutionLink:
+    body, number, _ = resolution_parts(node, settings)
     return ResolutionLink(
-        body=local_name(texts.one(node, IKG.body)),
-        number=as_int(texts.one(node, IKG.resolutionNumber)),
+        body=body,
+        number=number,
         iri=str(node),
         label=texts.text(node, RDFS.label),
         title=texts.text(node, DCTERMS.title),
@@ -270,7 +341,7 @@ async def list_outputs(runner: QueryRunner, settings: Settings, document: str | 
     one, and as the runner does."""
     doc = await resolve_document(runner, settings, document)
     q = _q(settings, "outputs")
-    res = await runner.select(q.sparql, doc_bindings(doc))
+    res = await runner.select(q.body, doc_bindings(doc))
     by_output: dict[Identifier, dict] = {}
     for r in res.dicts():
         o = r["output"]
@@ -318,11 +389,15 @@ async def output_detail(runner: QueryRunner, settings: Settings, code: str,
     output, doc = await find_output(runner, settings, code, document)
     ob = {"output": output}
     prov_q = _q(settings, "link-provenance")
-    provs, nodes, outcome, regional, questions, citations = await asyncio.gather(
-        runner.select(prov_q.sparql, {"subject": output}),
+    (provs, nodes, outcome, indicators_res, regional, initiatives, regions, questions,
+     citations) = await asyncio.gather(
+        runner.select(prov_q.body, {"subject": output}),
         runner.select(Q_OUTPUT_NODES, ob),
         runner.select(Q_OUTCOME, ob),
+        runner.select(Q_INDICATORS, ob),
         runner.select(Q_REGIONAL, ob),
+        runner.select(Q_INITIATIVES, ob),
+        runner.select(Q_REGIONS),
         runner.select(Q_QUESTIONS, ob),
         runner.select(Q_CITATIONS, ob),
     )
@@ -341,8 +416,12 @@ async def output_detail(runner: QueryRunner, settings: Settings, code: str,
         if node is not None and link is not None and node != output and node not in linked[link]:
             linked[link].append(node)
         texts.add(node, r.get("p"), r.get("value"))
+    # a link whose object has no label still counts: take every linked object from provenance
+    for (pred, obj) in link_prov:
+        if pred in (_MANDATED, _WSIS, _TARGET, _GOAL) and obj not in linked[pred]:
+            linked[pred].append(obj)
 
-    resolutions = [_resolution_link(n, texts, prov_of(_MANDATED, n)) for n in linked[_MANDATED]]
+    resolutions = [_resolution_link(n, texts, prov_of(_MANDATED, n), settings) for n in linked[_MANDATED]]
     resolutions.sort(key=lambda x: (x.body or "", x.number or 0, x.iri))
     wsis = [
         ActionLineLink(code=s(texts.one(n, IKG.code)) or local_name(n) or "", iri=str(n),
@@ -366,7 +445,6 @@ async def output_detail(runner: QueryRunner, settings: Settings, code: str,
 
     # outcome and its indicators
     outcome_model = None
-    indicators: dict[Identifier, dict] = {}
     orows = outcome.dicts()
     if orows:
         oc = orows[0]["outcome"]
@@ -374,16 +452,16 @@ async def output_detail(runner: QueryRunner, settings: Settings, code: str,
         for r in orows:
             ot.add(oc, IKG.text, r.get("text"))
             ot.add(oc, RDFS.label, r.get("label"))
-            ind = r.get("indicator")
-            if ind is not None:
-                e = indicators.setdefault(ind, {"ordinal": as_int(r.get("ordinal")), "text": []})
-                if r.get("indicatorText") is not None and r["indicatorText"] not in e["text"]:
-                    e["text"].append(r["indicatorText"])
         text = ot.text(oc, IKG.text)
         if text.zh is None and text.en is None and not text.model_extra:
             text = ot.text(oc, RDFS.label)
         outcome_model = Outcome(code=s(orows[0].get("code")) or "", iri=str(oc), text=text,
                                 provenance=prov_of(_OUTCOME, oc))
+    indicators: dict[Identifier, dict] = {}
+    for r in indicators_res.dicts():
+        e = indicators.setdefault(r["indicator"], {"ordinal": as_int(r.get("ordinal")), "text": []})
+        if r.get("text") is not None and r["text"] not in e["text"]:
+            e["text"].append(r["text"])
     indicator_models = sorted(
         (Indicator(ordinal=e["ordinal"] or 0, iri=str(i), text=lang_text(e["text"]))
          for i, e in indicators.items()),
@@ -391,31 +469,33 @@ async def output_detail(runner: QueryRunner, settings: Settings, code: str,
     )
 
     # regional-initiative slots: one per region, in document order
+    region_names: dict[Identifier, list[Identifier]] = defaultdict(list)
+    for r in regions.dicts():
+        region_names[r["region"]].append(r["label"])
+    held: dict[Identifier, dict[Identifier, dict]] = defaultdict(dict)
+    for r in initiatives.dicts():
+        ie = held[r["slot"]].setdefault(r["initiative"], {"ordinal": as_int(r.get("ordinal")), "text": []})
+        if r.get("text") is not None and r["text"] not in ie["text"]:
+            ie["text"].append(r["text"])
     slots: dict[Identifier, dict] = {}
     for r in regional.dicts():
-        sl = r["slot"]
-        e = slots.setdefault(sl, {"region": r.get("region"), "names": [], "asWritten": None,
-                                  "initiatives": {}, "provs": []})
-        if r.get("regionName") is not None and r["regionName"] not in e["names"]:
-            e["names"].append(r["regionName"])
+        e = slots.setdefault(r["slot"], {"region": None, "asWritten": None, "provs": []})
+        if r.get("region") is not None:
+            e["region"] = r["region"]
         if r.get("slotRegionName") is not None:
             e["asWritten"] = str(r["slotRegionName"])
-        ini = r.get("initiative")
-        if ini is not None:
-            ie = e["initiatives"].setdefault(ini, {"ordinal": as_int(r.get("ordinal")), "text": []})
-            if r.get("initiativeText") is not None and r["initiativeText"] not in ie["text"]:
-                ie["text"].append(r["initiativeText"])
         e["provs"].append(provenance(r, doc))
     regional_models = []
     for sl, e in slots.items():
         region = e["region"]
         regional_models.append(RegionalSlot(
             iri=str(sl),
-            region=RegionRef(key=local_name(region), iri=s(region), name=lang_text(e["names"])),
+            region=RegionRef(key=local_name(region) if region is not None else None, iri=s(region),
+                             name=lang_text(region_names.get(region, []))),
             asWritten=e["asWritten"],
             initiatives=sorted(
                 (Initiative(iri=str(i), ordinal=ie["ordinal"], text=lang_text(ie["text"]))
-                 for i, ie in e["initiatives"].items()),
+                 for i, ie in held.get(sl, {}).items()),
                 key=lambda x: (x.ordinal or 0, x.iri),
             ),
             provenance=first_provenance(e["provs"]),
@@ -425,8 +505,7 @@ async def output_detail(runner: QueryRunner, settings: Settings, code: str,
     # study-group Question slots
     qslots: dict[Identifier, dict] = {}
     for r in questions.dicts():
-        sl = r["slot"]
-        e = qslots.setdefault(sl, {"row": r, "provs": []})
+        e = qslots.setdefault(r["slot"], {"row": r, "provs": []})
         e["provs"].append(provenance(r, doc))
     question_models = []
     for sl, e in qslots.items():
@@ -440,8 +519,7 @@ async def output_detail(runner: QueryRunner, settings: Settings, code: str,
             ordinal=as_int(r.get("ordinal")),
             placeholder=is_ph,
             asWritten=s(r.get("placeholder")) or s(r.get("textAsWritten")),
-            question=QuestionRef(code=s(r.get("questionCode")) or local_name(q) or "", iri=str(q))
-            if q is not None else None,
+            question=QuestionRef(code=question_code(q, settings), iri=str(q)) if q is not None else None,
             provenance=first_provenance(e["provs"]),
         ))
     question_models.sort(key=lambda x: (x.ordinal or 0, x.iri))
@@ -449,17 +527,18 @@ async def output_detail(runner: QueryRunner, settings: Settings, code: str,
     # resolution citations in the output's text
     cits: dict[Identifier, dict] = {}
     for r in citations.dicts():
-        c = r["citation"]
-        e = cits.setdefault(c, {"row": r, "provs": []})
+        e = cits.setdefault(r["citation"], {"row": r, "provs": []})
         e["provs"].append(provenance(r, doc))
     citation_models = []
     for c, e in cits.items():
         r = e["row"]
+        res_iri = r.get("resolution")
+        _, number, _ = resolution_parts(res_iri, settings)
         citation_models.append(Citation(
             iri=str(c), quote=s(r.get("quote")), role=local_name(r.get("role")),
             bodyAsWritten=s(r.get("bodyAsWritten")), body=local_name(r.get("body")),
-            number=as_int(r.get("number")), revisionYear=as_int(r.get("year")),
-            revisionVenue=s(r.get("venue")), resolution=s(r.get("resolution")),
+            number=number, revisionYear=as_int(r.get("year")),
+            revisionVenue=s(r.get("venue")), resolution=s(res_iri),
             rule=s(r.get("rule")), provenance=first_provenance(e["provs"]),
         ))
     citation_models.sort(key=lambda x: (x.provenance.line if x.provenance else 0, x.iri))
@@ -482,6 +561,15 @@ async def output_detail(runner: QueryRunner, settings: Settings, code: str,
     )
 
 
+def question_code(iri: Identifier | None, settings: Settings) -> str:
+    """``{base}id/question/1-1`` → ``1/1`` (the data model's IRI for Question 1/1)."""
+    if iri is None:
+        return ""
+    prefix = settings.base_iri + "id/question/"
+    v = str(iri)
+    return v[len(prefix):].replace("-", "/") if v.startswith(prefix) else (local_name(v) or v)
+
+
 # -------------------------------------------------------------------------------------------
 # /api/sdg/{code}
 # -------------------------------------------------------------------------------------------
@@ -502,10 +590,11 @@ async def sdg_trace(runner: QueryRunner, settings: Settings, code: str,
     sdg = convert_param("sdg-code", code, base_iri=settings.base_iri, name="code")
     doc = await resolve_document(runner, settings, document)
     b = {"sdg": sdg, **doc_bindings(doc)}
-    node, rows, labels = await asyncio.gather(
+    node, rows, titles_res, res_labels = await asyncio.gather(
         runner.select(Q_SDG_NODE, {"sdg": sdg}),
-        runner.select(_q(settings, "sdg-trace").sparql, b),
-        runner.select(Q_SDG_LABELS, b),
+        runner.select(_q(settings, "sdg-trace").body, b),
+        runner.select(Q_SDG_OUTPUT_TITLES, b),
+        resolution_labels(runner),
     )
     nrows = node.dicts()
     if not nrows:
@@ -514,15 +603,14 @@ async def sdg_trace(runner: QueryRunner, settings: Settings, code: str,
     titles = [r.get("title") for r in nrows]
     member_targets = sorted({sdg_code(r["target"]) or "" for r in nrows if r.get("target") is not None},
                             key=natural_key)
-
-    texts = _Texts()
-    for r in labels.dicts():
-        texts.add(r.get("node"), r.get("p"), r.get("value"))
+    texts = res_labels
+    for r in titles_res.dicts():
+        texts.add(r.get("output"), r.get("p"), r.get("value"))
 
     outputs: dict[Identifier, dict] = {}
     for r in rows.dicts():
         o = r["output"]
-        e = outputs.setdefault(o, {"code": str(r["outputCode"]), "document": str(r["document"]),
+        e = outputs.setdefault(o, {"code": s(r.get("outputCode")) or "", "document": str(r["document"]),
                                    "via": {}, "res": {}})
         pred, obj = r["predicate"], r["object"]
         p = provenance(r)
@@ -532,13 +620,15 @@ async def sdg_trace(runner: QueryRunner, settings: Settings, code: str,
             e["via"].setdefault((pred, obj), []).append(p)
     models = []
     for o, e in outputs.items():
+        if not e["via"]:
+            continue
         via = [
             ServingLink(predicate=local_name(pred) or "", code=sdg_code(obj) or str(obj), iri=str(obj),
                         provenance=first_provenance(ps))
             for (pred, obj), ps in e["via"].items()
         ]
         via.sort(key=lambda x: (x.predicate != "servesTarget", natural_key(x.code)))
-        res = [_resolution_link(n, texts, first_provenance(ps)) for n, ps in e["res"].items()]
+        res = [_resolution_link(n, texts, first_provenance(ps), settings) for n, ps in e["res"].items()]
         res.sort(key=lambda x: (x.body or "", x.number or 0, x.iri))
         models.append(OutputServing(
             code=e["code"], iri=str(o), title=texts.text(o, RDFS.label),
@@ -559,37 +649,36 @@ async def resolution_trace(runner: QueryRunner, settings: Settings, body: str, n
     """The outputs that cite a resolution (in their formal references: ``mandate``; in their
     text: ``citation``), where (provenance), and the SDG targets those outputs serve.
 
-    Raises ParameterError (422) for an unknown body or a non-integer number, NotFound (404) for
+    Raises ParameterError (422) for an unknown body or a malformed number, NotFound (404) for
     a resolution the graph does not know, and as :func:`resolve_document`."""
     body_term = convert_param("body", body, base_iri=settings.base_iri, name="body")
-    number_term = convert_param("integer", number, base_iri=settings.base_iri, name="number")
+    if not re.fullmatch(r"[0-9]{1,4}([/-][0-9]{1,4})?", number.strip()):
+        raise ParameterError(f"{number!r} is not a resolution number (e.g. 17, or 70-125 for UNGA)",
+                             param="number")
+    res_iri = resolution_iri(f"{local_name(body_term)} {number.strip()}", settings.base_iri)
     doc = await resolve_document(runner, settings, document)
-    b = {"body": body_term, "number": number_term}
+    b = {"resolution": res_iri}
     bd = {**b, **doc_bindings(doc)}
-    head, rows, labels = await asyncio.gather(
-        runner.select(Q_RESOLUTION, b),
-        runner.select(_q(settings, "resolution-trace").sparql, bd),
-        runner.select(Q_RESOLUTION_OUTPUT_LABELS, bd),
+    exists, rows, titles_res, labels = await asyncio.gather(
+        runner.select(Q_EXISTS, {"resource": res_iri}),
+        runner.select(_q(settings, "resolution-trace").body, bd),
+        runner.select(Q_RESOLUTION_OUTPUT_TITLES, bd),
+        resolution_labels(runner),
     )
-    hrows = head.dicts()
-    if not hrows:
+    if not exists.rows:
         raise NotFound(f"no resolution {local_name(body_term)} {number} in the graph")
-    res_iri = hrows[0]["resolution"]
-    ht = _Texts()
-    for r in hrows:
-        ht.add(res_iri, r.get("p"), r.get("value"))
-    texts = _Texts()
-    for r in labels.dicts():
+    texts = labels
+    for r in titles_res.dicts():
         texts.add(r.get("output"), r.get("p"), r.get("value"))
 
     outputs: dict[Identifier, dict] = {}
     for r in rows.dicts():
         o = r["output"]
-        e = outputs.setdefault(o, {"code": str(r["outputCode"]), "document": str(r["document"]),
+        e = outputs.setdefault(o, {"code": s(r.get("outputCode")) or "", "document": str(r["document"]),
                                    "places": {}, "targets": set()})
         pred = r["predicate"]
         if pred == _TARGET:
-            e["targets"].add(str(r["objectCode"]))
+            e["targets"].add(sdg_code(r["object"]) or str(r["object"]))
             continue
         key = (pred, r["object"])
         pl = e["places"].setdefault(key, {"row": r, "provs": []})
@@ -614,7 +703,9 @@ async def resolution_trace(runner: QueryRunner, settings: Settings, body: str, n
             sdgTargets=sorted(e["targets"], key=natural_key),
         ))
     models.sort(key=lambda x: (x.document, natural_key(x.code)))
+    rbody, rnumber, _ = resolution_parts(res_iri, settings)
     return ResolutionTrace(
-        body=local_name(body_term) or body, number=int(number_term), iri=str(res_iri),
-        label=ht.text(res_iri, RDFS.label), title=ht.text(res_iri, DCTERMS.title), outputs=models,
+        body=rbody or "", number=rnumber if rnumber is not None else 0, iri=str(res_iri),
+        label=texts.text(res_iri, RDFS.label), title=texts.text(res_iri, DCTERMS.title),
+        outputs=models,
     )

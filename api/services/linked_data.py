@@ -1,0 +1,280 @@
+"""Linked data: every IRI minted under the base dereferences on the service.
+
+``{base}id/...``  → ``/id/...``: the resource's description (its own triples and the triples
+pointing at it, which include the ``ikg:LinkAssertion`` provenance of its links);
+``{base}graph/...`` → ``/graph/...``: the named graph's content;
+``https://w3id.org/itukg/ontology`` → ``/ontology``: the ontology.
+
+RDF formats are serialised by the engine in a query worker (Turtle, N-Triples, JSON-LD, RDF/XML);
+JSON-LD is written in expanded form with no ``@context``, so no client ever needs to fetch a
+remote context. HTML goes through one function, :func:`itukg.api.services.html.render_resource`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import BNode, Identifier
+
+from itukg.api.queries import valid_iri
+from itukg.api.services import QueryRunner
+from itukg.api.services.common import PREFIXES, as_int, local_name, s
+from itukg.errors import NotFound
+from itukg.settings import ONTOLOGY_IRI, Settings
+
+Q_DESCRIBE = """
+CONSTRUCT { ?resource ?p ?o . ?s ?q ?resource . }
+WHERE { { ?resource ?p ?o } UNION { ?s ?q ?resource } }
+"""
+
+Q_EXISTS = "SELECT ?resource WHERE { { ?resource ?p ?o } UNION { ?s ?q ?resource } } LIMIT 1"
+
+Q_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+# labels of the resource's neighbours, for the HTML page
+Q_NEIGHBOUR_LABELS = PREFIXES + """
+SELECT ?resource ?node ?label WHERE {
+  { ?resource ?p ?node } UNION { ?node ?q ?resource }
+  FILTER (isIRI(?node))
+  ?node rdfs:label|skos:prefLabel ?label .
+}
+"""
+
+# where the resource and its links were read from, for the HTML page
+Q_PROVENANCE = PREFIXES + """
+SELECT ?resource ?assertion ?predicate ?object ?asWritten ?line ?lineNumber ?text ?section WHERE {
+  {
+    ?resource prov:wasDerivedFrom ?line .
+  } UNION {
+    ?assertion rdf:subject ?resource ;
+               rdf:predicate ?predicate ;
+               rdf:object ?object ;
+               prov:wasDerivedFrom ?line .
+    OPTIONAL { ?assertion ikg:asWritten ?asWritten }
+  }
+  ?line ikg:lineNumber ?lineNumber ;
+        ikg:text ?text .
+  OPTIONAL { ?line ikg:section ?section }
+}
+ORDER BY ?lineNumber
+"""
+
+
+def resource_iri(settings: Settings, raw_path: str) -> URIRef:
+    """The IRI a service path names: ``/id/doc/x`` → ``{base}id/doc/x``.
+
+    Raises :class:`NotFound` when the result is not a valid IRI (nothing can be minted there)."""
+    iri = settings.base_iri + raw_path.lstrip("/")
+    if not valid_iri(iri):
+        raise NotFound(f"{raw_path} names no valid IRI under {settings.base_iri}")
+    return URIRef(iri)
+
+
+def service_path(settings: Settings, iri: str) -> str | None:
+    """Where an IRI dereferences on this service (a path), or ``None`` when it is not ours."""
+    if iri.startswith(settings.base_iri):
+        rest = iri[len(settings.base_iri):]
+        if rest.startswith(("id/", "graph/", "void")):
+            return "/" + rest
+    if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#") or iri.startswith(ONTOLOGY_IRI + "/"):
+        return "/ontology" + iri[len(ONTOLOGY_IRI):]
+    return None
+
+
+async def describe(runner: QueryRunner, resource: URIRef, result_format: str):
+    """The resource's description serialised by the engine in ``result_format`` (``turtle
+    ntriples jsonld rdfxml``). Raises :class:`NotFound` when the store says nothing about it,
+    and as the runner does."""
+    b = {"resource": resource}
+    exists = await runner.select(Q_EXISTS, b)
+    if not exists.rows:
+        raise NotFound(f"nothing is known about {resource}")
+    return await runner.run(Q_DESCRIBE, result_format=result_format, bindings=b)
+
+
+async def graph_content(runner: QueryRunner, graph: str, result_format: str):
+    """A named graph serialised by the engine. Raises NotFound for a graph the store lacks."""
+    sizes = await runner.graph_sizes()
+    if graph not in sizes:
+        raise NotFound(f"no named graph {graph} in the store")
+    return await runner.run(Q_GRAPH, result_format=result_format, default_graph=[graph])
+
+
+# -------------------------------------------------------------------------------------------
+# the HTML view
+# -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Value:
+    """One value on the page: an IRI (with its label and where it dereferences) or a literal."""
+
+    text: str
+    iri: str | None = None
+    href: str | None = None
+    label: str | None = None
+    lang: str | None = None
+    datatype: str | None = None
+
+
+@dataclass
+class PropertyRow:
+    predicate: str
+    predicate_label: str
+    predicate_href: str | None
+    values: list[Value]
+
+
+@dataclass
+class ProvenanceRow:
+    what: str  # "resource" or the link's predicate local name
+    target: Value | None
+    as_written: str | None
+    line: int
+    text: str
+    section: str | None
+    href: str | None
+
+
+@dataclass
+class ResourceView:
+    """Everything the HTML page of a resource shows (also used for graphs, the ontology and the
+    VoID description)."""
+
+    iri: str
+    labels: list[Value] = field(default_factory=list)
+    types: list[Value] = field(default_factory=list)
+    properties: list[PropertyRow] = field(default_factory=list)
+    incoming: list[PropertyRow] = field(default_factory=list)
+    provenance: list[ProvenanceRow] = field(default_factory=list)
+    alternates: list[tuple[str, str, str]] = field(default_factory=list)  # (name, href, media type)
+    note: str | None = None
+    kind: str = "resource"
+
+
+_PREFIXES = {
+    "https://w3id.org/itukg/ontology#": "ikg",
+    "http://metadata.un.org/sdg/ontology#": "sdgo",
+    "http://metadata.un.org/sdg/": "sdg",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs",
+    "http://www.w3.org/2004/02/skos/core#": "skos",
+    "http://purl.org/dc/terms/": "dcterms",
+    "http://www.w3.org/ns/prov#": "prov",
+    "http://www.w3.org/2002/07/owl#": "owl",
+    "http://www.w3.org/2001/XMLSchema#": "xsd",
+    "http://www.w3.org/ns/shacl#": "sh",
+    "http://rdfs.org/ns/void#": "void",
+    "http://www.w3.org/ns/dcat#": "dcat",
+}
+
+
+def curie(iri: str) -> str:
+    for ns, p in _PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{p}:{iri[len(ns):]}"
+    return iri
+
+
+def _value(term: Identifier, settings: Settings, labels: dict[str, list[Literal]], lang: str) -> Value:
+    if isinstance(term, Literal):
+        dt = None if term.language or term.datatype is None else curie(str(term.datatype))
+        return Value(text=str(term), lang=term.language, datatype=dt)
+    if isinstance(term, BNode):
+        return Value(text=f"_:{term}")
+    iri = str(term)
+    return Value(text=curie(iri), iri=iri, href=service_path(settings, iri) or iri,
+                 label=_pick(labels.get(iri, []), lang))
+
+
+def _pick(labels: list[Literal], lang: str) -> str | None:
+    if not labels:
+        return None
+    for want in (lang, "en", "zh"):
+        for lab in labels:
+            if (lab.language or "").lower().startswith(want):
+                return str(lab)
+    return str(labels[0])
+
+
+def build_view(resource: str, triples: list, labels_rows: list[dict], prov_rows: list[dict],
+               settings: Settings, *, lang: str = "en") -> ResourceView:
+    """Arrange a resource's triples for the page: labels, types, properties (outgoing), links
+    pointing at it (incoming, without the provenance nodes, shown apart), provenance lines."""
+    labels: dict[str, list[Literal]] = defaultdict(list)
+    for r in labels_rows:
+        lab = r.get("label")
+        if isinstance(lab, Literal) and lab not in labels[str(r["node"])]:
+            labels[str(r["node"])].append(lab)
+    res = URIRef(resource)
+    view = ResourceView(iri=resource)
+    out: dict[str, list[Value]] = defaultdict(list)
+    inc: dict[str, list[Value]] = defaultdict(list)
+    for s_, p, o in triples:
+        if s_ == res:
+            if p == RDF.type:
+                view.types.append(_value(o, settings, labels, lang))
+            elif p in (RDFS.label, SKOS.prefLabel) and isinstance(o, Literal):
+                view.labels.append(Value(text=str(o), lang=o.language))
+            else:
+                out[str(p)].append(_value(o, settings, labels, lang))
+        if o == res and s_ != res:
+            if p in (RDF.subject, RDF.object):
+                continue  # provenance nodes: listed under "provenance"
+            inc[str(p)].append(_value(s_, settings, labels, lang))
+    for p, vals in sorted(out.items(), key=lambda kv: curie(kv[0])):
+        vals.sort(key=lambda v: (v.lang or "", v.label or v.text))
+        view.properties.append(PropertyRow(p, curie(p), service_path(settings, p) or p, vals))
+    for p, vals in sorted(inc.items(), key=lambda kv: curie(kv[0])):
+        vals.sort(key=lambda v: v.label or v.text)
+        view.incoming.append(PropertyRow(p, curie(p), service_path(settings, p) or p, vals))
+    view.labels.sort(key=lambda v: (v.lang != lang, v.lang or ""))
+    seen = set()
+    for r in prov_rows:
+        n = as_int(r.get("lineNumber"))
+        if n is None:
+            continue
+        pred = r.get("predicate")
+        key = (str(pred), str(r.get("object")), n)
+        if key in seen:
+            continue
+        seen.add(key)
+        obj = r.get("object")
+        line = str(r["line"])
+        view.provenance.append(ProvenanceRow(
+            what=curie(str(pred)) if pred is not None else "",
+            target=_value(obj, settings, labels, lang) if obj is not None else None,
+            as_written=s(r.get("asWritten")),
+            line=n, text=str(r.get("text")), section=s(r.get("section")),
+            href=service_path(settings, line) or line,
+        ))
+    view.provenance.sort(key=lambda x: (x.line, x.what))
+    return view
+
+
+async def resource_view(runner: QueryRunner, settings: Settings, resource: URIRef,
+                        *, lang: str = "en") -> ResourceView:
+    """The page model of a resource. Raises NotFound when nothing is known about it."""
+    b = {"resource": resource}
+    triples, labels, prov = await asyncio.gather(
+        runner.construct(Q_DESCRIBE, b),
+        runner.select(Q_NEIGHBOUR_LABELS, b),
+        runner.select(Q_PROVENANCE, b),
+    )
+    if not triples:
+        raise NotFound(f"nothing is known about {resource}")
+    return build_view(str(resource), triples, labels.dicts(), prov.dicts(), settings, lang=lang)
+
+
+def graph_view(graph: str, triples: int, settings: Settings) -> ResourceView:
+    view = ResourceView(iri=graph, kind="graph")
+    view.note = f"Named graph with {triples} triples. Download it in one of the formats below."
+    return view
+
+
+def local(iri: str) -> str:
+    return local_name(iri) or iri
