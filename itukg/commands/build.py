@@ -22,7 +22,8 @@ class ProgressBar:
     """``[#####.....]  412/1000 documents  7.9 s`` on one stderr line, redrawn at most ten
     times a second; silent when the stream is not a terminal."""
 
-    def __init__(self, stream: TextIO = sys.stderr, *, enabled: bool | None = None):
+    def __init__(self, stream: TextIO | None = None, *, enabled: bool | None = None):
+        stream = sys.stderr if stream is None else stream
         self.stream = stream
         self.enabled = stream.isatty() if enabled is None else enabled
         self.t0 = time.monotonic()
