@@ -153,6 +153,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "res.trace": ("Trace", "追溯"),
     "res.more": ("more not shown", "条未显示"),
     "res.statedat": ("Stated at", "陈述于"),
+    "res.self": ("this resource itself", "此资源本身"),
     # source
     "src.title": ("Source documents", "原文文件"),
     "src.lead": ("The documents the graph was built from, line by line. Links from findings and provenance land on the highlighted line.",

@@ -18,6 +18,7 @@ from .i18n import LANGS, Translator
 from .render import _static_v, environment
 
 _LINE_PATH = re.compile(r"^/id/doc/([^/]+)/line/(\d+)$")
+_CODE_PROPS = {"https://w3id.org/itukg/ontology#code", "http://www.w3.org/2004/02/skos/core#notation"}
 _TRACEABLE = {
     "https://w3id.org/itukg/ontology#Output", "https://w3id.org/itukg/ontology#Resolution",
     "http://metadata.un.org/sdg/ontology#Goal", "http://metadata.un.org/sdg/ontology#Target",
@@ -37,24 +38,47 @@ def local_href(href: str | None, iri: str | None) -> str | None:
     return href
 
 
-def _fix(view: Any) -> None:
+def short_iri(iri: str, base: str) -> str:
+    """A readable name for an IRI without a label: minted IRIs lose the base and, inside a
+    document, the document part (``output/4.3/region/africa``). Raises nothing."""
+    if base and iri.startswith(base + "id/doc/"):
+        rest = iri[len(base + "id/doc/"):]
+        return rest.split("/", 1)[1] if "/" in rest else rest
+    if base and iri.startswith(base):
+        return iri[len(base):]
+    return iri
+
+
+def _fix(view: Any, base: str) -> None:
     for v in list(view.types) + [v for row in view.properties + view.incoming for v in row.values]:
         if getattr(v, "iri", None):
             v.href = local_href(v.href, v.iri)
+            if not v.label:
+                v.text = short_iri(v.iri, base)
     for row in view.properties + view.incoming:
         row.predicate_href = local_href(row.predicate_href, row.predicate)
     for p in view.provenance:
         p.href = local_href(p.href, None)
         if p.target is not None and p.target.iri:
             p.target.href = local_href(p.target.href, p.target.iri)
+            if not p.target.label:
+                p.target.text = short_iri(p.target.iri, base)
 
 
-def render_view(view: Any, *, lang: str = "en", path: str | None = None, query: str = "") -> str:
+def render_view(view: Any, *, lang: str = "en", path: str | None = None, query: str = "",
+                base_iri: str | None = None) -> str:
     """The page of ``view`` (a ResourceView) as HTML text. ``path``/``query`` (the request's)
     make the language switch keep the reader on this page. Raises nothing for any view."""
     if lang not in LANGS:
         lang = "en"
-    _fix(view)
+    if base_iri is None:
+        from itukg.settings import DEFAULT_BASE_IRI
+
+        m = re.match(r"^(https?://.+?/)id/", view.iri)
+        base_iri = m[1] if m else DEFAULT_BASE_IRI
+    _fix(view, base_iri)
+    code = next((v.text for row in view.properties for v in row.values
+                 if row.predicate in _CODE_PROPS and not v.iri), "")
     if path is None:
         alt = view.alternates[0][1] if view.alternates else ""
         path = urlsplit(alt).path or "/"
@@ -66,6 +90,6 @@ def render_view(view: Any, *, lang: str = "en", path: str | None = None, query: 
     return env.get_template("ld_resource.html").render(
         view=view, t=Translator(lang), lang=lang, active="", lang_urls=lang_urls, static_v=_static_v(),
         path=path, traceable=bool(types & _TRACEABLE),
-        title=(view.labels[0].text if view.labels else view.iri.rstrip("/").rsplit("/", 1)[-1]),
+        title=(view.labels[0].text if view.labels else short_iri(view.iri, base_iri)), code=code,
         label_lang=(view.labels[0].lang or "") if view.labels else "",
     )

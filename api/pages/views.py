@@ -227,7 +227,8 @@ def resource(ctx: PageContext, iri: str) -> HTMLResponse:
     path = ld.service_path(ctx.settings, iri)
     if path:
         view.alternates = [(f, f"{path}?format={f}", f) for f in ("turtle", "jsonld", "ntriples", "rdfxml")]
-    html = render_view(view, lang=ctx.lang, path=ctx.request.url.path, query=ctx.request.url.query)
+    html = render_view(view, lang=ctx.lang, path=ctx.request.url.path, query=ctx.request.url.query,
+                       base_iri=ctx.settings.base_iri)
     return ctx.finish(HTMLResponse(html))
 
 
