@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from itukg.graph.store import QueryResult, SelectResult, Store
 
-__all__ = ["QueryRunner", "StoreRunner"]
+__all__ = ["QueryRunner", "StoreRunner", "ThreadStore"]
 
 
 class QueryRunner(Protocol):
@@ -83,3 +83,50 @@ class StoreRunner:
 
     async def graph_sizes(self) -> dict[str, int]:
         return self.store.triples_per_graph()
+
+
+class ThreadStore:
+    """The read side of the :class:`Store` protocol over a :class:`QueryRunner`, for synchronous
+    code (e.g. :func:`itukg.audit.coverage.coverage`) run in a worker thread of the app
+    (``anyio.to_thread.run_sync``): each ``query`` hands the runner's coroutine back to the
+    event loop and waits, so every query keeps the executor's deadline and caps.
+
+    Raises what the runner raises (QueryError, QueryTimeout, ResultTooLarge, StoreError)."""
+
+    def __init__(self, runner: QueryRunner):
+        self.runner = runner
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Any] | None = None,
+              default_graph: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None) -> QueryResult:
+        import functools
+
+        import anyio.from_thread
+
+        call = functools.partial(self.runner.query, sparql, bindings,
+                                 default_graph=default_graph, named_graphs=named_graphs)
+        return anyio.from_thread.run(call)
+
+    def graphs(self) -> list[str]:
+        import anyio.from_thread
+
+        return sorted(anyio.from_thread.run(self.runner.graph_sizes))
+
+    def triples_per_graph(self) -> dict[str, int]:
+        import anyio.from_thread
+
+        return anyio.from_thread.run(self.runner.graph_sizes)
+
+    def query_serialized(self, sparql: str, *, result_format: str,
+                         bindings: Mapping[str, Any] | None = None,
+                         default_graph: Sequence[str] | None = None,
+                         named_graphs: Sequence[str] | None = None) -> tuple[str, bytes]:
+        import functools
+
+        import anyio.from_thread
+
+        call = functools.partial(self.runner.run, sparql, result_format=result_format,
+                                 bindings=bindings, default_graph=default_graph,
+                                 named_graphs=named_graphs)
+        outcome = anyio.from_thread.run(call)
+        return outcome.kind, outcome.body

@@ -206,33 +206,6 @@ class ResolutionTrace(BaseModel):
     outputs: list[OutputCiting]
 
 
-class GoalCoverage(BaseModel):
-    code: str
-    iri: str
-    title: LangText
-    outputs: int = Field(description="Outputs serving the goal or one of its targets")
-    outputCodes: list[str]
-    targets: int = Field(description="Targets of the goal")
-    targetsServed: int
-    unservedTargets: list[str]
-
-
-class TargetCoverage(BaseModel):
-    code: str
-    iri: str
-    goal: str
-    outputs: int
-    outputCodes: list[str]
-
-
-class Coverage(BaseModel):
-    document: str | None = Field(None, description="The document covered, or null for all")
-    outputs: int = Field(description="Outputs counted")
-    goals: list[GoalCoverage]
-    targets: list[TargetCoverage] = Field(description="Targets served by at least one output")
-    unservedTargets: list[str]
-
-
 class NamedQueryParam(BaseModel):
     name: str
     type: str
@@ -249,3 +222,124 @@ class NamedQueryInfo(BaseModel):
     tags: list[str]
     url: str = Field(description="Path that runs it with its example values")
     sparql: str | None = None
+
+
+# -------------------------------------------------------------------------------------------
+# coverage (the dict of itukg.audit.coverage.coverage, docs/audit.md, plus counts)
+# -------------------------------------------------------------------------------------------
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class OutputRef(_Open):
+    iri: str
+    code: str
+    document: str = Field(description="Document slug")
+
+
+class TargetCoverageItem(_Open):
+    iri: str
+    code: str = Field(examples=["9.c"])
+    goal: str
+    label: str | None = None
+    label_zh: str | None = None
+    outputs: list[OutputRef]
+    outputCount: int
+
+
+class GoalCoverageItem(_Open):
+    iri: str
+    code: str = Field(examples=["9"])
+    label: str | None = None
+    label_zh: str | None = None
+    outputs: list[OutputRef] = Field(description="Outputs serving the goal or one of its targets")
+    outputCount: int
+    targets: list[TargetCoverageItem]
+    unservedTargetCodes: list[str]
+
+
+class UnservedTarget(_Open):
+    iri: str
+    code: str
+    goal: str
+    label: str | None = None
+
+
+class WsisCoverageItem(_Open):
+    iri: str
+    code: str = Field(examples=["C7"])
+    label: str | None = None
+    outputs: list[OutputRef]
+    outputCount: int
+
+
+class ResolutionCoverageItem(_Open):
+    iri: str
+    label: str | None = None
+    body: str | None = None
+    number: str | None = None
+    outputs: list[OutputRef]
+    outputCount: int
+
+
+class CoverageReport(_Open):
+    document: str | None = Field(None, description="IRI of the document covered, null for all")
+    documents: list[dict]
+    outputs: list[dict] = Field(description="Per output: its links by kind")
+    resolutions: list[ResolutionCoverageItem]
+    goals: list[GoalCoverageItem]
+    targets_unserved: list[UnservedTarget]
+    wsis: list[WsisCoverageItem]
+    totals: dict[str, int]
+
+
+# -------------------------------------------------------------------------------------------
+# audit (the JSON of itukg.audit.report.AuditReport.to_json, docs/audit.md)
+# -------------------------------------------------------------------------------------------
+
+
+class FindingFocus(_Open):
+    iri: str
+    output: str | None = None
+    output_iri: str | None = None
+    document: str | None = Field(None, description="Document slug")
+
+
+class FindingProvenance(_Open):
+    document: str | None = None
+    section: str | None = None
+    line: int | None = None
+    line_iri: str | None = None
+    text: str | None = None
+
+
+class FindingModel(_Open):
+    id: str = Field(description="Stable IRI of the finding")
+    severity: str = Field(examples=["Violation"])
+    kind: str = Field(examples=["regional-slot-empty"])
+    check: dict[str, str]
+    shape: str | None = None
+    focus: FindingFocus
+    message: dict[str, str] = Field(description="{en, zh}")
+    path: str | None = None
+    value: str | None = None
+    value_iri: str | None = None
+    provenance: FindingProvenance
+
+
+class AuditCounts(_Open):
+    total: int
+    documents: int
+    by_severity: dict[str, int]
+    by_kind: dict[str, int]
+    by_document: dict[str, int]
+
+
+class AuditReportModel(_Open):
+    conforms: bool
+    counts: AuditCounts
+    documents: list[dict]
+    filters: dict
+    findings: list[FindingModel]

@@ -1,0 +1,129 @@
+"""``GET /api/audit``: the last audit's findings, read from the audit graph (``B graph/audit``,
+written by ``itukg audit``; shape in docs/model.md) through the named query
+``queries/audit-findings.rq``, in the JSON form of :meth:`itukg.audit.report.AuditReport.to_json`
+(docs/audit.md): ``{"conforms", "counts", "documents", "findings"}``.
+
+The audit is not re-run per request (pySHACL over a large graph takes minutes); what is served
+is what the last run stored.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rdflib import Literal, URIRef
+
+from itukg.api.queries import convert_param, named_queries
+from itukg.api.services import QueryRunner
+from itukg.api.services.common import as_int, doc_bindings, local_name, resolve_document, s, slug_of
+from itukg.errors import NotFound
+from itukg.settings import Settings
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+Q_REPORT = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX ikg: <https://w3id.org/itukg/ontology#>
+SELECT ?report ?conforms ?document WHERE {
+  ?report sh:conforms ?conforms .
+  OPTIONAL { ?report ikg:inDocument ?document }
+}"""
+
+
+def _checks() -> tuple[dict[str, dict[str, str]], dict[str, str], list[str]]:
+    """(kind → check name {en, zh}, kind → shape IRI, kinds in order) from the bundled shapes;
+    empty when the shapes cannot be loaded."""
+    try:
+        from itukg.audit.shapes import load_shapes
+
+        bundle = load_shapes()
+    except Exception:  # noqa: BLE001 - names are a nicety; the findings still stand
+        return {}, {}, []
+    names: dict[str, dict[str, str]] = {}
+    shapes: dict[str, str] = {}
+    for iri, info in bundle.shapes.items():
+        names.setdefault(info.kind, dict(info.name))
+        shapes.setdefault(info.kind, str(iri))
+    return names, shapes, bundle.kinds()
+
+
+async def audit_report(runner: QueryRunner, settings: Settings, *, document: str | None = None,
+                       severity: str | None = None, kind: str | None = None) -> dict[str, Any]:
+    """The stored audit (optionally only one document's, one severity's or one kind's findings).
+
+    Raises NotFound (404) when no audit has been stored or the document is unknown,
+    ParameterError (422) for a malformed severity or document, and as the runner does."""
+    doc = await resolve_document(runner, settings, document)
+    b: dict[str, Any] = dict(doc_bindings(doc))
+    if severity:
+        b["severity"] = convert_param("severity", severity, base_iri=settings.base_iri, name="severity")
+    if kind:
+        b["kind"] = convert_param("string", kind, base_iri=settings.base_iri, name="kind")
+    reports = (await runner.select(Q_REPORT)).dicts()
+    if not reports:
+        raise NotFound("no audit is stored in this store: run `itukg audit` (it writes the audit graph)")
+    conforms_stored = all(str(r["conforms"]).lower() in ("true", "1") for r in reports)
+    audited = sorted({str(r["document"]) for r in reports if r.get("document") is not None})
+    rows = (await runner.select(named_queries(settings.base_iri)["audit-findings"].body, b)).dicts()
+    names, shapes, kinds = _checks()
+
+    findings: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        fid = str(r["finding"])
+        f = findings.get(fid)
+        if f is None:
+            output = r.get("output")
+            docu = r.get("document")
+            value = r.get("value")
+            k = str(r["kind"])
+            f = findings[fid] = {
+                "id": fid,
+                "severity": local_name(r["severity"]),
+                "kind": k,
+                "check": names.get(k, {}),
+                "shape": shapes.get(k),
+                "focus": {
+                    "iri": str(r["focus"]),
+                    "output": s(r.get("outputCode")) if output is not None else None,
+                    "output_iri": s(output),
+                    "document": slug_of(str(docu), settings) if docu is not None else None,
+                },
+                "message": {},
+                "path": s(r.get("path")),
+                "value": s(value),
+                "value_iri": str(value) if isinstance(value, URIRef) else None,
+                "provenance": {
+                    "document": s(docu),
+                    "section": s(r.get("section")),
+                    "line": as_int(r.get("lineNumber")),
+                    "line_iri": s(r.get("line")),
+                    "text": s(r.get("text")),
+                },
+            }
+        for col, lang in (("messageEn", "en"), ("messageZh", "zh")):
+            m = r.get(col)
+            if isinstance(m, Literal):
+                f["message"].setdefault(lang, str(m))
+    items = sorted(findings.values(), key=lambda f: (
+        f["focus"]["document"] or "", f["provenance"]["line"] or 0,
+        SEVERITIES.index(f["severity"]) if f["severity"] in SEVERITIES else 9, f["kind"], f["focus"]["iri"],
+    ))
+    by_sev = Counter(f["severity"] for f in items)
+    by_kind = Counter(f["kind"] for f in items)
+    by_doc = Counter(f["focus"]["document"] or "" for f in items)
+    filtered = bool(doc is not None or severity or kind)
+    return {
+        # conforms: no Violation among the findings served (with filters: among those)
+        "conforms": (not any(f["severity"] == "Violation" for f in items)) if filtered else conforms_stored,
+        "counts": {
+            "total": len(items),
+            "documents": len(audited) if doc is None else 1,
+            "by_severity": {sv: by_sev.get(sv, 0) for sv in SEVERITIES},
+            "by_kind": {k: by_kind.get(k, 0) for k in (kinds or sorted(by_kind))},
+            "by_document": dict(sorted(by_doc.items())),
+        },
+        "documents": [{"iri": d, "slug": slug_of(d, settings)} for d in audited
+                      if doc is None or d == str(doc)],
+        "filters": {"document": s(doc), "severity": severity, "kind": kind},
+        "findings": items,
+    }
