@@ -120,7 +120,7 @@ def test_sdg13_from_heatmap_to_trace_to_source_line(page):
     assert line_links and all(re.fullmatch(r"/source/[a-z0-9-]+#L\d+", h) for h in line_links)
 
     # trace goal 13: every output serving it, the resolutions behind them
-    page.click("text=Trace 13")
+    page.click("text=Trace Goal 13")
     page.wait_for_url(re.compile(r"/trace\?focus="))
     shown = page.locator('.summary-col[data-col="output"] a').all_inner_texts()
     assert sorted(t.replace("Output ", "") for t in shown) == expected
