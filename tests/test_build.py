@@ -213,13 +213,15 @@ def test_progress_is_reported_per_document(tmp_path):
 
 
 # -- the generator -------------------------------------------------------------------------------------
-def test_generated_documents_parse_without_errors_and_vary(tmp_path):
-    paths = generate(12, tmp_path / "g", seed=42)
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_generated_documents_parse_without_errors_and_vary(tmp_path, language):
+    paths = generate(12, tmp_path / "g", seed=42, language=language)
     slugs = set()
     outputs = set()
     placeholders = real_questions = filled = empty = 0
     for p in paths:
         doc = parse_file(p)  # raises DocumentError if not a document of the family
+        assert doc.language == language
         s = doc.summary()
         slugs.add(doc.slug)
         outputs.add(s["outputs"])

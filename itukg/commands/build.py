@@ -7,8 +7,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 from itukg.graph.build import BuildReport, DocumentReport, build, bundled_corpus
@@ -50,6 +53,20 @@ class ProgressBar:
         if self.drawn:
             self.stream.write("\r\033[K")
             self.stream.flush()
+
+
+def _exit_on_sigterm() -> Callable[[], None]:
+    """Turn SIGTERM into SystemExit(143) during the build, so the half-built generation is
+    removed at once (as on Ctrl-C) instead of waiting for the next writer. Returns a function
+    that restores the previous handler. Does nothing outside the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def _links(links: dict) -> str:
@@ -109,10 +126,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         rel = os.path.relpath(corpus)
         paths = [rel if not rel.startswith("..") else corpus]
     bar = ProgressBar(enabled=False if (args.quiet or args.json) else None)
+    restore = _exit_on_sigterm()
     try:
         report = build(paths, settings, progress=bar, workers=args.workers)
     finally:
         bar.finish()
+        restore()
     for w in report.warnings:
         print(str(w), file=sys.stderr)
     if args.json:
