@@ -62,7 +62,8 @@ async def _serve(request: Request, executor, settings, iri, fetch, view_fn) -> R
     return Response(outcome.body, media_type=media_type, headers=headers)
 
 
-@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], summary="Dereference a minted IRI",
+@router.head("/id/{path:path}", include_in_schema=False)
+@router.get("/id/{path:path}", summary="Dereference a minted IRI",
                   response_class=Response, responses=_RDF)
 async def resource(path: str, request: Request, executor: ExecutorDep, settings: SettingsDep) -> Response:
     """The description of `{base}id/{path}`: its own triples and those pointing at it
@@ -76,7 +77,8 @@ async def resource(path: str, request: Request, executor: ExecutorDep, settings:
     )
 
 
-@router.api_route("/graph/{path:path}", methods=["GET", "HEAD"], summary="Dereference a named graph",
+@router.head("/graph/{path:path}", include_in_schema=False)
+@router.get("/graph/{path:path}", summary="Dereference a named graph",
                   response_class=Response, responses=_RDF)
 async def graph(path: str, request: Request, executor: ExecutorDep, settings: SettingsDep) -> Response:
     """The content of the named graph `{base}graph/{path}`."""
@@ -92,7 +94,8 @@ async def graph(path: str, request: Request, executor: ExecutorDep, settings: Se
                         lambda fmt: ld.graph_content(executor, iri, fmt), view)
 
 
-@router.api_route("/ontology", methods=["GET", "HEAD"], summary="The itukg ontology",
+@router.head("/ontology", include_in_schema=False)
+@router.get("/ontology", summary="The itukg ontology",
                   response_class=Response, responses=_RDF)
 async def ontology(request: Request, executor: ExecutorDep, settings: SettingsDep) -> Response:
     """The ontology `https://w3id.org/itukg/ontology` (its terms `...ontology#Output` resolve

@@ -27,9 +27,8 @@ def list_queries(settings: SettingsDep) -> list[NamedQueryInfo]:
     return named.list_named(settings)
 
 
-@router.api_route(
-    "/api/queries/{name}",
-    methods=["GET", "HEAD"],
+@router.head("/api/queries/{name}", include_in_schema=False)
+@router.get("/api/queries/{name}",
     summary="Run a named query",
     response_class=Response,
     responses={

@@ -15,9 +15,11 @@ from itukg.api.services.html import render_resource
 router = APIRouter(tags=["linked data"])
 
 
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"], summary="VoID description (well-known)",
+@router.head("/.well-known/void", include_in_schema=False)
+@router.get("/.well-known/void", summary="VoID description (well-known)",
                   response_class=Response, responses=_RDF)
-@router.api_route("/void", methods=["GET", "HEAD"], summary="VoID/DCAT description of the dataset",
+@router.head("/void", include_in_schema=False)
+@router.get("/void", summary="VoID/DCAT description of the dataset",
                   response_class=Response, responses=_RDF)
 async def void(request: Request, executor: ExecutorDep, settings: SettingsDep) -> Response:
     """The dataset in VoID and DCAT: triples per named graph, sources, licences, the SPARQL

@@ -1,7 +1,8 @@
 """Linked data: every IRI minted under the base dereferences on the service.
 
-``{base}id/...``  → ``/id/...``: the resource's description (its own triples and the triples
-pointing at it, which include the ``ikg:LinkAssertion`` provenance of its links);
+``{base}id/...``  → ``/id/...``: the resource's description (its own triples, the triples
+pointing at it, the ``ikg:LinkAssertion`` provenance records of its links and the source lines
+they cite);
 ``{base}graph/...`` → ``/graph/...``: the named graph's content;
 ``https://w3id.org/itukg/ontology`` → ``/ontology``: the ontology.
 
@@ -26,9 +27,19 @@ from itukg.api.services.common import PREFIXES, as_int, local_name, s
 from itukg.errors import NotFound
 from itukg.settings import ONTOLOGY_IRI, Settings
 
+# The description of a resource: its own triples, the triples pointing at it, the provenance
+# records (ikg:LinkAssertion) of its links, and the source lines it and its links were read from.
 Q_DESCRIBE = """
-CONSTRUCT { ?resource ?p ?o . ?s ?q ?resource . }
-WHERE { { ?resource ?p ?o } UNION { ?s ?q ?resource } }
+PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+CONSTRUCT { ?resource ?p ?o . ?s ?q ?resource . ?assertion ?ap ?ao . ?line ?lp ?lo . }
+WHERE {
+  { ?resource ?p ?o }
+  UNION { ?s ?q ?resource }
+  UNION { ?assertion rdf:subject ?resource . ?assertion ?ap ?ao }
+  UNION { ?resource prov:wasDerivedFrom ?line . ?line ?lp ?lo }
+  UNION { ?assertion rdf:subject ?resource . ?assertion prov:wasDerivedFrom ?line . ?line ?lp ?lo }
+}
 """
 
 Q_EXISTS = "SELECT ?resource WHERE { { ?resource ?p ?o } UNION { ?s ?q ?resource } } LIMIT 1"
