@@ -328,8 +328,25 @@ def _limit_memory(nbytes: int) -> None:
         log.warning("could not limit worker memory: %s", exc)
 
 
+def _die_with_parent() -> None:
+    """Linux: get SIGKILL when the service process dies, even in the middle of a query (a
+    worker blocked in the engine would otherwise outlive a killed server)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
 def worker_main(fd: int) -> int:
     """Entry point of a worker process (``python -m itukg.api.executor --worker FD``)."""
+    _die_with_parent()
+    if os.getppid() == 1:  # the parent died before the line above ran
+        return 1
     sock = socket.socket(fileno=fd)
     try:
         (n,) = _HDR.unpack(_recv_exact(sock, _HDR.size))
@@ -556,30 +573,40 @@ class Executor:
         # the latest, a replaced one needs a few seconds to start
         wait = deadline + WORKER_START_ALLOWANCE
         try:
-            slot = await asyncio.wait_for(self._idle.get(), timeout=wait)
-        except asyncio.TimeoutError:
-            self.stats.timeouts += 1
-            raise E.QueryTimeout(
-                f"every query worker stayed busy for {_secs(wait)} s; try again later"
-            ) from None
-        remaining = deadline
+            slot = self._idle.get_nowait()  # fast path: no task, no timer
+        except asyncio.QueueEmpty:
+            try:
+                slot = await asyncio.wait_for(self._idle.get(), timeout=wait)
+            except asyncio.TimeoutError:
+                self.stats.timeouts += 1
+                raise E.QueryTimeout(
+                    f"every query worker stayed busy for {_secs(wait)} s; try again later"
+                ) from None
+        timed_out = False
+
+        def expire() -> None:  # the deadline: kill the worker; the read below then ends
+            nonlocal timed_out
+            timed_out = True
+            if slot.proc is not None and slot.proc.poll() is None:
+                slot.proc.kill()
+                self.stats.killed += 1
+
+        timer = asyncio.get_running_loop().call_later(deadline, expire)
         handed_back = False
         try:
             assert slot.writer is not None
             slot.writer.write(_dumps(req))
-            meta, payload = await asyncio.wait_for(self._read(slot), timeout=remaining)
-        except asyncio.TimeoutError:
-            self.stats.timeouts += 1
-            self._respawn_later(slot)
-            handed_back = True
-            raise E.QueryTimeout(
-                f"query timed out after {_secs(deadline)} s (limit ITUKG_QUERY_TIMEOUT)"
-            ) from None
+            meta, payload = await self._read(slot)
         except (EOFError, asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
-            self.stats.died += 1
+            handed_back = True
             rc = slot.proc.poll() if slot.proc else None
             self._respawn_later(slot)
-            handed_back = True
+            if timed_out:
+                self.stats.timeouts += 1
+                raise E.QueryTimeout(
+                    f"query timed out after {_secs(deadline)} s (limit ITUKG_QUERY_TIMEOUT)"
+                ) from None
+            self.stats.died += 1
             if rc is not None and rc < 0:
                 raise E.ResultTooLarge(
                     "the query worker was stopped while running this query (signal "
@@ -592,9 +619,13 @@ class Executor:
             handed_back = True
             raise
         finally:
+            timer.cancel()
             if not handed_back:
-                slot.served += 1
-                self._idle.put_nowait(slot)
+                if timed_out:  # answered just as the deadline fired: the worker is gone
+                    self._respawn_later(slot)
+                else:
+                    slot.served += 1
+                    self._idle.put_nowait(slot)
         self.stats.queries += 1
         gen = meta.get("generation")
         if gen != self._generation:

@@ -12,6 +12,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from itukg.errors import QueryError
@@ -42,14 +43,22 @@ UPDATE_KEYWORDS = {
 }
 
 
+@lru_cache(maxsize=512)
+def tokens(sparql: str) -> tuple[tuple[str, str, int], ...]:
+    """The significant tokens of a SPARQL text as ``(kind, text, offset)``: kinds ``word``
+    (keywords), ``pname``, ``iri``, ``var``, ``str``/``lstr``, ``other``; comments dropped.
+    One pass of one regex, cached for repeated texts (clients repeat queries). Raises nothing."""
+    return tuple(
+        (m.lastgroup, m.group(), m.start())
+        for m in _TOKEN.finditer(sparql)
+        if m.lastgroup != "comment"
+    )
+
+
 def keywords(sparql: str) -> list[str]:
     """The bare words of a SPARQL text (keywords, upper-cased), outside strings, IRIs,
     comments, variables and prefixed names. Raises nothing."""
-    out = []
-    for m in _TOKEN.finditer(sparql):
-        if m.lastgroup == "word":
-            out.append(m.group().upper())
-    return out
+    return [text.upper() for kind, text, _ in tokens(sparql) if kind == "word"]
 
 
 def operation_of(sparql: str) -> str:
@@ -69,6 +78,28 @@ def operation_of(sparql: str) -> str:
 
 
 def check_query(sparql: str) -> str:
+    """Screen a query before it reaches the engine; returns its form (or ``unknown``).
+
+    Raises :class:`QueryError` for a SPARQL update sent as a query, for a ``SERVICE`` clause
+    (federated queries would make the engine open network connections: refused) and for an
+    undeclared prefix. FROM / FROM NAMED are allowed: the engine resolves them against the
+    store's graphs only. The verdict is cached per text.
+    """
+    form, error = _screen(sparql)
+    if error is not None:
+        raise QueryError(error[0], source=error[1], line=error[2])
+    return form
+
+
+@lru_cache(maxsize=512)
+def _screen(sparql: str) -> tuple[str, tuple[str, str | None, int | None] | None]:
+    try:
+        return _check_query(sparql), None
+    except QueryError as exc:
+        return "", (exc.message, exc.source, exc.line)
+
+
+def _check_query(sparql: str) -> str:
     """Screen a query before it reaches the engine; returns its form (or ``unknown``).
 
     Raises :class:`QueryError` for a SPARQL update sent as a query and for a ``SERVICE``
@@ -94,6 +125,13 @@ def check_query(sparql: str) -> str:
 
 
 def dataset_of(sparql: str, base_iri: str | None = None) -> tuple[list[str], list[str]] | None:
+    """See :func:`_dataset_of` (cached per text and base; returns fresh lists)."""
+    ds = _dataset_of(sparql, base_iri)
+    return None if ds is None else (list(ds[0]), list(ds[1]))
+
+
+@lru_cache(maxsize=512)
+def _dataset_of(sparql: str, base_iri: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The query's own dataset (``FROM`` → default graphs, ``FROM NAMED`` → named graphs) as
     absolute IRIs, or ``None`` when it has no dataset clause. Prefixed names are expanded
     with the query's PREFIX declarations and relative IRIs resolved against its BASE (or
@@ -103,12 +141,8 @@ def dataset_of(sparql: str, base_iri: str | None = None) -> tuple[list[str], lis
     """
     from urllib.parse import urljoin
 
-    tokens = [
-        (m.lastgroup, m.group())
-        for m in _TOKEN.finditer(sparql)
-        if m.lastgroup not in ("comment",)
-    ]
-    if not any(kind == "word" and text.upper() == "FROM" for kind, text in tokens):
+    toks = [(kind, text) for kind, text, _ in tokens(sparql)]
+    if not any(kind == "word" and text.upper() == "FROM" for kind, text in toks):
         return None
     base = base_iri or ""
     prefixes: dict[str, str] = {}
@@ -124,30 +158,30 @@ def dataset_of(sparql: str, base_iri: str | None = None) -> tuple[list[str], lis
         return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
 
     i = 0
-    while i < len(tokens):
-        kind, text = tokens[i]
+    while i < len(toks):
+        kind, text = toks[i]
         word = text.upper() if kind == "word" else None
-        if word == "BASE" and i + 1 < len(tokens) and tokens[i + 1][0] == "iri":
-            base = iri(*tokens[i + 1])
+        if word == "BASE" and i + 1 < len(toks) and toks[i + 1][0] == "iri":
+            base = iri(*toks[i + 1])
             i += 2
             continue
-        if word == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1][0] == "pname" and tokens[i + 2][0] == "iri":
-            prefixes[tokens[i + 1][1].rstrip(":")] = iri(*tokens[i + 2])
+        if word == "PREFIX" and i + 2 < len(toks) and toks[i + 1][0] == "pname" and toks[i + 2][0] == "iri":
+            prefixes[toks[i + 1][1].rstrip(":")] = iri(*toks[i + 2])
             i += 3
             continue
         if word == "FROM":
             j = i + 1
             target = defaults
-            if j < len(tokens) and tokens[j][0] == "word" and tokens[j][1].upper() == "NAMED":
+            if j < len(toks) and toks[j][0] == "word" and toks[j][1].upper() == "NAMED":
                 target = named
                 j += 1
-            if j >= len(tokens) or tokens[j][0] not in ("iri", "pname"):
+            if j >= len(toks) or toks[j][0] not in ("iri", "pname"):
                 raise QueryError("FROM / FROM NAMED must be followed by a graph IRI")
-            target.append(iri(*tokens[j]))
+            target.append(iri(*toks[j]))
             i = j + 1
             continue
         i += 1
-    return defaults, named
+    return tuple(defaults), tuple(named)
 
 
 def _check_prefixes(sparql: str) -> None:
@@ -155,23 +189,20 @@ def _check_prefixes(sparql: str) -> None:
     engine's own message for that is a bare "expected ..." at the position)."""
     declared: set[str] = set()
     prev_word = None
-    for m in _TOKEN.finditer(sparql):
-        kind = m.lastgroup
-        if kind == "comment":
-            continue
+    for kind, text, start in tokens(sparql):
         if kind == "pname":
-            prefix = m.group().split(":", 1)[0]
+            prefix = text.split(":", 1)[0]
             if prev_word == "PREFIX":
                 declared.add(prefix)
             elif prefix != "_" and prefix not in declared:
-                line = sparql.count("\n", 0, m.start()) + 1
+                line = sparql.count("\n", 0, start) + 1
                 raise QueryError(
-                    f"undeclared prefix {prefix + ':'!r} in {m.group()!r} at line {line}; "
+                    f"undeclared prefix {prefix + ':'!r} in {text!r} at line {line}; "
                     f"add PREFIX {prefix}: <...>",
                     source="query",
                     line=line,
                 )
-        prev_word = m.group().upper() if kind == "word" else None
+        prev_word = text.upper() if kind == "word" else None
 
 
 def check_update(sparql: str) -> None:
