@@ -388,3 +388,77 @@ def test_rdflib_gives_the_same_rows(audited_corpus, rdflib_dataset, queries, nam
         warnings.simplefilter("ignore", DeprecationWarning)
         rdflib_rows = {tuple(row) for row in rdflib_dataset.query(q.body, initBindings=b)}
     assert ox_rows and rdflib_rows == ox_rows
+
+
+# -------------------------------------------------------------------------------------------
+# the data contract the queries rely on (decision 0051: what is always present is read as
+# required, not OPTIONAL; if the mapper ever stops writing it, this fails instead of rows
+# silently disappearing)
+# -------------------------------------------------------------------------------------------
+
+CONTRACT = {
+    "a link assertion lacks asWritten, its document or a line": """
+        SELECT ?x WHERE { ?x a ikg:LinkAssertion .
+          FILTER (NOT EXISTS { ?x ikg:asWritten ?w } || NOT EXISTS { ?x ikg:inDocument ?d }
+                  || NOT EXISTS { ?x prov:wasDerivedFrom ?l }) }""",
+    "a stated link has no link assertion": """
+        SELECT ?x WHERE { ?x ?p ?o .
+          FILTER (?p IN (ikg:mandatedBy, ikg:supportsActionLine, ikg:servesTarget, ikg:servesGoal))
+          FILTER NOT EXISTS { ?a rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?o } }""",
+    "a source line lacks its number, text or section": """
+        SELECT ?x WHERE { ?x a ikg:SourceLine .
+          FILTER (NOT EXISTS { ?x ikg:lineNumber ?n } || NOT EXISTS { ?x ikg:text ?t }
+                  || NOT EXISTS { ?x ikg:section ?s }) }""",
+    "an output lacks its code or document": """
+        SELECT ?x WHERE { ?x a ikg:Output .
+          FILTER (NOT EXISTS { ?x ikg:code ?c } || NOT EXISTS { ?x ikg:inDocument ?d }
+                  || NOT EXISTS { ?d ikg:hasOutput ?x }) }""",
+    "a regional slot lacks its region, its name as written or a line": """
+        SELECT ?x WHERE { ?x a ikg:RegionalInitiativeSlot .
+          FILTER (NOT EXISTS { ?x ikg:region ?r } || NOT EXISTS { ?x ikg:regionAsWritten ?w }
+                  || NOT EXISTS { ?x prov:wasDerivedFrom ?l }) }""",
+    "a Question slot lacks its ordinal, isPlaceholder, a line, or a placeholder's text": """
+        SELECT ?x WHERE { ?x a ikg:QuestionSlot .
+          FILTER (NOT EXISTS { ?x ikg:ordinal ?o } || NOT EXISTS { ?x ikg:isPlaceholder ?b }
+                  || NOT EXISTS { ?x prov:wasDerivedFrom ?l }
+                  || (EXISTS { ?x ikg:isPlaceholder true } && NOT EXISTS { ?x ikg:placeholder ?t })) }""",
+    "a resolution citation lacks its quote, role, line, or the rule of its reading": """
+        SELECT ?x WHERE { ?x a ikg:ResolutionCitation .
+          FILTER (NOT EXISTS { ?x ikg:quote ?q } || NOT EXISTS { ?x ikg:citationRole ?r }
+                  || NOT EXISTS { ?x prov:wasDerivedFrom ?l }
+                  || (EXISTS { ?x ikg:citesResolution ?res } && NOT EXISTS { ?x ikg:resolutionRule ?rule })) }""",
+}
+
+
+@pytest.fixture(scope="module")
+def generated_store(tmp_path_factory):
+    """Three generated documents (filled regional slots, real Questions, slips), built."""
+    import subprocess
+    import sys
+
+    from itukg.graph.build import build
+    from itukg.graph.store import open_store
+    from itukg.settings import Settings
+
+    root = Path(__file__).resolve().parent.parent
+    d = tmp_path_factory.mktemp("generated")
+    subprocess.run([sys.executable, str(root / "benchmarks" / "generate.py"), "3", str(d / "docs")],
+                   check=True, capture_output=True)
+    settings = Settings(store=d / "store")
+    build([d / "docs"], settings)
+    store = open_store(settings, read_only=True)
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("rule", list(CONTRACT))
+def test_data_contract_the_queries_rely_on(corpus_store, generated_store, rule):
+    from itukg.api.services.common import PREFIXES
+
+    for store in (corpus_store[1], generated_store):
+        rows = store.query(PREFIXES + CONTRACT[rule]).rows
+        assert rows == [], f"{rule}: {rows[:3]}"
+    # the generated documents do exercise what the corpus lacks
+    counts = generated_store.query(PREFIXES + """SELECT (COUNT(?i) AS ?n) (COUNT(?q) AS ?m) WHERE {
+        { ?s ikg:holdsInitiative ?i } UNION { ?t ikg:holdsQuestion ?q } }""").rows[0]
+    assert int(counts[0]) > 0 and int(counts[1]) > 0

@@ -46,32 +46,36 @@ Q_EXISTS = "SELECT ?resource WHERE { { ?resource ?p ?o } UNION { ?s ?q ?resource
 
 Q_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
-# labels of the resource's neighbours, for the HTML page
+# labels of the resource's neighbours, for the HTML page (each branch starts from the bound
+# ?resource and carries its own label pattern: decision 0051)
 Q_NEIGHBOUR_LABELS = PREFIXES + """
-SELECT ?resource ?node ?label WHERE {
-  { ?resource ?p ?node } UNION { ?node ?q ?resource }
-  FILTER (isIRI(?node))
-  ?node rdfs:label|skos:prefLabel ?label .
+SELECT DISTINCT ?resource ?node ?label WHERE {
+  { ?resource ?p ?node . ?node rdfs:label ?label . }
+  UNION { ?resource ?p ?node . ?node skos:prefLabel ?label . }
+  UNION { ?node ?q ?resource . ?node rdfs:label ?label . }
+  UNION { ?node ?q ?resource . ?node skos:prefLabel ?label . }
 }
 """
 
 # where the resource and its links were read from, for the HTML page
 Q_PROVENANCE = PREFIXES + """
-SELECT ?resource ?assertion ?predicate ?object ?asWritten ?line ?lineNumber ?text ?section WHERE {
+SELECT DISTINCT ?resource ?assertion ?predicate ?object ?asWritten ?line ?lineNumber ?text ?section WHERE {
   {
     ?resource prov:wasDerivedFrom ?line .
+    ?line ikg:lineNumber ?lineNumber .
+    ?line ikg:text ?text .
+    OPTIONAL { ?line ikg:section ?section }
   } UNION {
-    ?assertion rdf:subject ?resource ;
-               rdf:predicate ?predicate ;
-               rdf:object ?object ;
-               prov:wasDerivedFrom ?line .
+    ?assertion rdf:subject ?resource .
+    ?assertion rdf:predicate ?predicate .
+    ?assertion rdf:object ?object .
+    ?assertion prov:wasDerivedFrom ?line .
+    ?line ikg:lineNumber ?lineNumber .
+    ?line ikg:text ?text .
+    OPTIONAL { ?line ikg:section ?section }
     OPTIONAL { ?assertion ikg:asWritten ?asWritten }
   }
-  ?line ikg:lineNumber ?lineNumber ;
-        ikg:text ?text .
-  OPTIONAL { ?line ikg:section ?section }
 }
-ORDER BY ?lineNumber
 """
 
 

@@ -72,9 +72,10 @@ from itukg.settings import Settings
 
 # -------------------------------------------------------------------------------------------
 # queries (values bound through the engine; every bound variable is projected). Written for
-# pyoxigraph's planner (docs/decisions/0051): the bound variable's pattern first, required
-# patterns before OPTIONAL/BIND, OPTIONAL bodies single patterns on bound variables, no
-# pattern with a constant subject or object, and no read of a resolution's ikg:body /
+# pyoxigraph's planner (docs/decisions/0051): the bound variable's pattern first, no pattern with
+# a constant subject or object, what the data contract guarantees (a line's section, a slot's
+# region, ...) required rather than OPTIONAL, the few OPTIONALs single patterns on bound
+# variables, nothing but BIND after a UNION, and no read of a resolution's ikg:body /
 # ikg:resolutionNumber (repeated in every document graph that cites it).
 # -------------------------------------------------------------------------------------------
 
@@ -146,9 +147,9 @@ SELECT DISTINCT ?output ?slot ?region ?slotRegionName ?lineNumber ?text ?section
   ?slot prov:wasDerivedFrom ?line .
   ?line ikg:lineNumber ?lineNumber .
   ?line ikg:text ?text .
-  OPTIONAL { ?line ikg:section ?section }
-  OPTIONAL { ?slot ikg:region ?region }
-  OPTIONAL { ?slot ikg:regionAsWritten ?slotRegionName }
+  ?line ikg:section ?section .
+  ?slot ikg:region ?region .
+  ?slot ikg:regionAsWritten ?slotRegionName .
 }
 """
 
@@ -175,9 +176,9 @@ SELECT DISTINCT ?output ?slot ?ordinal ?isPlaceholder ?placeholder ?textAsWritte
   ?slot prov:wasDerivedFrom ?line .
   ?line ikg:lineNumber ?lineNumber .
   ?line ikg:text ?text .
-  OPTIONAL { ?line ikg:section ?section }
-  OPTIONAL { ?slot ikg:ordinal ?ordinal }
-  OPTIONAL { ?slot ikg:isPlaceholder ?isPlaceholder }
+  ?line ikg:section ?section .
+  ?slot ikg:ordinal ?ordinal .
+  ?slot ikg:isPlaceholder ?isPlaceholder .
   OPTIONAL { ?slot ikg:placeholder ?placeholder }
   OPTIONAL { ?slot ikg:textAsWritten ?textAsWritten }
   OPTIONAL { ?slot ikg:holdsQuestion ?question }
@@ -193,8 +194,8 @@ SELECT DISTINCT ?output ?citation ?quote ?role ?bodyAsWritten ?body ?year ?venue
   ?citation prov:wasDerivedFrom ?line .
   ?line ikg:lineNumber ?lineNumber .
   ?line ikg:text ?text .
-  OPTIONAL { ?line ikg:section ?section }
-  OPTIONAL { ?citation ikg:quote ?quote }
+  ?line ikg:section ?section .
+  ?citation ikg:quote ?quote .
   OPTIONAL { ?citation ikg:bodyAsWritten ?bodyAsWritten }
   OPTIONAL { ?citation ikg:body ?body }
   OPTIONAL { ?citation ikg:revisionYear ?year }
