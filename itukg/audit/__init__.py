@@ -25,7 +25,6 @@ from itukg.audit.engine import (
     RawResult,
     build_findings,
     enrich_one,
-    output_index,
     run_fast,
     run_pyshacl,
     run_pyshacl_parallel,
@@ -91,9 +90,8 @@ def run_audit(
     else:
         raws = raw_results(store, settings, documents, engine=engine, shapes_dir=shapes_dir,
                            workers=workers)
-        rows = {r.key(): enrich_one(store, r, dataset) for r in raws}
-    findings = build_findings(raws, rows, bundle, dataset, settings, Labeller(store, settings),
-                              output_index(store, dataset))
+        rows = {r.key(): enrich_one(store, r, bundle.shapes[r.shape], dataset) for r in raws}
+    findings = build_findings(raws, rows, bundle, dataset, settings, Labeller(store, settings))
     report = AuditReport(
         findings=findings,
         documents=[{k: d[k] for k in ("slug", "iri", "identifier", "language", "file")}

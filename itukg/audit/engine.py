@@ -30,7 +30,7 @@ import os
 import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -58,33 +58,53 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
 # What a report needs about one raw result (?this ?value ?path), read in the same query as the
-# check. The source line is the line of the link assertion for (?this, ?path, ?value) when there
-# is one (an SDG target as written, a region slot), else a line the focus was derived from.
+# check: the line(s) the focus was derived from (number, section, text) and a few facts that
+# depend on the focus's class (its code, region, ordinal, quote, the link's object). The rest
+# (document, owner output, type) follows from the IRIs and the section key (docs/model.md).
+#
+# Written for speed on a large on-disk store: every OPTIONAL is one triple pattern from a
+# variable the check already bound, so the engine looks it up per result instead of evaluating
+# it over the whole store; a variable that may be unbound is replaced by a sentinel IRI that
+# matches nothing before it is used as a subject (an unbound subject would match every triple).
+#
+# For a finding about one of an output's links (path and value bound: an SDG target that does
+# not exist, ...) the source line is the link assertion's, whose IRI the model fixes:
+# D/link/{first 16 hex of sha1("{s} {p} {o}")}.
 ENRICH_VARS = (
-    "this value path type code owner ownerCode region regionAsWritten ordinal quote doc "
-    "linkLine ownLine lineNo section text"
+    "this value path code region regionAsWritten ordinal quote object ownLine linkLine lineNo "
+    "section text"
 ).split()
-ENRICH = """
-  OPTIONAL { ?this a ?type . FILTER (STRSTARTS(STR(?type), "https://w3id.org/itukg/ontology#")) }
-  OPTIONAL { ?this ikg:code ?code . }
-  OPTIONAL { ?owner ikg:hasRegionalSlot|ikg:hasQuestionSlot|ikg:hasCitation ?this .
-             ?owner a ikg:Output ; ikg:code ?ownerCode . }
-  OPTIONAL { ?this ikg:region ?region . }
-  OPTIONAL { ?this ikg:regionAsWritten ?regionAsWritten . }
-  OPTIONAL { ?this ikg:ordinal ?ordinal . }
-  OPTIONAL { ?this ikg:quote ?quote . }
-  OPTIONAL { ?this ikg:inDocument ?doc . }
-  OPTIONAL {
-    ?link rdf:subject ?this ; rdf:predicate ?linkPredicate ; prov:wasDerivedFrom ?linkLine .
-    ?link rdf:object|ikg:asWritten ?linkObject .
-    FILTER (BOUND(?value) && ?linkObject = ?value && (!BOUND(?path) || ?linkPredicate = ?path))
-  }
+ENRICH_LINES = """
   OPTIONAL { ?this prov:wasDerivedFrom ?ownLine . }
-  BIND (COALESCE(?linkLine, ?ownLine) AS ?line)
+  BIND (COALESCE(?linkLine, ?ownLine, <urn:itukg:none>) AS ?line)
   OPTIONAL { ?line ikg:lineNumber ?lineNo . }
   OPTIONAL { ?line ikg:section ?section . }
   OPTIONAL { ?line ikg:text ?text . }
 """
+_QUOTE = "  OPTIONAL { ?this ikg:quote ?quote . }\n"
+ENRICH_BY_CLASS = {
+    IKG + "Output": """
+  OPTIONAL { ?this ikg:code ?code . }
+  BIND (COALESCE(IRI(CONCAT(REPLACE(STR(?this), "^(.*/id/doc/[^/]+)/.*$", "$1"), "/link/",
+        SUBSTR(SHA1(CONCAT(STR(?this), " ", STR(?path), " ", STR(?value))), 1, 16))),
+        <urn:itukg:none>) AS ?linkNode)
+  OPTIONAL { ?linkNode prov:wasDerivedFrom ?linkLine . }
+""",
+    IKG + "RegionalInitiativeSlot": """
+  OPTIONAL { ?this ikg:region ?region . }
+  OPTIONAL { ?this ikg:regionAsWritten ?regionAsWritten . }
+""",
+    IKG + "QuestionSlot": "  OPTIONAL { ?this ikg:ordinal ?ordinal . }\n",
+    IKG + "ResolutionCitation": _QUOTE,
+    IKG + "ConferenceMention": _QUOTE,
+    IKG + "ProgrammeMention": _QUOTE,
+    IKG + "LinkAssertion": "  OPTIONAL { ?this rdf:object ?object . }\n",
+}
+
+
+def enrich_pattern(target_class: str) -> str:
+    """The report part of a shape's query, for focus nodes of ``target_class``."""
+    return ENRICH_BY_CLASS.get(target_class, "") + ENRICH_LINES
 
 
 @dataclass(frozen=True)
@@ -204,34 +224,47 @@ def _select(
 # =============================================================================================
 
 def enriched_query(shape: ShapeInfo) -> str:
-    """The shape's compiled check joined with what the report needs (:data:`ENRICH`)."""
+    """The shape's compiled check joined with what the report needs (:func:`enrich_pattern`)."""
     return (
         shape.prologue + PREFIXES
         + "SELECT " + " ".join("?" + v for v in ENRICH_VARS) + " WHERE {\n"
-        + "  { " + shape.select + " }\n" + ENRICH + "}"
+        + "  { " + shape.select + " }\n" + enrich_pattern(shape.target_class) + "}"
     )
 
 
 def run_fast(
-    store: Any, bundle: ShapesBundle, dataset: Dataset
+    store: Any, bundle: ShapesBundle, dataset: Dataset, *, threads: int | None = None,
 ) -> tuple[list[RawResult], dict[tuple, list[dict[str, Identifier]]], dict[str, float]]:
-    """Run every shape as one SPARQL query on the store.
+    """Run every shape as one SPARQL query on the store, ``threads`` queries at a time (the
+    engine runs a query without holding Python's lock; default: 2 or the CPUs if fewer).
 
     Returns the raw results, the report rows per raw-result key, and seconds per shape.
     Raises :class:`itukg.errors.StoreError` / ``QueryError`` from the store."""
+    shapes = list(bundle.shapes.values())
+
+    def one(shape: ShapeInfo) -> tuple[ShapeInfo, list[dict[str, Identifier]], float]:
+        t0 = time.perf_counter()
+        rows = _select(store, enriched_query(shape), dataset.default_graph)
+        return shape, rows, time.perf_counter() - t0
+
+    n = threads or min(2, os.cpu_count() or 1)
+    if n > 1:
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            done = list(pool.map(one, shapes))
+    else:
+        done = [one(sh) for sh in shapes]
     results: list[RawResult] = []
     rows_by_key: dict[tuple, list[dict[str, Identifier]]] = {}
     timings: dict[str, float] = {}
-    for shape in bundle.shapes.values():
-        t0 = time.perf_counter()
-        for row in _select(store, enriched_query(shape), dataset.default_graph):
+    for shape, rows, seconds in done:
+        timings[shape.iri] = seconds
+        for row in rows:
             raw = _raw(shape, row.get("this"), row.get("path"), row.get("value"))
             k = raw.key()
             if k not in rows_by_key:
                 results.append(raw)
                 rows_by_key[k] = []
             rows_by_key[k].append(row)
-        timings[shape.iri] = time.perf_counter() - t0
     return results, rows_by_key, timings
 
 
@@ -248,15 +281,16 @@ def _raw(shape: ShapeInfo, focus: Identifier | None, path: Identifier | None,
     return RawResult(shape.iri, str(focus), p, value)
 
 
-def enrich_one(store: Any, raw: RawResult, dataset: Dataset) -> list[dict[str, Identifier]]:
-    """The report rows of one raw result (for results that did not come from the fast engine)."""
+def enrich_one(store: Any, raw: RawResult, shape: ShapeInfo, dataset: Dataset) -> list[dict[str, Identifier]]:
+    """The report rows of one raw result that did not come from the fast engine (one query)."""
     bindings: dict[str, Identifier] = {"this": URIRef(raw.focus)}
     if raw.value is not None:
         bindings["value"] = raw.value
     if raw.path and raw.path.startswith("<") and raw.path.count("<") == 1:
         bindings["path"] = URIRef(raw.path[1:-1])
-    q = PREFIXES + "SELECT " + " ".join("?" + v for v in ENRICH_VARS) + " WHERE {\n" + ENRICH + "}"
-    rows = _select(store, q, dataset.default_graph, bindings)
+    q = (PREFIXES + "SELECT " + " ".join("?" + v for v in ENRICH_VARS) + " WHERE {\n"
+         + enrich_pattern(shape.target_class) + "}")
+    rows = _select(store, q, dataset.default_graph, bindings) or [{}]
     for r in rows:
         r.update(bindings)
     return rows
@@ -534,44 +568,48 @@ def _line_rank(row: dict[str, Identifier]) -> tuple:
     )
 
 
+_DOC_IRI = re.compile(r"^(.*/id/doc/[^/]+)(?:/|$)")
+
+
 def build_findings(
     raws: list[RawResult], rows_by_key: dict[tuple, list[dict[str, Identifier]]],
     bundle: ShapesBundle, dataset: Dataset, settings: Settings, labeller: Labeller,
-    outputs: dict[str, dict[str, str]],
 ) -> list[Finding]:
-    """Findings from raw results and their report rows (see :data:`ENRICH`)."""
+    """Findings from raw results and their report rows (see :func:`enrich_pattern`).
+
+    The document is the prefix ``B id/doc/{slug}`` of the focus IRI; the output is the focus
+    itself (an output) or the one whose section the focus's line is in (``output/{code}/...``),
+    at ``D/output/{code}`` (docs/model.md)."""
     docs = {d["iri"]: d for d in dataset.documents}
     findings: dict[str, Finding] = {}
     for raw in raws:
         shape = bundle.shapes[raw.shape]
         rows = rows_by_key.get(raw.key()) or [{}]
         row = min(rows, key=_line_rank)
-        merged: dict[str, Identifier] = {}
-        for r in rows:  # focus facts are the same on every row; take any bound value
+        facts: dict[str, Identifier] = {}
+        for r in rows:  # the focus's own facts are the same on every row
             for k, v in r.items():
-                merged.setdefault(k, v)
+                facts.setdefault(k, v)
         fid = finding_iri(settings.base_iri, shape.kind, raw.focus, raw.path, raw.value)
-        doc_iri = str(merged["doc"]) if merged.get("doc") is not None else None
+        m = _DOC_IRI.match(raw.focus)
+        doc_iri = m.group(1) if m else None
         doc = docs.get(doc_iri or "", {})
         section = str(row["section"]) if row.get("section") is not None else None
-        type_ = str(merged["type"])[len(IKG):] if merged.get("type") is not None else None
-        code = str(merged["code"]) if merged.get("code") is not None else None
-        output = str(merged["ownerCode"]) if merged.get("ownerCode") is not None else None
-        if output is None and type_ == "Output":
-            output = code
+        type_ = shape.target_class[len(IKG):] if shape.target_class.startswith(IKG) else None
+        code = str(facts["code"]) if facts.get("code") is not None else None
+        output = code if type_ == "Output" else None
         if output is None and section:
-            m = _OUTPUT_SECTION.match(section)
-            output = m.group(1) if m else None
-        output_iri = None
-        if merged.get("owner") is not None:
-            output_iri = str(merged["owner"])
-        elif type_ == "Output":
-            output_iri = raw.focus
+            sm = _OUTPUT_SECTION.match(section)
+            output = sm.group(1) if sm else None
+        if type_ == "Output":
+            output_iri: str | None = raw.focus
         elif output and doc_iri:
-            output_iri = outputs.get(f"{doc_iri} {output}", {}).get("iri")
+            output_iri = f"{doc_iri}/output/{output}"
+        else:
+            output_iri = None
         focus = Focus(
             iri=raw.focus, type=type_, code=code,
-            label=_focus_label(type_, code, output, merged, labeller),
+            label=_focus_label(type_, code, output, facts, labeller),
             output=output, output_iri=output_iri, document=doc.get("slug"),
         )
         line = row.get("lineNo")
@@ -581,7 +619,7 @@ def build_findings(
             section=section, line=int(line) if isinstance(line, Literal) else None,
             line_iri=str(line_iri) if line_iri is not None else None,
             text=str(row["text"]) if row.get("text") is not None else None,
-            quote=str(merged["quote"]) if merged.get("quote") is not None else None,
+            quote=str(facts["quote"]) if facts.get("quote") is not None else None,
         )
         findings[fid] = Finding(
             id=fid, severity=shape.severity, kind=shape.kind, shape=shape.iri,
@@ -593,42 +631,29 @@ def build_findings(
 
 
 def _focus_label(type_: str | None, code: str | None, output: str | None,
-                 row: dict[str, Identifier], labeller: Labeller) -> str:
+                 facts: dict[str, Identifier], labeller: Labeller) -> str:
     out = f"output {output}" if output else None
+
+    def within(part: str) -> str:
+        return f"{out} · {part}" if out else part
+
     if type_ == "Output":
         return f"output {code}" if code else "output"
     if type_ == "RegionalInitiativeSlot":
-        region = row.get("region")
+        region = facts.get("region")
         en, zh = labeller.labels(str(region)) if region is not None else (None, None)
-        written = str(row["regionAsWritten"]) if row.get("regionAsWritten") is not None else zh
+        written = str(facts["regionAsWritten"]) if facts.get("regionAsWritten") is not None else zh
         name = en or written or "region"
-        part = f"{name} ({written})" if written and written != name else name
-        return f"{out} · {part}" if out else part
+        return within(f"{name} ({written})" if written and written != name else name)
     if type_ == "QuestionSlot":
-        n = row.get("ordinal")
-        part = f"Question slot {n}" if n is not None else "Question slot"
-        return f"{out} · {part}" if out else part
+        n = facts.get("ordinal")
+        return within(f"Question slot {n}" if n is not None else "Question slot")
     if type_ in ("ResolutionCitation", "ConferenceMention", "ProgrammeMention"):
         what = {"ResolutionCitation": "citation", "ConferenceMention": "conference mention",
                 "ProgrammeMention": "programme mention"}[type_]
-        q = row.get("quote")
-        part = f"{what} “{q}”" if q is not None else what
-        return f"{out} · {part}" if out else part
-    name = type_ or "resource"
-    return f"{out} · {name}" if out else name
-
-
-def output_index(store: Any, dataset: Dataset) -> dict[str, dict[str, str]]:
-    """``"{document IRI} {output code}"`` → {iri, code, label} for every output audited."""
-    rows = _select(store, PREFIXES + """
-        SELECT ?out ?code ?label ?doc WHERE {
-          ?out a ikg:Output ; ikg:code ?code ; ikg:inDocument ?doc .
-          OPTIONAL { ?out rdfs:label ?label . }
-        }""", dataset.default_graph)
-    out: dict[str, dict[str, str]] = {}
-    for r in rows:
-        out[f"{r['doc']} {r['code']}"] = {
-            "iri": str(r["out"]), "code": str(r["code"]),
-            "label": str(r["label"]) if r.get("label") is not None else "",
-        }
-    return out
+        q = facts.get("quote")
+        return within(f"{what} “{q}”" if q is not None else what)
+    if type_ == "LinkAssertion":
+        obj = facts.get("object")
+        return within(f"link to {labeller.display(obj)}" if obj is not None else "link")
+    return within(type_ or "resource")

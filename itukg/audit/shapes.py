@@ -286,9 +286,10 @@ _FORBIDDEN = re.compile(r"\b(MINUS|SERVICE|VALUES)\b", re.I)
 
 def _compile_sparql(target: str, select: str, prefixes: dict[str, str], where: str) -> tuple[str, str]:
     """A SPARQL-based constraint (SHACL 1.0 section 5.3): the query is evaluated once for all
-    focus nodes instead of once per pre-bound ``$this``. This is equivalent when ``$this`` is
-    bound by the first pattern of the query (checked here) and the query uses none of the
-    constructs SHACL forbids (MINUS, SERVICE, VALUES: section 5.1; checked here too)."""
+    focus nodes instead of once per pre-bound ``$this``. This is equivalent when the query's
+    first pattern types ``$this`` with the shape's target class (so the query finds exactly the
+    targets; checked here) and the query uses none of the constructs SHACL forbids (MINUS,
+    SERVICE, VALUES: section 5.1; checked here too)."""
     body = select
     if _FORBIDDEN.search(_strip_strings(body)):
         raise ShapeError(f"{where}: MINUS, SERVICE and VALUES are not allowed in a SPARQL constraint")
@@ -299,19 +300,80 @@ def _compile_sparql(target: str, select: str, prefixes: dict[str, str], where: s
     if "this" not in variables:
         raise ShapeError(f"{where}: sh:select must project $this")
     first = body[m.end():].lstrip()
-    if not re.match(r"\$this\s+(a|rdf:type)\s", first):
+    fm = re.match(r"\$this\s+(?:a|rdf:type)\s+(<[^>]+>|[A-Za-z][\w-]*:[\w-]+)\s*[.;]", first)
+    if not fm:
         raise ShapeError(f"{where}: the query must start with the pattern `$this a <targetClass>`")
-    inner = body.replace("$this", "?this")
+    cls = fm.group(1)
+    if cls.startswith("<"):
+        cls_iri = cls[1:-1]
+    else:
+        pfx, local = cls.split(":", 1)
+        if pfx not in prefixes:
+            raise ShapeError(f"{where}: undeclared prefix {pfx}: (declare it with sh:declare)")
+        cls_iri = prefixes[pfx] + local
+    if cls_iri != target:
+        raise ShapeError(f"{where}: the query's first pattern must type $this with the shape's target class")
+    query = anti_joins_to_minus(body.replace("$this", "?this").strip())
     for v in ("value", "path"):
         if v not in variables:
-            inner = re.sub(r"(SELECT\s+(DISTINCT\s+)?)", rf"\1?{v} ", inner, count=1, flags=re.I)
+            query = re.sub(r"(SELECT\s+(DISTINCT\s+)?)", rf"\1?{v} ", query, count=1, flags=re.I)
     head = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(prefixes.items()))
-    return head, (
-        "SELECT ?this ?value ?path WHERE {\n"
-        f"  ?this a <{target}> .\n"
-        f"  {{ {inner.strip()} }}\n"
-        "}"
+    return head, query
+
+
+def _mask(q: str) -> str:
+    """``q`` with string literals, IRIs and comments replaced by spaces of the same length, so
+    that keywords and braces can be found by position without being fooled by their text."""
+    def blank(m: re.Match[str]) -> str:
+        return " " * len(m.group(0))
+
+    return re.sub(
+        r'"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*',
+        blank, q,
     )
+
+
+_OPTIONAL = re.compile(r"\bOPTIONAL\s*\{", re.I)
+_NOT_BOUND = re.compile(r"\s*FILTER\s*\(\s*!\s*BOUND\s*\(\s*\?(\w+)\s*\)\s*\)", re.I)
+
+
+def anti_joins_to_minus(query: str) -> str:
+    """Rewrite each left anti-join ``OPTIONAL { P } FILTER (!BOUND(?v))`` as ``MINUS { P }``.
+
+    SHACL forbids MINUS in SPARQL constraints (SHACL 1.0 section 5.1), so the shapes write gap
+    checks as OPTIONAL + !BOUND; on Oxigraph the same check as MINUS runs about ten times faster
+    (docs/audit.md). The two are equivalent when ``?v`` is bound by every solution of ``P`` and
+    used nowhere else, and ``P`` shares a variable that is always bound with the rest of the
+    group: the rewrite is applied only when ``?v`` occurs in ``P`` and nowhere else in the
+    query; the equivalence tests against pySHACL cover the rest."""
+    out = query
+    while True:
+        masked = _mask(out)
+        for m in _OPTIONAL.finditer(masked):
+            depth, i = 0, m.end() - 1
+            while i < len(masked):
+                if masked[i] == "{":
+                    depth += 1
+                elif masked[i] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                i += 1
+            else:
+                return out  # unbalanced: leave it to the engine to report
+            f = _NOT_BOUND.match(masked, i + 1)
+            if not f:
+                continue
+            var = f.group(1)
+            block = masked[m.end():i]
+            rest = masked[:m.start()] + masked[f.end():]
+            if (not re.search(rf"\?{var}\b", block) or re.search(rf"[?$]{var}\b", rest)
+                    or re.search(r"\bFILTER\b", block, re.I)):
+                continue
+            out = out[:m.start()] + "MINUS {" + out[m.end():i + 1] + out[f.end():]
+            break
+        else:
+            return out
 
 
 def _strip_strings(q: str) -> str:
