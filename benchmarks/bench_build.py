@@ -150,14 +150,14 @@ def markdown(cases: list[Case], meta: dict) -> str:
     big = [c for c in cases if c.documents >= 10 and c.name != "corpus"]
     if big:
         lines += ["", "Phases of the median run (seconds, from the build's own report):", "",
-                  "| documents | reference | static load | documents (parse, map, load) | of which bulk load | commit |",
+                  "| documents | ontology load | waiting for reference | documents: parse, map, bulk load | of which waiting for parsers | commit |",
                   "|---|---:|---:|---:|---:|---:|"]
         for c in cases:
             t = c.median.timings
             label = "corpus (1)" if c.name == "corpus" else f"{c.documents:,}"
             lines.append(
-                f"| {label} | {t.get('reference_wait', 0):.2f} | {t.get('static_load', 0):.2f} | "
-                f"{t.get('documents', 0):.2f} | {t.get('documents_load', 0):.2f} | {t.get('commit', 0):.2f} |"
+                f"| {label} | {t.get('ontology_load', 0):.2f} | {t.get('reference_wait', 0):.2f} | "
+                f"{t.get('documents', 0):.2f} | {t.get('parse_wait', 0):.2f} | {t.get('commit', 0):.2f} |"
             )
     lines += ["", f"![Build time per document](img/{meta['chart']})" if meta.get("chart") else "",
               "", SECTION_END, ""]

@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal as TLiteral, Protocol, runtime_checkable
+from typing import IO, TYPE_CHECKING, Literal as TLiteral, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -124,20 +124,6 @@ class Store(Protocol):
     def dump(self, fmt: RDFFormat, graph: str | None = None) -> bytes:
         """Serialise the whole store (quad formats) or one named graph."""
         ...
-
-    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
-        """Run a SPARQL Update (one transaction). Not part of the :class:`Store` protocol: used by
-        the service's update operation on a :class:`WritableStore`. Raises :class:`QueryError`
-        for a malformed update, :class:`StoreError` when the store is read-only."""
-        store = self._writable()
-        try:
-            store.update(sparql, base_iri=base_iri)
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL Update syntax error: {exc.msg or exc}") from None
-        except (ValueError, RuntimeError) as exc:
-            raise QueryError(str(exc)) from None
-        except OSError as exc:
-            raise StoreError(f"cannot write to the store: {exc}") from None
 
     def drop_graph(self, graph: str) -> None:
         ...
@@ -606,9 +592,11 @@ class OxigraphStore:
             raise StoreError(f"cannot write to the store: {exc}") from None
         return len(quads)
 
-    def bulk_load(self, data: bytes, fmt: RDFFormat, graph: str | None = None) -> None:
+    def bulk_load(self, data: bytes | IO[bytes], fmt: RDFFormat, graph: str | None = None) -> None:
         """Fast, non-transactional load for building a new generation (the build discards the
-        whole generation on failure). Raises :class:`DataError` on malformed data."""
+        whole generation on failure). ``data`` may be a binary stream, read to its end.
+        Raises :class:`DataError` on malformed data (with the line in the stream); an
+        exception raised by the stream's ``read`` propagates unchanged."""
         try:
             self._writable().bulk_load(
                 data,
@@ -650,6 +638,20 @@ class OxigraphStore:
         except OSError as exc:
             raise StoreError(f"cannot write to the store: {exc}") from None
         return len(quads)
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update (one transaction). Not part of the :class:`Store` protocol: used by
+        the service's update operation on a :class:`WritableStore`. Raises :class:`QueryError`
+        for a malformed update, :class:`StoreError` when the store is read-only."""
+        store = self._writable()
+        try:
+            store.update(sparql, base_iri=base_iri)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL Update syntax error: {exc.msg or exc}") from None
+        except (ValueError, RuntimeError) as exc:
+            raise QueryError(str(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"cannot write to the store: {exc}") from None
 
     def drop_graph(self, graph: str) -> None:
         try:
@@ -867,7 +869,8 @@ class Generation:
             raise
         return cls(root, path, store, lock, previous, kind)
 
-    def bulk_load(self, data: bytes, fmt: RDFFormat, graph: str | None = None) -> None:
+    def bulk_load(self, data: bytes | IO[bytes], fmt: RDFFormat, graph: str | None = None) -> None:
+        """See :meth:`OxigraphStore.bulk_load`."""
         self.store.bulk_load(data, fmt, graph)
 
     def commit(self, **info: object) -> Path:
