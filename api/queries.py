@@ -234,6 +234,21 @@ class NamedQuery:
     sparql: str
     source: str
     tags: tuple[str, ...] = field(default=())
+    variants: tuple[tuple[frozenset[str], str, str], ...] = field(default=())
+    """Plan variants: ``(parameters, body, source)``. The same query (same projection, same
+    answers: tests prove it) written to start from other parameters; used when all of those
+    parameters are bound (file ``{name}@{param}+{param}.rq``). pyoxigraph plans a query before
+    it sees the bound values, so the text decides where evaluation starts (decision 0052)."""
+
+    def body_for(self, bindings: Mapping[str, object]) -> str:
+        """The text to run for these bindings: the variant for the largest set of bound
+        parameters it was written for, else the main body. Raises nothing."""
+        best: tuple[int, str] | None = None
+        bound = {k for k, v in bindings.items() if v is not None}
+        for params, body, _ in self.variants:
+            if params <= bound and (best is None or len(params) > best[0]):
+                best = (len(params), body)
+        return best[1] if best else self.body
 
     @property
     def body(self) -> str:
@@ -386,6 +401,9 @@ def load_queries(directory: Path | None = None, *, base_iri: str) -> dict[str, N
     """Load every ``*.rq`` file of ``directory`` (default: the installed ``itukg.queries``
     package), check each with the engine, and return them by name (the file's stem).
 
+    A file named ``{name}@{p}+{q}.rq`` is a plan variant of query ``name`` for when parameters
+    ``p`` and ``q`` are bound (no header needed); it must project the same variables.
+
     Raises :class:`QueryError` naming the first file that fails."""
     out: dict[str, NamedQuery] = {}
     if directory is None:
@@ -398,11 +416,43 @@ def load_queries(directory: Path | None = None, *, base_iri: str) -> dict[str, N
         items = [
             (str(p), p.read_text(encoding="utf-8")) for p in sorted(Path(directory).glob("*.rq"))
         ]
+    variants = [(src, text) for src, text in items if "@" in Path(src).stem]
     for source, text in items:
+        if "@" in Path(source).stem:
+            continue
         q = parse_query_file(source, text)
         check_with_engine(q, base_iri)
         out[q.name] = q
+    for source, text in variants:
+        name, _, spec = Path(source).stem.partition("@")
+        base = out.get(name)
+        if base is None:
+            raise QueryError(f"plan variant of an unknown query {name!r}", source=source)
+        params = frozenset(p for p in spec.split("+") if p)
+        known = {p.name for p in base.params}
+        if not params or not params <= known:
+            raise QueryError(
+                f"a plan variant names parameters of {name} (it has: {', '.join(sorted(known))})",
+                source=source)
+        body = _body_of(text)
+        variant = NamedQuery(base.name, base.summary, base.description, base.params, text, source)
+        check_with_engine(variant, base_iri)
+        if _projection(body) != _projection(base.body):
+            raise QueryError(f"a plan variant must project the same variables as {name}: "
+                             f"{_projection(body)} != {_projection(base.body)}", source=source)
+        out[name] = NamedQuery(base.name, base.summary, base.description, base.params, base.sparql,
+                               base.source, base.tags, base.variants + ((params, body, source),))
     return out
+
+
+def _projection(body: str) -> list[str]:
+    import pyoxigraph as ox
+
+    try:
+        res = ox.Store().query(body)
+    except (SyntaxError, ValueError, RuntimeError) as exc:
+        raise QueryError(str(exc)) from None
+    return [v.value for v in getattr(res, "variables", [])]
 
 
 @lru_cache(maxsize=8)

@@ -24,7 +24,7 @@ from itukg.api.queries import (
     parse_query_file,
 )
 from itukg.errors import QueryError
-from traceability_fixtures import audited_corpus, corpus_lines  # noqa: F401
+from traceability_fixtures import audited_corpus, corpus_lines, two_documents  # noqa: F401
 
 BASE = "https://w3id.org/itukg/"
 DOC = BASE + "id/doc/acp-22a14-4-zh"
@@ -462,3 +462,45 @@ def test_data_contract_the_queries_rely_on(corpus_store, generated_store, rule):
     counts = generated_store.query(PREFIXES + """SELECT (COUNT(?i) AS ?n) (COUNT(?q) AS ?m) WHERE {
         { ?s ikg:holdsInitiative ?i } UNION { ?t ikg:holdsQuestion ?q } }""").rows[0]
     assert int(counts[0]) > 0 and int(counts[1]) > 0
+
+
+# -------------------------------------------------------------------------------------------
+# plan variants (decision 0052): the same answers as the main text
+# -------------------------------------------------------------------------------------------
+
+VARIANT_CASES = [
+    ("output-trace", {"outputCode": "4.1"}), ("output-trace", {"outputCode": "4.3"}),
+    ("sdg-trace", {"sdg": "9.c"}), ("sdg-trace", {"sdg": "3"}), ("sdg-trace", {"sdg": "12"}),
+    ("resolution-trace", {"resolution": "WTDC 17"}), ("resolution-trace", {"resolution": "PP 16"}),
+    ("audit-findings", {}), ("audit-findings", {"severity": "Info"}),
+]
+
+
+def test_every_variant_is_declared_for_parameters_of_its_query(queries):
+    assert {q.name for q in queries.values() if q.variants} >= {"output-trace", "sdg-trace", "resolution-trace"}
+    for q in queries.values():
+        for params, body, source in q.variants:
+            assert params <= {p.name for p in q.params} and body.strip() and "@" in source
+            assert q.body_for({p: URIRef("http://e/x") for p in params}) == body
+        assert q.body_for({}) == q.body
+
+
+@pytest.mark.parametrize("name, params", VARIANT_CASES, ids=[f"{n}-{'-'.join(p.values())}" for n, p in VARIANT_CASES])
+def test_variants_give_the_main_query_s_answers(two_documents, queries, name, params):
+    from itukg.graph.store import open_store
+
+    q = queries[name]
+    with open_store(two_documents, read_only=True) as store:
+        slugs = [g.rsplit("/", 1)[1] for g in store.graphs() if "/graph/doc/" in g]
+        assert len(slugs) == 2
+        for slug in slugs:
+            b = q.bind({**params, "document": slug}, base_iri=BASE)
+            assert q.body_for(b) != q.body
+            main = set(store.query(q.body, bindings=b).rows)
+            variant = set(store.query(q.body_for(b), bindings=b).rows)
+            assert variant == main, (slug, len(variant), len(main))
+            assert all(str(row[list(store.query(q.body, bindings=b).variables).index("document")]).endswith(slug)
+                       for row in main)
+        if params.get("sdg") != "12":
+            everything = store.query(q.body, bindings=q.bind(params, base_iri=BASE)).rows
+            assert everything and len({r for r in everything}) > 0

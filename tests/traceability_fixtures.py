@@ -8,7 +8,8 @@ Import them into a test module (``from traceability_fixtures import audited_corp
                     query workers up; stopped at the end of the session).
 ``live_api``        (session) a real uvicorn on 127.0.0.1 serving that store (tests/servers.py).
 ``two_documents``   (session) Settings of a store holding the corpus and a second document
-                    (the corpus under another symbol), so every output code is ambiguous.
+                    (the corpus under another symbol), so every output code is ambiguous;
+                    audited (the audit graph is stored).
 ``corpus_lines``    the corpus as a list of lines (index 0 = line 1).
 """
 
@@ -83,4 +84,9 @@ def two_documents(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     copy = second_document(corpus_dir / "ACP-22A14-4.zh.txt", d)
     settings = Settings(store=d / "store")
     build([corpus_dir / "ACP-22A14-4.zh.txt", copy], settings)
+    from itukg.audit import run_audit
+    from itukg.graph.store import open_store
+
+    with open_store(settings) as store:
+        run_audit(store, settings, store_report=True)
     return settings

@@ -64,7 +64,8 @@ async def audit_report(runner: QueryRunner, settings: Settings, *, document: str
         raise NotFound("no audit is stored in this store: run `itukg audit` (it writes the audit graph)")
     conforms_stored = all(str(r["conforms"]).lower() in ("true", "1") for r in reports)
     audited = sorted({str(r["document"]) for r in reports if r.get("document") is not None})
-    rows = (await runner.select(named_queries(settings.base_iri)["audit-findings"].body, b)).dicts()
+    q = named_queries(settings.base_iri)["audit-findings"]
+    rows = (await runner.select(q.body_for(b), b)).dicts()
     names, shapes, kinds = _checks()
 
     findings: dict[str, dict[str, Any]] = {}

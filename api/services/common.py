@@ -169,12 +169,15 @@ def group(rows: Iterable[Mapping[str, Identifier]], key: str) -> dict[Identifier
 # -------------------------------------------------------------------------------------------
 
 Q_DOCUMENTS = PREFIXES + """
-SELECT ?document ?identifier ?language WHERE {
+SELECT DISTINCT ?document ?identifier ?language WHERE {
   ?document a ikg:PlanningDocument .
-  OPTIONAL { ?document dcterms:identifier ?identifier }
-  OPTIONAL { ?document dcterms:language ?language }
+  ?document dcterms:identifier ?identifier .
+  ?document dcterms:language ?language .
 }
-ORDER BY ?document
+"""
+
+Q_DOCUMENT_EXISTS = PREFIXES + """
+SELECT ?document WHERE { ?document ikg:hasOutput ?output } LIMIT 1
 """
 
 
@@ -209,12 +212,13 @@ async def resolve_document(runner: QueryRunner, settings: Settings, value: str |
     except ParameterError as exc:
         exc.param = "document"
         raise
-    docs = await list_documents(runner, settings)
-    if not any(d.iri == str(iri) for d in docs):
+    found = await runner.select(Q_DOCUMENT_EXISTS, {"document": iri})
+    if not found.rows:
+        docs = await list_documents(runner, settings)
         raise UnknownDocument(
             f"no document {value!r} is loaded; loaded: "
-            + (", ".join(d.slug for d in docs) or "none"),
-            docs,
+            + (", ".join(d.slug for d in docs[:20]) or "none") + (" ..." if len(docs) > 20 else ""),
+            docs[:50],
         )
     return iri
 

@@ -46,14 +46,20 @@ Q_EXISTS = "SELECT ?resource WHERE { { ?resource ?p ?o } UNION { ?s ?q ?resource
 
 Q_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
-# labels of the resource's neighbours, for the HTML page (each branch starts from the bound
-# ?resource and carries its own label pattern: decision 0051)
+# labels of the resource's neighbours, for the HTML page. The label pattern has a variable
+# predicate on purpose: with the same estimate as the bound ?resource's pattern, the planner
+# keeps the textual order and starts from ?resource (decision 0051).
 Q_NEIGHBOUR_LABELS = PREFIXES + """
 SELECT DISTINCT ?resource ?node ?label WHERE {
-  { ?resource ?p ?node . ?node rdfs:label ?label . }
-  UNION { ?resource ?p ?node . ?node skos:prefLabel ?label . }
-  UNION { ?node ?q ?resource . ?node rdfs:label ?label . }
-  UNION { ?node ?q ?resource . ?node skos:prefLabel ?label . }
+  {
+    ?resource ?p ?node .
+    ?node ?labelProperty ?label .
+    FILTER (?labelProperty IN (rdfs:label, skos:prefLabel))
+  } UNION {
+    ?node ?q ?resource .
+    ?node ?labelProperty ?label .
+    FILTER (?labelProperty IN (rdfs:label, skos:prefLabel))
+  }
 }
 """
 

@@ -69,4 +69,4 @@ async def run_named(runner: QueryRunner, q: NamedQuery, bindings: dict[str, Iden
     """Run ``q`` with ``bindings``; the engine serialises the result in ``result_format``.
     Returns the executor's ``QueryOutcome``. Raises as the runner does (QueryTimeout,
     ResultTooLarge, StoreError)."""
-    return await runner.run(q.body, result_format=result_format, bindings=bindings)
+    return await runner.run(q.body_for(bindings), result_format=result_format, bindings=bindings)

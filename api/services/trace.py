@@ -86,7 +86,8 @@ SELECT DISTINCT ?outputCode ?document ?output WHERE {
 }
 """
 
-# the output's titles, and the labels, codes and goals of what it links to
+# the output's titles, and the labels, codes and goals of what it links to (one branch per
+# link and property: a pattern with a variable predicate would make the planner start elsewhere)
 Q_OUTPUT_NODES = PREFIXES + """
 SELECT DISTINCT ?output ?link ?node ?p ?value WHERE {
   {
@@ -94,31 +95,48 @@ SELECT DISTINCT ?output ?link ?node ?p ?value WHERE {
     FILTER (?p IN (rdfs:label, ikg:shortTitle))
     BIND (?output AS ?node)
     BIND (rdfs:label AS ?link)
-  } UNION {
-    ?output ?link ?node .
-    FILTER (?link IN (ikg:mandatedBy, ikg:supportsActionLine, ikg:servesTarget, ikg:servesGoal))
+  } UNION
+  {
+    ?output ikg:mandatedBy ?node .
     ?node rdfs:label ?value .
+    BIND (ikg:mandatedBy AS ?link)
     BIND (rdfs:label AS ?p)
-  } UNION {
-    ?output ?link ?node .
-    FILTER (?link IN (ikg:mandatedBy, ikg:supportsActionLine, ikg:servesTarget, ikg:servesGoal))
-    ?node skos:prefLabel ?value .
-    BIND (skos:prefLabel AS ?p)
-  } UNION {
+  } UNION
+  {
     ?output ikg:mandatedBy ?node .
     ?node dcterms:title ?value .
     BIND (ikg:mandatedBy AS ?link)
     BIND (dcterms:title AS ?p)
-  } UNION {
+  } UNION
+  {
+    ?output ikg:supportsActionLine ?node .
+    ?node skos:prefLabel ?value .
+    BIND (ikg:supportsActionLine AS ?link)
+    BIND (skos:prefLabel AS ?p)
+  } UNION
+  {
     ?output ikg:supportsActionLine ?node .
     ?node ikg:code ?value .
     BIND (ikg:supportsActionLine AS ?link)
     BIND (ikg:code AS ?p)
-  } UNION {
+  } UNION
+  {
+    ?output ikg:servesTarget ?node .
+    ?node skos:prefLabel ?value .
+    BIND (ikg:servesTarget AS ?link)
+    BIND (skos:prefLabel AS ?p)
+  } UNION
+  {
     ?output ikg:servesTarget ?node .
     ?node sdgo:isTargetOf ?value .
     BIND (ikg:servesTarget AS ?link)
     BIND (sdgo:isTargetOf AS ?p)
+  } UNION
+  {
+    ?output ikg:servesGoal ?node .
+    ?node skos:prefLabel ?value .
+    BIND (ikg:servesGoal AS ?link)
+    BIND (skos:prefLabel AS ?p)
   }
 }
 """
@@ -251,6 +269,15 @@ SELECT DISTINCT ?resolution ?p ?value WHERE {
 
 Q_EXISTS = "SELECT ?resource WHERE { ?resource ?p ?o } LIMIT 1"
 
+# titles of every output of one document (the document-bound case of the two queries around)
+Q_DOCUMENT_OUTPUT_TITLES = PREFIXES + """
+SELECT DISTINCT ?document ?output ?p ?value WHERE {
+  ?document ikg:hasOutput ?output .
+  ?output ?p ?value .
+  FILTER (?p IN (rdfs:label, ikg:shortTitle))
+}
+"""
+
 # titles of the outputs citing a resolution (driven like resolution-trace)
 Q_RESOLUTION_OUTPUT_TITLES = PREFIXES + """
 SELECT DISTINCT ?resolution ?document ?output ?p ?value WHERE {
@@ -342,7 +369,7 @@ async def list_outputs(runner: QueryRunner, settings: Settings, document: str | 
     one, and as the runner does."""
     doc = await resolve_document(runner, settings, document)
     q = _q(settings, "outputs")
-    res = await runner.select(q.body, doc_bindings(doc))
+    res = await runner.select(q.body_for(doc_bindings(doc)), doc_bindings(doc))
     by_output: dict[Identifier, dict] = {}
     for r in res.dicts():
         o = r["output"]
@@ -392,7 +419,7 @@ async def output_detail(runner: QueryRunner, settings: Settings, code: str,
     prov_q = _q(settings, "link-provenance")
     (provs, nodes, outcome, indicators_res, regional, initiatives, regions, questions,
      citations) = await asyncio.gather(
-        runner.select(prov_q.body, {"subject": output}),
+        runner.select(prov_q.body_for({"subject": output}), {"subject": output}),
         runner.select(Q_OUTPUT_NODES, ob),
         runner.select(Q_OUTCOME, ob),
         runner.select(Q_INDICATORS, ob),
@@ -593,8 +620,9 @@ async def sdg_trace(runner: QueryRunner, settings: Settings, code: str,
     b = {"sdg": sdg, **doc_bindings(doc)}
     node, rows, titles_res, res_labels = await asyncio.gather(
         runner.select(Q_SDG_NODE, {"sdg": sdg}),
-        runner.select(_q(settings, "sdg-trace").body, b),
-        runner.select(Q_SDG_OUTPUT_TITLES, b),
+        runner.select(_q(settings, "sdg-trace").body_for(b), b),
+        runner.select(Q_SDG_OUTPUT_TITLES if doc is None else Q_DOCUMENT_OUTPUT_TITLES,
+                      b if doc is None else {"document": doc}),
         resolution_labels(runner),
     )
     nrows = node.dicts()
@@ -662,8 +690,9 @@ async def resolution_trace(runner: QueryRunner, settings: Settings, body: str, n
     bd = {**b, **doc_bindings(doc)}
     exists, rows, titles_res, labels = await asyncio.gather(
         runner.select(Q_EXISTS, {"resource": res_iri}),
-        runner.select(_q(settings, "resolution-trace").body, bd),
-        runner.select(Q_RESOLUTION_OUTPUT_TITLES, bd),
+        runner.select(_q(settings, "resolution-trace").body_for(bd), bd),
+        runner.select(Q_RESOLUTION_OUTPUT_TITLES if doc is None else Q_DOCUMENT_OUTPUT_TITLES,
+                      bd if doc is None else {"document": doc}),
         resolution_labels(runner),
     )
     if not exists.rows:
