@@ -49,7 +49,7 @@ def pages_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def live_pages(pages_store: Path) -> Iterator[LiveServer]:
     """A real uvicorn serving the pages' store on a free loopback port."""
-    with LiveServer(settings_env(pages_store, query_timeout=20)) as server:
+    with LiveServer(settings_env(pages_store, query_timeout=60), startup_timeout=120) as server:
         yield server
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi.responses import HTMLResponse, Response
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from .data import LineRef, code_key
 from .render import PageContext
@@ -23,6 +23,7 @@ from .text import Text
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _OUTPUT_SECTION = re.compile(r"^output/([^/]+)")
+_IN_OUTPUT = re.compile(r"^(.+?/output/[^/]+)(?:/(.+))?$")  # D/output/{code}[/rest] (docs/model.md)
 
 
 @dataclass
@@ -104,49 +105,152 @@ def normalise(ctx: PageContext, raw: dict) -> Report:
 _Q_REPORT = """PREFIX sh: <http://www.w3.org/ns/shacl#>
 SELECT ?report ?conforms WHERE { ?report a sh:ValidationReport ; sh:conforms ?conforms }"""
 
+_Q_COUNTS = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX ikg: <https://w3id.org/itukg/ontology#>
+SELECT ?sev (COUNT(?f) AS ?n) WHERE { ?f a ikg:Finding ; sh:resultSeverity ?sev } GROUP BY ?sev"""
+
+_PREFIXES = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX ikg: <https://w3id.org/itukg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+# One simple query per facet, joined in Python: the single query with five OPTIONAL blocks
+# ran past the 30 s deadline on 5,000 findings, each facet alone takes well under 2 s.
+# ``%s`` is a constant scope pattern of this module (one document bound as ?doc, or none).
+_Q_FINDING_FACETS = {
+    "base": "SELECT ?doc ?f ?sev ?focus ?kind WHERE { %s ?f a ikg:Finding ; sh:resultSeverity ?sev ; "
+            "sh:focusNode ?focus . OPTIONAL { ?f ikg:checkKind ?kind } }",
+    "doc": "SELECT ?doc ?f ?d WHERE { %s ?f a ikg:Finding ; ikg:inDocument ?d }",
+    "msg": "SELECT ?doc ?f ?msg WHERE { %s ?f a ikg:Finding ; sh:resultMessage ?msg }",
+    "value": "SELECT ?doc ?f ?value WHERE { %s ?f a ikg:Finding ; sh:value ?value }",
+    "line": "SELECT ?doc ?f ?line ?n ?text ?sec WHERE { %s ?f a ikg:Finding ; prov:wasDerivedFrom ?line . "
+            "?line ikg:lineNumber ?n . OPTIONAL { ?line ikg:text ?text } OPTIONAL { ?line ikg:section ?sec } }",
+    "out": "SELECT ?doc ?f ?out ?outcode WHERE { %s ?f a ikg:Finding ; ikg:aboutOutput ?out . ?out ikg:code ?outcode }",
+}
+
+
+def severity_counts(self) -> dict[str, int]:
+        c = Counter(f.severity for f in self.findings)
+        return {s: c.get(s, 0) for s in SEVERITIES}
+
+
+def _severity(s: Any) -> str:
+    s = str(s or "")
+    s = s.rsplit("#", 1)[-1]
+    return s if s in SEVERITIES else (s.capitalize() or "Info")
+
+
+def normalise(ctx: PageContext, raw: dict) -> Report:
+    """A report in the ``GET /api/audit`` shape → :class:`Report`. Tolerates missing fields."""
+    findings = []
+    for f in raw.get("findings", []):
+        prov = f.get("provenance") or {}
+        focus = f.get("focus")
+        focus_label = ""
+        if isinstance(focus, dict):
+            focus_label = focus.get("label") or focus.get("code") or ""
+            if isinstance(focus_label, dict):
+                focus_label = focus_label.get(ctx.lang) or focus_label.get("en") or focus_label.get("zh") or ""
+            focus = focus.get("iri") or ""
+        doc = prov.get("document") or ""
+        if isinstance(doc, dict):
+            doc = doc.get("iri") or ""
+        slug = ctx.data.slug_of(doc) if doc else ""
+        line = None
+        if prov.get("line") and slug:
+            n = int(prov["line"])
+            line = LineRef(f"{doc}/line/{n}", slug, n, prov.get("text") or "", prov.get("section") or "")
+        m = _OUTPUT_SECTION.match(prov.get("section") or "")
+        output = f.get("outputCode") or (m[1] if m else "")
+        if not output and focus:
+            m2 = re.search(r"/output/([^/]+)", str(focus))
+            output = m2[1] if m2 else ""
+        msg = f.get("message") or {}
+        if isinstance(msg, str):
+            msg = {"en": msg}
+        value = f.get("value")
+        findings.append(Finding(str(f.get("id") or ""), _severity(f.get("severity")), str(f.get("kind") or ""),
+                                str(focus or ""), str(focus_label or ""), msg, "" if value is None else str(value),
+                                str(doc), slug, output, line))
+    findings.sort(key=lambda f: (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9, f.kind,
+                                 f.slug, code_key(f.output), f.line.number if f.line else 0))
+    return Report(bool(raw.get("conforms")), findings)
+
+
+_Q_REPORT = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+SELECT ?report ?conforms WHERE { ?report a sh:ValidationReport ; sh:conforms ?conforms }"""
+
+_Q_COUNTS = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX ikg: <https://w3id.org/itukg/ontology#>
+SELECT ?sev (COUNT(?f) AS ?n) WHERE { ?f a ikg:Finding ; sh:resultSeverity ?sev } GROUP BY ?sev"""
+
 _Q_FINDINGS = """PREFIX sh: <http://www.w3.org/ns/shacl#>
 PREFIX ikg: <https://w3id.org/itukg/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT ?f ?sev ?kind ?focus ?msg ?value ?doc ?line ?n ?text ?sec ?out ?outcode WHERE {
+  %s
   ?f a ikg:Finding ; sh:resultSeverity ?sev ; sh:focusNode ?focus .
   OPTIONAL { ?f ikg:checkKind ?kind }
   OPTIONAL { ?f sh:resultMessage ?msg }
   OPTIONAL { ?f sh:value ?value }
-  OPTIONAL { ?f ikg:inDocument ?doc }
   OPTIONAL { ?f prov:wasDerivedFrom ?line . OPTIONAL { ?line ikg:lineNumber ?n }
              OPTIONAL { ?line ikg:text ?text } OPTIONAL { ?line ikg:section ?sec } }
   OPTIONAL { ?f ikg:aboutOutput ?out . OPTIONAL { ?out ikg:code ?outcode } }
 }"""
 
 
-def _fetch(ctx: PageContext) -> dict | None:
+def severity_counts(ctx: PageContext) -> dict[str, int] | None:
+    """Findings per severity of the stored audit (one aggregate query), or ``None`` when no
+    audit has been stored. Raises what the store raises."""
+    if not ctx.data.store.query(_Q_REPORT).dicts():
+        return None
+    counts = {_severity(r["sev"]): int(str(r["n"])) for r in ctx.data.store.query(_Q_COUNTS).dicts()}
+    return {s: counts.get(s, 0) for s in SEVERITIES}
+
+
+def _fetch(ctx: PageContext, document: str = "") -> dict | None:
     """The last audit as the ``GET /api/audit`` shape, read from the audit graph (model
-    contract: ``docs/model.md``, "Audit graph"); ``None`` when no audit has been stored.
-    Raises what the store raises."""
+    contract: ``docs/model.md``, "Audit graph"), for one document IRI or all; ``None`` when
+    no audit has been stored. Raises what the store raises."""
     store = ctx.data.store
     reports = store.query(_Q_REPORT).dicts()
     if not reports:
         return None
     conforms = all(str(r["conforms"]).lower() == "true" for r in reports)
     found: dict[str, dict] = {}
-    for r in store.query(_Q_FINDINGS).dicts():
-        f = found.setdefault(str(r["f"]), {
+    scope = "?f ikg:inDocument ?doc ." if document else ""
+    bindings = {"doc": URIRef(document)} if document else None
+
+    def facet(name: str) -> list[dict]:
+        return store.query(_PREFIXES + _Q_FINDING_FACETS[name] % scope, bindings=bindings).dicts()
+
+    for r in facet("base"):
+        found[str(r["f"])] = {
             "id": str(r["f"]), "severity": str(r["sev"]), "kind": str(r.get("kind") or ""),
-            "focus": str(r["focus"]), "message": {}, "value": None, "provenance": {},
-            "outputCode": str(r.get("outcode") or ""),
-        })
-        msg = r.get("msg")
-        if msg is not None:
-            lang = (getattr(msg, "language", None) or "en").split("-")[0]
-            f["message"].setdefault(lang, str(msg))
-        if r.get("value") is not None:
+            "focus": str(r["focus"]), "message": {}, "value": None, "provenance": {}, "outputCode": "",
+        }
+    for r in facet("doc"):
+        f = found.get(str(r["f"]))
+        if f is not None:
+            f["provenance"].setdefault("document", str(r["d"]))
+    for r in facet("msg"):
+        f = found.get(str(r["f"]))
+        if f is not None:
+            msg = r["msg"]
+            f["message"].setdefault((getattr(msg, "language", None) or "en").split("-")[0], str(msg))
+    for r in facet("value"):
+        f = found.get(str(r["f"]))
+        if f is not None:
             v = r["value"]
             f["value"] = str(v) if isinstance(v, Literal) else (ctx.data.code(str(v)) or str(v))
-        if r.get("n") is not None and not f["provenance"]:
-            f["provenance"] = {"document": str(r.get("doc") or ""), "section": str(r.get("sec") or ""),
-                               "line": int(str(r["n"])), "text": str(r.get("text") or "")}
-        elif r.get("doc") is not None and not f["provenance"]:
-            f["provenance"] = {"document": str(r["doc"])}
+    for r in facet("line"):
+        f = found.get(str(r["f"]))
+        if f is not None and "line" not in f["provenance"]:
+            f["provenance"].update({"section": str(r.get("sec") or ""), "line": int(str(r["n"])),
+                                    "text": str(r.get("text") or "")})
+    for r in facet("out"):
+        f = found.get(str(r["f"]))
+        if f is not None:
+            f["outputCode"] = str(r["outcode"])
     return {"conforms": conforms, "findings": list(found.values())}
 
 
@@ -171,24 +275,46 @@ def focus_label(ctx: PageContext, f: Finding, outputs: dict[str, str]) -> str:
     code or label. Raises what the store raises."""
     if f.focus_label:
         return f.focus_label
-    for iri, code in outputs.items():
-        if f.focus == iri:
-            return f"{ctx.t('output')} {code}"
-        if f.focus.startswith(iri + "/"):
-            return f.focus[len(iri) + 1:]
+    m = _IN_OUTPUT.match(f.focus)
+    if m and m[1] in outputs:
+        return m[2] if m[2] else f"{ctx.t('output')} {outputs[m[1]]}"
+    doc_prefix = ctx.settings.base_iri + "id/doc/"
+    if f.focus.startswith(doc_prefix) and "/" in f.focus[len(doc_prefix):]:
+        return f.focus[len(doc_prefix):].split("/", 1)[1]  # citation/L33-1, footnote/1, ...
     return ctx.data.display(f.focus).value
 
 
-def load(ctx: PageContext) -> Report | None:
-    raw = _fetch(ctx)
+def load(ctx: PageContext, document: str = "") -> Report | None:
+    """The stored audit (of one document IRI, or all), or ``None`` when there is none."""
+    raw = _fetch(ctx, document)
     return normalise(ctx, raw) if raw is not None else None
+
+
+#: With more documents than this, the audit page shows one document at a time unless the reader
+#: asks for all (``document=all``): thousands of findings make a page nobody reads.
+ALL_DOCUMENTS_UP_TO = 5
+
+
+def _scope(ctx: PageContext, document: str) -> tuple[str, str]:
+    """``(document slug shown in the filter, document IRI to read)`` for a ``document``
+    parameter: a slug/IRI picks one; ``all`` or nothing picks all, except with many documents
+    where nothing picks the first."""
+    docs = ctx.data.documents()
+    if document == "all":
+        return "all", ""
+    for d in docs:
+        if document in (d.slug, d.iri):
+            return d.slug, d.iri
+    if not document and len(docs) > ALL_DOCUMENTS_UP_TO:
+        return docs[0].slug, docs[0].iri
+    return "", ""
 
 
 def _filtered(ctx: PageContext, report: Report, severity: str, document: str, output: str) -> list[Finding]:
     out = report.findings
     if severity:
         out = [f for f in out if f.severity.lower() == severity.lower()]
-    if document:
+    if document and document != "all":
         out = [f for f in out if document in (f.slug, f.document)]
     if output:
         out = [f for f in out if f.output == output]
@@ -196,7 +322,8 @@ def _filtered(ctx: PageContext, report: Report, severity: str, document: str, ou
 
 
 def page(ctx: PageContext, severity: str = "", document: str = "", output: str = "") -> HTMLResponse:
-    report = load(ctx)
+    document, doc_iri = _scope(ctx, document)
+    report = load(ctx, doc_iri)
     if report is None:
         return ctx.render("audit.html", active="audit", report=None, groups=[], severity=severity,
                           document=document, output=output, docs=ctx.data.documents(), outputs=[], shown=0,
@@ -224,7 +351,8 @@ def page(ctx: PageContext, severity: str = "", document: str = "", output: str =
 
 
 def csv_response(ctx: PageContext, severity: str = "", document: str = "", output: str = "") -> Response:
-    report = load(ctx)
+    document, doc_iri = _scope(ctx, document)
+    report = load(ctx, doc_iri)
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["id", "severity", "kind", "document", "output", "focus", "message_en", "message_zh",

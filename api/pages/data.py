@@ -39,6 +39,11 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 
+# Label-like properties. A FILTER, not VALUES: Oxigraph plans ``VALUES ?p`` as a scan of every
+# triple with those predicates (0.5 s at 740k triples) but the FILTER after the subject is bound.
+LABEL_FILTER = ("FILTER(?p IN (rdfs:label, skos:prefLabel, skos:altLabel, skos:notation, ikg:code, "
+                "dcterms:identifier, dcterms:title, ikg:shortTitle))")
+
 # The formal links of an output, in the order the pages show them.
 LINK_KINDS = ("mandatedBy", "supportsActionLine", "servesTarget", "servesGoal")
 
@@ -218,9 +223,7 @@ class PageData:
     def _label_rows(self, iri: str) -> list[tuple[str, Text]]:
         if iri not in self._labels:
             rows = self._select(
-                """SELECT ?x ?p ?l WHERE { ?x ?p ?l .
-                   VALUES ?p { rdfs:label skos:prefLabel skos:altLabel skos:notation ikg:code
-                               dcterms:identifier dcterms:title ikg:shortTitle } }""",
+                "SELECT ?x ?p ?l WHERE { ?x ?p ?l . " + LABEL_FILTER + " }",
                 x=URIRef(iri),
             )
             self._labels[iri] = [(str(r["p"]), text_of(r["l"])) for r in rows if isinstance(r["l"], Literal)]
@@ -323,15 +326,13 @@ class PageData:
                       key=lambda n: n.sort_key)
 
     def link_counts(self) -> dict[str, int]:
-        """Number of asserted links per kind (``mandatedBy`` ...), from the provenance nodes."""
-        rows = self._select(
-            """SELECT ?p (COUNT(?la) AS ?n) WHERE { ?la a ikg:LinkAssertion ; rdf:predicate ?p }
-               GROUP BY ?p"""
-        )
+        """Number of asserted links per formal kind (``mandatedBy`` ...), counted on the
+        provenance nodes (one query per kind: each is an index lookup)."""
         out = {}
-        for r in rows:
-            p = str(r["p"])
-            out[p[len(IKG):] if p.startswith(IKG) else local_name(p)] = _int(r["n"]) or 0
+        for kind in LINK_KINDS:
+            rows = self._select("SELECT ?p (COUNT(?la) AS ?n) WHERE { ?la rdf:predicate ?p } GROUP BY ?p",
+                                p=URIRef(IKG + kind))
+            out[kind] = _int(rows[0]["n"]) if rows else 0
         return out
 
     def class_counts(self) -> dict[str, int]:
@@ -347,6 +348,7 @@ class PageData:
     def goals(self) -> list[Node]:
         rows = self._select("SELECT ?g WHERE { ?g a sdgo:Goal }")
         self._prefetch_labels("?x a sdgo:Goal .")
+        self._known(str(r["g"]) for r in rows)
         return sorted((self.node(str(r["g"]), "goal") for r in rows), key=lambda n: code_key(n.code))
 
     def targets_of(self, goal: str) -> list[Node]:
@@ -361,16 +363,20 @@ class PageData:
     def served_targets(self) -> list[Node]:
         """The SDG targets some output serves (for the trace picker), by code."""
         rows = self._select("SELECT DISTINCT ?t WHERE { ?o ikg:servesTarget ?t }")
-        self._prefetch_labels("?o ikg:servesTarget ?x .")
+        self._prefetch_labels("?x a sdgo:Target .")
+        self._known(str(r["t"]) for r in rows)
         return sorted((self.node(str(r["t"]), "target") for r in rows), key=lambda n: code_key(n.code))
+
+    def _known(self, iris) -> None:
+        """Resources whose labels were prefetched: none found means none exist."""
+        for iri in iris:
+            self._labels.setdefault(iri, [])
 
     def _prefetch_labels(self, pattern: str) -> None:
         """Fill the label cache, in one query instead of one per resource, for every ``?x``
         that ``pattern`` (a constant graph pattern of this module, never user input) matches."""
         rows = self._select(
-            "SELECT DISTINCT ?x ?p ?l WHERE { " + pattern + """ ?x ?p ?l .
-               VALUES ?p { rdfs:label skos:prefLabel skos:altLabel skos:notation ikg:code
-                           dcterms:identifier dcterms:title ikg:shortTitle } }""")
+            "SELECT DISTINCT ?x ?p ?l WHERE { " + pattern + " ?x ?p ?l . " + LABEL_FILTER + " }")
         found: dict[str, list[tuple[str, Text]]] = defaultdict(list)
         for r in rows:
             if isinstance(r["l"], Literal):
@@ -381,6 +387,7 @@ class PageData:
     def wsis_lines(self) -> list[Node]:
         rows = self._select("SELECT ?w WHERE { ?w a ikg:WSISActionLine FILTER NOT EXISTS { ?w skos:broader ?b } }")
         self._prefetch_labels("?x a ikg:WSISActionLine .")
+        self._known(str(r["w"]) for r in rows)
         return sorted((self.node(str(r["w"]), "wsis") for r in rows), key=lambda n: code_key(n.code))
 
     def kind_of(self, iri: str) -> str:
@@ -394,33 +401,50 @@ class PageData:
         return "other" if types or self._label_rows(iri) else ""
 
     def resolutions(self) -> list[Node]:
-        rows = self._select("SELECT ?r WHERE { ?r a ikg:Resolution }")
-        self._prefetch_labels("?x a ikg:Resolution .")
-        return sorted((self.node(str(r["r"]), "resolution") for r in rows), key=lambda n: code_key(n.code))
+        """Every resolution, named by its IRI (``WTDC 16``), without titles: fetching titles
+        for all of them is the slow part on a large store (their triples repeat in every
+        document graph), and the picker needs only the names."""
+        rows = self._select("SELECT DISTINCT ?r WHERE { ?r a ikg:Resolution }")
+        out = []
+        for r in rows:
+            iri = str(r["r"])
+            m = self._res_re.match(iri)
+            out.append(Node(iri, "resolution", f"{m[1].upper()} {m[2].replace('-', '/')}" if m else local_name(iri)))
+        return sorted(out, key=lambda n: code_key(n.code))
 
     # -- coverage ----------------------------------------------------------------------------
     def _doc_filter(self, rows: list[dict], document: str | None) -> list[dict]:
         return [r for r in rows if not document or _s(r.get("doc")) == document]
 
+    def _output_docs(self) -> dict[str, str]:
+        return {str(r["o"]): _s(r.get("doc")) for r in
+                self._select("SELECT ?o ?doc WHERE { ?o a ikg:Output . OPTIONAL { ?o ikg:inDocument ?doc } }")}
+
+    def _goal_links(self, document: str | None) -> dict[tuple[str, str], set[str]]:
+        """``(output, goal) → targets of that goal the output serves`` (an empty set when it
+        names the goal only). Simple pattern queries joined here: each is an index scan."""
+        docs = self._output_docs() if document else {}
+        keep = (lambda o: docs.get(o) == document) if document else (lambda o: True)
+        goal_of = {str(r["t"]): str(r["g"]) for r in self._select("SELECT ?t ?g WHERE { ?t sdgo:isTargetOf ?g }")}
+        links: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for r in self._select("SELECT ?o ?g WHERE { ?o ikg:servesGoal ?g }"):
+            if keep(str(r["o"])):
+                links[(str(r["o"]), str(r["g"]))]
+        for r in self._select("SELECT ?o ?t WHERE { ?o ikg:servesTarget ?t }"):
+            o, t = str(r["o"]), str(r["t"])
+            if keep(o) and t in goal_of:
+                links[(o, goal_of[t])].add(t)
+        return links
+
     def coverage_goals(self, document: str | None = None) -> Matrix:
         """Outputs × SDG goals; a cell counts the output's targets in that goal, or 1 when the
         output names the goal with no target of it."""
-        rows = self._doc_filter(self._select(
-            """SELECT ?o ?doc ?g ?t WHERE { ?o a ikg:Output . OPTIONAL { ?o ikg:inDocument ?doc }
-               { ?o ikg:servesTarget ?t . ?t sdgo:isTargetOf ?g } UNION { ?o ikg:servesGoal ?g } }"""
-        ), document)
-        targets: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for r in rows:
-            key = (str(r["o"]), str(r["g"]))
-            targets[key]  # the goal is linked even with no target
-            if r.get("t") is not None:
-                targets[key].add(str(r["t"]))
-        counts = {k: max(1, len(v)) for k, v in targets.items()}
+        counts = {k: max(1, len(v)) for k, v in self._goal_links(document).items()}
         return Matrix(self.outputs(document), self.goals(), counts)
 
     def coverage_targets(self, goal: str, document: str | None = None) -> Matrix:
         rows = self._doc_filter(self._select(
-            """SELECT ?g ?o ?doc ?t WHERE { ?o ikg:servesTarget ?t . ?t sdgo:isTargetOf ?g .
+            """SELECT ?g ?o ?doc ?t WHERE { ?t sdgo:isTargetOf ?g . ?o ikg:servesTarget ?t .
                OPTIONAL { ?o ikg:inDocument ?doc } }""", g=URIRef(goal)
         ), document)
         counts = {(str(r["o"]), str(r["t"])): 1 for r in rows}
@@ -428,19 +452,22 @@ class PageData:
 
     def coverage_wsis(self, document: str | None = None) -> Matrix:
         """WSIS action lines × SDG goals: outputs that support the line and serve the goal."""
-        rows = self._doc_filter(self._select(
-            """SELECT DISTINCT ?w ?g ?o ?doc WHERE { ?o ikg:supportsActionLine ?w .
-               OPTIONAL { ?o ikg:inDocument ?doc }
-               { ?o ikg:servesGoal ?g } UNION { ?o ikg:servesTarget ?t . ?t sdgo:isTargetOf ?g } }"""
-        ), document)
+        by_output: dict[str, set[str]] = defaultdict(set)
+        for o, g in self._goal_links(document):
+            by_output[o].add(g)
         outs: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for r in rows:
-            outs[(str(r["w"]), str(r["g"]))].add(str(r["o"]))
+        for r in self._select("SELECT ?o ?w WHERE { ?o ikg:supportsActionLine ?w }"):
+            o = str(r["o"])
+            for g in by_output.get(o, ()):
+                outs[(str(r["w"]), g)].add(o)
         return Matrix(self.wsis_lines(), self.goals(), {k: len(v) for k, v in outs.items()})
 
     # -- provenance --------------------------------------------------------------------------
-    def assertions(self, subject: str | None = None, obj: str | None = None) -> list[Assertion]:
-        """Link assertions with their source lines, by subject and/or object IRI."""
+    def assertions(self, subject: str | None = None, obj: str | None = None,
+                   kinds: tuple[str, ...] = ()) -> list[Assertion]:
+        """Link assertions with their source lines, by subject and/or object IRI, optionally
+        only those of some ``kinds`` (local names of ``ikg:`` properties, from this module)."""
+        kind_filter = ("FILTER(?p IN (" + ", ".join("ikg:" + k for k in kinds) + "))") if kinds else ""
         b: dict[str, Identifier] = {}
         if subject:
             b["s"] = URIRef(subject)
@@ -448,7 +475,7 @@ class PageData:
             b["o"] = URIRef(obj)
         rows = self._select(
             """SELECT ?la ?s ?p ?o ?aw ?line ?n ?text ?sec WHERE {
-               ?la a ikg:LinkAssertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+               ?la rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . """ + kind_filter + """
                OPTIONAL { ?la ikg:asWritten ?aw }
                OPTIONAL { ?la prov:wasDerivedFrom ?line . OPTIONAL { ?line ikg:lineNumber ?n }
                           OPTIONAL { ?line ikg:text ?text } OPTIONAL { ?line ikg:section ?sec } } }""",
@@ -474,112 +501,99 @@ class PageData:
         return sorted({r for r in refs if r}, key=lambda r: (r.slug, r.number))
 
     # -- trace -------------------------------------------------------------------------------
-    _RELATED = """
-      { ?out a ikg:Output . FILTER(?out = ?focus) }
-      UNION { ?out ikg:mandatedBy ?focus }
-      UNION { ?out ikg:servesTarget ?focus }
-      UNION { ?out ikg:servesGoal ?focus }
-      UNION { ?out ikg:servesTarget ?t0 . ?t0 sdgo:isTargetOf ?focus }
-      UNION { ?out ikg:hasCitation ?c0 . ?c0 ikg:citesResolution ?focus }
-      ?out a ikg:Output ."""
+    _RELATED = {
+        "resolution": ["SELECT ?focus ?out WHERE { ?out ikg:mandatedBy ?focus }",
+                       "SELECT ?focus ?out WHERE { ?out ikg:hasCitation ?c . ?c ikg:citesResolution ?focus }"],
+        "goal": ["SELECT ?focus ?out WHERE { ?out ikg:servesGoal ?focus }",
+                 "SELECT ?focus ?out WHERE { ?t sdgo:isTargetOf ?focus . ?out ikg:servesTarget ?t }"],
+        "target": ["SELECT ?focus ?out WHERE { ?out ikg:servesTarget ?focus }"],
+    }
+
+    def _citations(self, output: str) -> list[dict]:
+        """Resolutions an output's text cites outside its formal references, with lines."""
+        return self._select(
+            """SELECT ?out ?c ?r ?q ?line ?n ?text ?sec WHERE {
+               ?out ikg:hasCitation ?c . ?c ikg:citesResolution ?r .
+               OPTIONAL { ?c ikg:citationRole ?role }
+               FILTER(!BOUND(?role) || ?role != ikg:FormalReferenceRole)
+               OPTIONAL { ?c ikg:quote ?q }
+               OPTIONAL { ?c prov:wasDerivedFrom ?line . OPTIONAL { ?line ikg:lineNumber ?n }
+                          OPTIONAL { ?line ikg:text ?text } OPTIONAL { ?line ikg:section ?sec } } }""",
+            out=URIRef(output))
 
     def trace(self, focus: str, max_nodes: int = 80) -> TraceGraph:
         """The chain resolution → output → target → goal around ``focus`` (an output, a
-        resolution, an SDG goal or target). Columns keep at most ``max_nodes`` nodes each."""
+        resolution, an SDG goal or target). At most ``max_nodes`` outputs (by document and
+        code) are traced; the other columns follow from them.
+
+        Two steps, each made of indexed lookups: the outputs related to the focus, then each
+        output's link assertions and citations (one bound query each)."""
         kind = self.kind_of(focus)
         fnode = self.node(focus, kind) if kind else None
         if kind not in ("output", "resolution", "goal", "target"):
             return TraceGraph(fnode, {}, [])
         f = URIRef(focus)
-        formal = self._select(
-            "SELECT DISTINCT ?focus ?out ?la ?p ?o ?aw ?line ?n ?text ?sec ?og WHERE {" + self._RELATED + """
-               ?la rdf:subject ?out ; rdf:predicate ?p ; rdf:object ?o .
-               VALUES ?p { ikg:mandatedBy ikg:servesTarget ikg:servesGoal }
-               OPTIONAL { ?la ikg:asWritten ?aw }
-               OPTIONAL { ?la prov:wasDerivedFrom ?line . OPTIONAL { ?line ikg:lineNumber ?n }
-                          OPTIONAL { ?line ikg:text ?text } OPTIONAL { ?line ikg:section ?sec } }
-               OPTIONAL { ?o sdgo:isTargetOf ?og } }""", focus=f)
-        cited = self._select(
-            "SELECT DISTINCT ?focus ?out ?c ?r ?q ?line ?n ?text ?sec WHERE {" + self._RELATED + """
-               ?out ikg:hasCitation ?c . ?c ikg:citesResolution ?r .
-               FILTER NOT EXISTS { ?c ikg:citationRole ikg:FormalReferenceRole }
-               OPTIONAL { ?c ikg:quote ?q }
-               OPTIONAL { ?c prov:wasDerivedFrom ?line . OPTIONAL { ?line ikg:lineNumber ?n }
-                          OPTIONAL { ?line ikg:text ?text } OPTIONAL { ?line ikg:section ?sec } } }""", focus=f)
+        if kind == "output":
+            related = {focus}
+        else:
+            related = {str(r["out"]) for q in self._RELATED[kind] for r in self._select(q, focus=f)}
+        all_outputs = [n for n in self.outputs() if n.iri in related][:max_nodes]
+        goal_of = {str(r["t"]): str(r["g"]) for r in self._select("SELECT ?t ?g WHERE { ?t sdgo:isTargetOf ?g }")}
+        focus_goal = goal_of.get(focus, "") if kind == "target" else ""
+        self._prefetch_labels("?x a sdgo:Target .")
+        self._prefetch_labels("?x a sdgo:Goal .")
 
-        focus_goal = ""
-        if kind == "target":
-            g = self._select("SELECT ?t ?g WHERE { ?t sdgo:isTargetOf ?g }", t=f)
-            focus_goal = str(g[0]["g"]) if g else ""
-
-        def keep_target(t: str, goal: str) -> bool:
-            if kind == "goal":
-                return goal == focus
-            if kind == "target":
-                return t == focus
-            return True
+        def keep_target(t: str) -> bool:
+            return {"goal": goal_of.get(t) == focus, "target": t == focus}.get(kind, True)
 
         def keep_goal(g: str) -> bool:
-            if kind == "goal":
-                return g == focus
-            if kind == "target":
-                return g == focus_goal
-            return True
+            return {"goal": g == focus, "target": g == focus_goal}.get(kind, True)
 
         def keep_resolution(r: str) -> bool:
             return kind != "resolution" or r == focus
 
         edges: dict[tuple[str, str, str], Edge] = {}
         nodes: dict[str, set[str]] = {k: set() for k in ("resolution", "output", "target", "goal")}
-        target_goal: dict[str, str] = {}
-        direct_goal: set[tuple[str, str]] = set()
 
-        def edge(s: str, t: str, style: str, label: str, line: LineRef | None, kind_: str) -> None:
+        def edge(s: str, t: str, style: str, label: str, lines: list[LineRef], kind_: str) -> None:
             e = edges.setdefault((s, t, style), Edge(s, t, style, label, [], kind_))
-            if line and line not in e.lines:
-                e.lines.append(line)
+            for line in lines:
+                if line not in e.lines:
+                    e.lines.append(line)
 
-        for r in formal:
-            out, p, o = str(r["out"]), str(r["p"]), str(r["o"])
+        for out_node in all_outputs:
+            out = out_node.iri
             nodes["output"].add(out)
-            line = self.line_ref(_s(r.get("line")), r.get("n"), r.get("text"), r.get("sec")) if r.get("line") else None
-            if p == IKG + "mandatedBy" and keep_resolution(o):
-                nodes["resolution"].add(o)
-                edge(o, out, "formal", _s(r.get("aw")), line, "mandatedBy")
-            elif p == IKG + "servesTarget":
-                og = _s(r.get("og"))
-                if keep_target(o, og):
-                    nodes["target"].add(o)
-                    edge(out, o, "formal", _s(r.get("aw")), line, "servesTarget")
-                    if og:
-                        target_goal[o] = og
-            elif p == IKG + "servesGoal" and keep_goal(o):
-                nodes["goal"].add(o)
-                direct_goal.add((out, o))
-                edge(out, o, "formal", _s(r.get("aw")), line, "servesGoal")
-        for r in cited:
-            out, res = str(r["out"]), str(r["r"])
-            if not keep_resolution(res):
-                continue
-            nodes["output"].add(out)
-            nodes["resolution"].add(res)
-            line = self.line_ref(_s(r.get("line")), r.get("n"), r.get("text"), r.get("sec")) if r.get("line") else None
-            edge(res, out, "background", _s(r.get("q")), line, "citesResolution")
-        for t, g in target_goal.items():
-            if t in nodes["target"] and keep_goal(g):
+            for a in self.assertions(subject=out, kinds=("mandatedBy", "servesTarget", "servesGoal")):
+                if a.kind == "mandatedBy" and keep_resolution(a.object):
+                    nodes["resolution"].add(a.object)
+                    edge(a.object, out, "formal", a.as_written, a.lines, "mandatedBy")
+                elif a.kind == "servesTarget" and keep_target(a.object):
+                    nodes["target"].add(a.object)
+                    edge(out, a.object, "formal", a.as_written, a.lines, "servesTarget")
+                elif a.kind == "servesGoal" and keep_goal(a.object):
+                    nodes["goal"].add(a.object)
+                    edge(out, a.object, "formal", a.as_written, a.lines, "servesGoal")
+            for r in self._citations(out):
+                res = str(r["r"])
+                if not keep_resolution(res):
+                    continue
+                nodes["resolution"].add(res)
+                line = self.line_ref(_s(r.get("line")), r.get("n"), r.get("text"), r.get("sec")) if r.get("line") else None
+                edge(res, out, "background", _s(r.get("q")), [line] if line else [], "citesResolution")
+        for t in list(nodes["target"]):
+            g = goal_of.get(t)
+            if g and keep_goal(g):
                 nodes["goal"].add(g)
-                edge(t, g, "kos", "", None, "isTargetOf")
+                edge(t, g, "kos", "", [], "isTargetOf")
         # a direct output → goal edge is drawn only when no target of that goal carries the link
-        covered = {(e.source, target_goal.get(e.target)) for e in edges.values() if e.kind == "servesTarget"}
+        covered = {(e.source, goal_of.get(e.target)) for e in edges.values() if e.kind == "servesTarget"}
         drawn = [e for e in edges.values() if not (e.kind == "servesGoal" and (e.source, e.target) in covered)]
 
-        columns: dict[str, list[Node]] = {}
-        for k in ("resolution", "output", "target", "goal"):
-            if k == "output":
-                ns = [n for n in self.outputs() if n.iri in nodes["output"]]
-            else:
-                ns = sorted((self.node(i, k) for i in nodes[k]), key=lambda n: code_key(n.code))
-            columns[k] = ns[:max_nodes]
+        columns: dict[str, list[Node]] = {"output": all_outputs}
+        for k in ("resolution", "target", "goal"):
+            columns[k] = sorted((self.node(i, k) for i in nodes[k]), key=lambda n: code_key(n.code))[:max_nodes]
+        columns = {k: columns[k] for k in ("resolution", "output", "target", "goal")}
         shown = {n.iri for ns in columns.values() for n in ns}
         drawn = [e for e in drawn if e.source in shown and e.target in shown]
         return TraceGraph(fnode, columns, drawn)

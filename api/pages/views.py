@@ -58,13 +58,25 @@ def _problem_page(ctx: PageContext, status: int, title: str, detail: str) -> HTM
 
 
 def _document_iri(ctx: PageContext, document: str) -> str | None:
-    """A document slug or IRI → its IRI; ``""`` for none; ``None`` when unknown."""
-    if not document:
+    """A document slug or IRI → its IRI; ``""`` for all documents (``all``, or nothing when
+    there are few; with many, nothing means the first: a heatmap of thousands of rows helps
+    nobody); ``None`` when unknown."""
+    docs = ctx.data.documents()
+    if document == "all" or (not document and len(docs) <= audit_mod.ALL_DOCUMENTS_UP_TO):
         return ""
-    for d in ctx.data.documents():
+    if not document:
+        return docs[0].iri
+    for d in docs:
         if document in (d.slug, d.iri, d.identifier):
             return d.iri
     return None
+
+
+def _document_slug(ctx: PageContext, doc_iri: str) -> str:
+    """The filter's selected value for a document IRI (``all`` for all)."""
+    if doc_iri:
+        return ctx.data.slug_of(doc_iri)
+    return "all" if len(ctx.data.documents()) > audit_mod.ALL_DOCUMENTS_UP_TO else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -74,10 +86,11 @@ def home(ctx: PageContext) -> HTMLResponse:
     outputs = d.outputs()
     links = d.link_counts()
     kinds = [(ctx.t("kind." + k), links.get(k, 0), "bar-" + k) for k in LINK_KINDS]
-    report = audit_mod.load(ctx)
-    sev_counts = report.severity_counts() if report else {}
+    sev = audit_mod.severity_counts(ctx)
+    report = sev is not None
+    sev_counts = sev or {}
     sev_bars = [(ctx.t("sev." + s), sev_counts.get(s, 0), "bar-sev-" + s.lower()) for s in audit_mod.SEVERITIES]
-    per_doc = group_by(outputs, lambda n: n.document)
+    per_doc = group_by(outputs, lambda n: n.iri.split("/output/")[0])  # D/output/{code} (model)
     return ctx.render(
         "home.html", active="home", docs=docs, outputs=outputs, per_doc=per_doc,
         links_svg=bars_svg(kinds, ctx.t("home.links")), links=links,
@@ -107,7 +120,7 @@ def coverage(ctx: PageContext, goal: str = "", document: str = "") -> HTMLRespon
         m = d.coverage_targets(giri, doc_iri or None)
     else:
         m = d.coverage_goals(doc_iri or None)
-    return ctx.render("coverage.html", active="coverage", m=m, goal=goal_node, document=document,
+    return ctx.render("coverage.html", active="coverage", m=m, goal=goal_node, document=_document_slug(ctx, doc_iri),
                       docs=d.documents(), **_matrix_view(m))
 
 
@@ -138,7 +151,8 @@ def coverage_wsis(ctx: PageContext, document: str = "") -> HTMLResponse:
     if doc_iri is None:
         return _problem_page(ctx, 404, ctx.t("notfound"), f"document {document!r}")
     m = d.coverage_wsis(doc_iri or None)
-    return ctx.render("wsis.html", active="wsis", m=m, document=document, docs=d.documents(), **_matrix_view(m))
+    return ctx.render("wsis.html", active="wsis", m=m, document=_document_slug(ctx, doc_iri), docs=d.documents(),
+                      **_matrix_view(m))
 
 
 def coverage_wsis_cell(ctx: PageContext, wsis: str, goal: str, document: str = "") -> HTMLResponse:

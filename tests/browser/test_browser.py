@@ -47,6 +47,8 @@ class Watch:
 def page(chromium, live_pages):
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, base_url=live_pages.url,
                                    locale="en-US")
+    context.set_default_timeout(90_000)  # generous: CI shares two cores with everything else
+    context.set_default_navigation_timeout(90_000)
     watch = Watch(context, urlsplit(live_pages.url).hostname)
     pg = context.new_page()
     pg.watch = watch
@@ -272,6 +274,7 @@ def test_keyboard_focus_is_visible(page):
                                   "/audit", "/source/acp-22a14-4-zh", "/query?name=outputs"])
 def test_narrow_screen_has_no_page_wide_overflow(chromium, live_pages, path):
     context = chromium.new_context(viewport={"width": 390, "height": 844}, base_url=live_pages.url)
+    context.set_default_navigation_timeout(90_000)
     try:
         pg = context.new_page()
         pg.goto(path)
