@@ -251,3 +251,22 @@ def test_the_generator_command_line(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert len(list(out.glob("*.zh.txt"))) == 3
+
+
+def test_a_line_the_loader_refuses_is_traced_to_its_document(tmp_path):
+    """The build streams all documents through one bulk-load call; the loader's line number
+    in that stream is mapped back to the document and its line."""
+    import io
+
+    from itukg.errors import DataError
+    from itukg.graph.build import _QuadStream
+    from itukg.graph.store import Generation
+
+    good = b"<http://example.org/a> <http://example.org/p> <http://example.org/b> <http://example.org/g> .\n"
+    bad = b'<http://example.org/a> <http://example.org/p> "broken <http://example.org/g> .\n'
+    stream = _QuadStream(iter([("one.txt", good * 3, 3), ("two.txt", good + bad + good, 3)]))
+    with Generation.begin(tmp_path / "s") as gen:
+        with pytest.raises(DataError) as info:
+            gen.bulk_load(io.BufferedReader(stream), "nquads")
+    assert stream.locate(info.value.line) == ("two.txt", 2)
+    assert not list((tmp_path / "s").glob("gen-*"))
