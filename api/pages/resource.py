@@ -18,7 +18,9 @@ from .i18n import LANGS, Translator
 from .render import _static_v, environment
 
 _LINE_PATH = re.compile(r"^/id/doc/([^/]+)/line/(\d+)$")
-_CODE_PROPS = {"https://w3id.org/itukg/ontology#code", "http://www.w3.org/2004/02/skos/core#notation"}
+_CODE_PROPS = {"https://w3id.org/itukg/ontology#code", "http://www.w3.org/2004/02/skos/core#notation",
+               "http://purl.org/dc/terms/identifier"}
+_DOCUMENT = "https://w3id.org/itukg/ontology#PlanningDocument"
 _TRACEABLE = {
     "https://w3id.org/itukg/ontology#Output", "https://w3id.org/itukg/ontology#Resolution",
     "http://metadata.un.org/sdg/ontology#Goal", "http://metadata.un.org/sdg/ontology#Target",
@@ -90,6 +92,8 @@ def render_view(view: Any, *, lang: str = "en", path: str | None = None, query: 
     return env.get_template("ld_resource.html").render(
         view=view, t=Translator(lang), lang=lang, active="", lang_urls=lang_urls, static_v=_static_v(),
         path=path, traceable=bool(types & _TRACEABLE),
-        title=(view.labels[0].text if view.labels else short_iri(view.iri, base_iri)), code=code,
+        title=(view.labels[0].text if view.labels else (code or short_iri(view.iri, base_iri))),
+        code=code if view.labels else "",
+        source_href=("/source/" + view.iri.rstrip("/").rsplit("/", 1)[1]) if _DOCUMENT in types else "",
         label_lang=(view.labels[0].lang or "") if view.labels else "",
     )
