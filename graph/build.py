@@ -39,6 +39,7 @@ from pathlib import Path
 from itukg.errors import DataError, DocumentError, ItukgError, ParseWarning
 from itukg.graph.store import (
     Generation,
+    check_rdf,
     current_generation,
     ntriples_to_nquads,
     open_store,
@@ -190,6 +191,8 @@ def _process(path: str, base_iri: str) -> _Done | _Failed:
             nt = nt.encode("utf-8")
         nt += source_text_ntriples(doc, base_iri)  # pages (issue 5): the source view's full text
         graph = f"{base_iri}graph/doc/{doc.slug}"
+        # validated here, in parallel, so the single loader can skip validation
+        check_rdf(nt, "ntriples", source=f"{path} (mapped N-Triples)")
         nquads, n = ntriples_to_nquads(nt, graph, source=f"{path} (mapped N-Triples)")
         summary = doc.summary() if hasattr(doc, "summary") else {}
         name = Path(path).name
@@ -251,8 +254,9 @@ def _reference_job(base_iri: str) -> tuple[bytes, int] | _Failed:
     """Build the reference graph as N-Quads (runs in a worker when there is a pool)."""
     try:
         settings = Settings(base_iri=base_iri)
-        return ntriples_to_nquads(reference_ntriples(base_iri), settings.reference_graph,
-                                  source="reference data")
+        nt = reference_ntriples(base_iri)
+        check_rdf(nt, "ntriples", source="reference data")
+        return ntriples_to_nquads(nt, settings.reference_graph, source="reference data")
     except ItukgError as exc:
         return _Failed(type(exc).__name__, exc.message, exc.source or "reference data", exc.line)
 
@@ -477,7 +481,9 @@ def _build_generation(
         stream = _QuadStream(chunks())
         t0 = time.perf_counter()
         try:
-            gen.bulk_load(io.BufferedReader(stream, 1 << 20), "nquads")  # type: ignore[arg-type]
+            # every chunk was parsed strictly before (workers, reference job, or a store dump)
+            gen.bulk_load(io.BufferedReader(stream, 1 << 20), "nquads",  # type: ignore[arg-type]
+                          validated=True)
         except DataError as exc:
             if exc.line is None:
                 raise

@@ -592,9 +592,19 @@ class OxigraphStore:
             raise StoreError(f"cannot write to the store: {exc}") from None
         return len(quads)
 
-    def bulk_load(self, data: bytes | IO[bytes], fmt: RDFFormat, graph: str | None = None) -> None:
+    def bulk_load(
+        self,
+        data: bytes | IO[bytes],
+        fmt: RDFFormat,
+        graph: str | None = None,
+        *,
+        validated: bool = False,
+    ) -> None:
         """Fast, non-transactional load for building a new generation (the build discards the
         whole generation on failure). ``data`` may be a binary stream, read to its end.
+        ``validated=True``: the caller has already parsed the data strictly (e.g. with
+        :func:`check_rdf` in worker processes), so the loader skips IRI validation
+        (pyoxigraph's lenient mode, about 15% less loader CPU).
         Raises :class:`DataError` on malformed data (with the line in the stream); an
         exception raised by the stream's ``read`` propagates unchanged."""
         try:
@@ -602,6 +612,7 @@ class OxigraphStore:
                 data,
                 format=_rdf_format(fmt),
                 to_graph=_graph_node(graph) if graph is not None else None,
+                lenient=validated,
             )
         except SyntaxError as exc:
             raise DataError(exc.msg or str(exc), line=exc.lineno) from None
@@ -869,9 +880,10 @@ class Generation:
             raise
         return cls(root, path, store, lock, previous, kind)
 
-    def bulk_load(self, data: bytes | IO[bytes], fmt: RDFFormat, graph: str | None = None) -> None:
+    def bulk_load(self, data: bytes | IO[bytes], fmt: RDFFormat, graph: str | None = None, *,
+                  validated: bool = False) -> None:
         """See :meth:`OxigraphStore.bulk_load`."""
-        self.store.bulk_load(data, fmt, graph)
+        self.store.bulk_load(data, fmt, graph, validated=validated)
 
     def commit(self, **info: object) -> Path:
         """Make this generation current. Returns its path. Raises :class:`StoreError` if
