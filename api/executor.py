@@ -246,9 +246,9 @@ class _Worker:
         ok = False
         try:
             run = getattr(store, "update", None)
-            if run is not None:
-                run(req["sparql"])
-            else:  # the Store protocol has no update yet: use the engine of OxigraphStore
+            if run is not None:  # OxigraphStore.update (not in the Store protocol)
+                run(req["sparql"], base_iri=self.settings.base_iri)
+            else:  # an older store without update(): use the engine of OxigraphStore
                 # (no local reference to the engine: RocksDB must really close before the
                 # new generation is reopened read-only below)
                 try:
@@ -463,8 +463,14 @@ class Executor:
             self._kill(s, graceful=True)
         for s in self._slots:
             if s.proc is not None:
-                with contextlib.suppress(Exception):
+                try:
                     await asyncio.to_thread(s.proc.wait, 5)
+                except subprocess.TimeoutExpired:
+                    s.proc.kill()
+                    with contextlib.suppress(Exception):
+                        await asyncio.to_thread(s.proc.wait, 5)
+                except Exception:  # noqa: BLE001 - closing must not fail
+                    pass
 
     async def restart(self) -> None:
         """Replace every worker by a fresh one (they reopen the store: see a new generation).
@@ -485,13 +491,9 @@ class Executor:
     async def _spawn(self, slot: _Slot) -> None:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            env = dict(os.environ)
-            # belt and braces: should any HTTP client in the engine ever run, it has no proxy
-            # and no network route worth trying; SERVICE is refused before execution anyway
             proc = subprocess.Popen(
                 [sys.executable, "-m", "itukg.api.executor", "--worker", str(child.fileno())],
                 pass_fds=(child.fileno(),),
-                env=env,
                 stdin=subprocess.DEVNULL,
             )
         finally:
@@ -599,7 +601,10 @@ class Executor:
             meta, payload = await self._read(slot)
         except (EOFError, asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
             handed_back = True
-            rc = slot.proc.poll() if slot.proc else None
+            rc = None
+            if slot.proc is not None and not timed_out:  # how did it end? (reaped shortly after EOF)
+                with contextlib.suppress(Exception):
+                    rc = await asyncio.to_thread(slot.proc.wait, 2)
             self._respawn_later(slot)
             if timed_out:
                 self.stats.timeouts += 1

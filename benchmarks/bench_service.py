@@ -9,7 +9,8 @@ it builds a store (``itukg build``), copies its database for the Oxigraph server
 servers on 127.0.0.1 (``itukg serve`` and ``oxigraph serve-read-only --union-default-graph``),
 and runs a fixed number of requests with ``--concurrency`` keep-alive clients against:
 
-* ``/sparql`` with the trace query (``queries/output-trace.rq`` for one output), on both servers;
+* ``/sparql`` with the trace query (``queries/output-trace.rq`` for one output of one document),
+  on both servers;
 * ``/sparql`` with a small lookup query (one output by code), on both;
 * the named query ``/api/queries/output-trace`` (itukg only: Oxigraph has no named queries; its
   figure is compared with the same query text sent to Oxigraph's ``/query``).
@@ -49,7 +50,8 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?output ?label WHERE { ?output a ikg:Output ; ikg:code ?code ; rdfs:label ?label . VALUES ?code { %s } }"""
 
 FIRST_OUTPUT = """PREFIX ikg: <https://w3id.org/itukg/ontology#>
-SELECT ?code WHERE { ?o a ikg:Output ; ikg:code ?code } ORDER BY ?code LIMIT 1"""
+SELECT ?code ?doc WHERE { ?o a ikg:Output ; ikg:code ?code ; ikg:inDocument ?doc }
+ORDER BY ?doc ?code LIMIT 1"""
 
 
 # ------------------------------------------------------------------------------------------
@@ -239,15 +241,20 @@ def bench_dataset(name: str, store: Path, work: Path, args: argparse.Namespace, 
     )
     try:
         sel = {"Accept": "application/sparql-results+json"}
-        code = get_json(f"http://{ip}:{p_itukg}/sparql?" + urllib.parse.urlencode({"query": FIRST_OUTPUT}), sel)
-        code = code["results"]["bindings"][0]["code"]["value"]
+        first = get_json(f"http://{ip}:{p_itukg}/sparql?" + urllib.parse.urlencode({"query": FIRST_OUTPUT}), sel)
+        code = first["results"]["bindings"][0]["code"]["value"]
+        doc = first["results"]["bindings"][0]["doc"]["value"]
         trace = (ROOT / "queries" / "output-trace.rq").read_text()
-        # a fixed benchmark input: the first output's code (read from the data above), as a VALUES
-        # block so that both servers get the very same text
+        # a fixed benchmark input: the first output of the first document (read from the data
+        # above), as a VALUES block so that both servers get the very same text
         literal = json.dumps(code)
-        trace_q = trace.replace("WHERE {", "WHERE {\n  VALUES ?outputCode { %s }" % literal, 1)
+        trace_q = trace.replace(
+            "WHERE {", "WHERE {\n  VALUES (?outputCode ?document) { (%s <%s>) }" % (literal, doc), 1
+        )
         lookup_q = LOOKUP % literal
-        named = f"http://{ip}:{p_itukg}/api/queries/output-trace?" + urllib.parse.urlencode({"outputCode": code})
+        named = f"http://{ip}:{p_itukg}/api/queries/output-trace?" + urllib.parse.urlencode(
+            {"outputCode": code, "document": doc}
+        )
         cells = [
             ("trace /sparql", "itukg", f"http://{ip}:{p_itukg}/sparql?" + urllib.parse.urlencode({"query": trace_q})),
             ("trace /sparql", "oxigraph", f"http://{ip}:{p_ox}/query?" + urllib.parse.urlencode({"query": trace_q})),
@@ -370,7 +377,20 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=None, help="write the Service section into this markdown file")
     ap.add_argument("--json", type=Path, default=None, help="write the raw figures as JSON")
     ap.add_argument("--work", type=Path, default=None, help="working directory (default: a temp dir, removed)")
+    ap.add_argument("--report", type=Path, default=None,
+                    help="only render the figures of an earlier --json file (with --out)")
     args = ap.parse_args()
+
+    if args.report is not None:
+        data = json.loads(args.report.read_text())
+        rows = [Row(**r) for r in data["rows"]]
+        print(markdown(rows, data["meta"]))
+        if args.out:
+            write_section(args.out, markdown(rows, data["meta"]))
+            img = args.out.parent / "img" / "bench-service.svg"
+            img.parent.mkdir(parents=True, exist_ok=True)
+            img.write_text(svg_chart(rows))
+        return 0
 
     work = args.work or Path(tempfile.mkdtemp(prefix="itukg-bench-"))
     rows: list[Row] = []

@@ -280,3 +280,18 @@ def test_enabled_updates_need_the_token_and_publish_a_generation(tmp_path) -> No
     app2 = create_app(Settings(store=store, query_workers=1))
     with TestClient(app2) as client:
         assert _get(client, ask).json()["boolean"] is True
+
+
+def test_memory_blowup_kills_only_the_worker(w3c_store) -> None:  # noqa: F811
+    """A query that builds a gigantic value (a string doubled 29 times: 5 GB) hits the worker's
+    address-space limit: the worker dies, the client gets 413, a new worker takes over."""
+    doubling = " ".join(f'BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})' for i in range(29))
+    q = f'SELECT (STRLEN(?v29) AS ?n) WHERE {{ BIND("0123456789" AS ?v0) {doubling} }}'
+    app = create_app(Settings(store=w3c_store, query_workers=1, query_timeout=60))
+    with TestClient(app) as client:
+        pid = app.state.executor.pids[0]
+        r = _get(client, q)
+        assert r.status_code == 413, r.text
+        assert "memory limit" in r.json()["detail"]
+        assert _get(client, "ASK {}").json()["boolean"] is True
+        assert app.state.executor.pids[0] != pid

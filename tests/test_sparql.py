@@ -309,3 +309,37 @@ def test_openapi_documents_sparql(w3c_client) -> None:  # noqa: F811
     op = spec["paths"]["/sparql"]
     assert {"get", "post"} <= set(op)
     assert "406" in json.dumps(op)
+
+
+# ------------------------------------------------------------------------------- the corpus
+
+
+def test_sparql_on_the_corpus_store(corpus_store) -> None:
+    """The endpoint over the real corpus build answers what the store answers."""
+    from fastapi.testclient import TestClient
+
+    from itukg.api.app import create_app
+
+    settings, store = corpus_store
+    q = ("PREFIX ikg: <https://w3id.org/itukg/ontology#>\n"
+         "SELECT ?output ?code WHERE { ?output a ikg:Output ; ikg:code ?code } ORDER BY ?code ?output")
+    expected = [(str(o), str(c)) for o, c in store.query(q).rows]
+    assert expected  # the corpus has outputs
+    app = create_app(settings.model_copy(update={"query_workers": 1}))
+    with TestClient(app) as client:
+        r = client.get("/sparql", params={"query": q})
+        got = [(b["output"]["value"], b["code"]["value"]) for b in r.json()["results"]["bindings"]]
+        assert got == expected
+        # relative IRIs resolve against the base IRI: the minted document IRIs
+        doc = store.query("PREFIX ikg: <https://w3id.org/itukg/ontology#>\nSELECT ?d WHERE { ?d a ikg:PlanningDocument } LIMIT 1").rows[0][0]
+        rel = str(doc)[len(settings.base_iri):]
+        r = client.get("/sparql", params={"query": f"ASK {{ <{rel}> a <https://w3id.org/itukg/ontology#PlanningDocument> }}"})
+        assert r.json()["boolean"] is True
+        # the service description lists every graph of the store with its size
+        SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+        VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+        g = rdflib.Graph().parse(data=client.get("/sparql", headers={"accept": "text/turtle"}).text, format="turtle")
+        sizes = {str(g.value(ng, SD.name)): int(g.value(g.value(ng, SD.graph), VOID.triples))
+                 for ng in g.subjects(rdflib.RDF.type, SD.NamedGraph)}
+        assert sizes == store.triples_per_graph()
+        assert settings.ontology_graph in sizes and settings.reference_graph in sizes
