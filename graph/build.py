@@ -250,6 +250,18 @@ def _worker_init(parent: int) -> None:
         os._exit(1)
 
 
+def _warm_up() -> None:
+    """Import the parser and mapper and compile the language tables once, in the parent, so
+    that forked workers start warm."""
+    try:
+        from itukg.graph import mapper, parser  # noqa: F401
+
+        for code in parser.available_languages():
+            parser.load_language(code)
+    except ItukgError:
+        pass  # a broken language table is reported against the document that needs it
+
+
 def _reference_job(base_iri: str) -> tuple[bytes, int] | _Failed:
     """Build the reference graph as N-Quads (runs in a worker when there is a pool)."""
     try:
@@ -276,9 +288,13 @@ class _Pipeline:
         self.base_iri = base_iri
         self.pool: ProcessPoolExecutor | None = None
         self._reference: object = None
-        if workers > 1:
+        self.parallel_documents = workers > 1
+        cpus = os.cpu_count() or 1
+        if workers > 1 or cpus > 1:
+            # Even with one document the reference graph is built in a worker, alongside it.
+            _warm_up()  # forked workers inherit the imported parser, mapper and language tables
             ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+            self.pool = ProcessPoolExecutor(max_workers=max(workers, 1), mp_context=ctx,
                                             initializer=_worker_init, initargs=(os.getpid(),))
             self._reference = self.pool.submit(_reference_job, base_iri)
             self.window = workers * self.IN_FLIGHT
@@ -292,7 +308,7 @@ class _Pipeline:
         return res  # type: ignore[return-value]
 
     def __iter__(self) -> Iterator[_Done | _Failed]:
-        if self.pool is None:
+        if self.pool is None or not self.parallel_documents:
             yield from map(_process_star, self.jobs)
             return
         pending: collections.deque = collections.deque()
@@ -447,17 +463,7 @@ def _build_generation(
         slugs: dict[str, str] = {}
 
         def chunks() -> Iterator[tuple[str, bytes, int]]:
-            t1 = time.perf_counter()
-            ref_nq, report.reference_triples = pipeline.reference()
-            timings["reference_wait"] = time.perf_counter() - t1
-            yield "reference data", ref_nq, report.reference_triples
-            del ref_nq
-            if carry:
-                with open_store(settings, read_only=True) as old:
-                    for g in carry:
-                        data = old.dump("nquads", g)
-                        report.carried_graphs[g] = data.count(b"\n")
-                        yield f"graph <{g}> of the current store", data, report.carried_graphs[g]
+            # Documents first: the reference graph is being built in a worker meanwhile.
             for i, res in enumerate(pipeline, 1):
                 if isinstance(res, _Failed):
                     _raise(res)
@@ -477,6 +483,17 @@ def _build_generation(
                 yield f"{res.path} (mapped data)", data, res.triples
                 if progress is not None:
                     progress(i, total, res.path)
+            t1 = time.perf_counter()
+            ref_nq, report.reference_triples = pipeline.reference()
+            timings["reference_wait"] = time.perf_counter() - t1
+            yield "reference data", ref_nq, report.reference_triples
+            del ref_nq
+            if carry:
+                with open_store(settings, read_only=True) as old:
+                    for g in carry:
+                        data = old.dump("nquads", g)
+                        report.carried_graphs[g] = data.count(b"\n")
+                        yield f"graph <{g}> of the current store", data, report.carried_graphs[g]
 
         stream = _QuadStream(chunks())
         t0 = time.perf_counter()
