@@ -162,6 +162,17 @@ def markdown(cases: list[Case], meta: dict) -> str:
             f"| {label} | {m.triples:,} | {m.wall:.2f} | {m.cpu:.2f} | {per_wall:.1f} | "
             f"{per_cpu:.1f} | {m.peak_rss_mb:.0f} | {c.load_before:.1f}–{c.load_after:.1f} | {verdict} |"
         )
+    cores = os.cpu_count() or 1
+    largest = max(cases, key=lambda c: c.documents)
+    m = largest.median
+    lines += ["", f"The {largest.documents:,}-document build used {m.cpu:.0f} CPU seconds; on {cores} "
+              f"otherwise idle CPUs it could not take less than {m.cpu / cores:.0f} s of wall time "
+              f"(CPU / {cores}), here it took {m.wall:.0f} s with the load average at "
+              f"{largest.load_before:.1f}–{largest.load_after:.1f}. The cost per document is flat "
+              f"from 100 documents on: CPU "
+              + ", ".join(f"{c.median.cpu / c.documents * 1000:.0f} ms" for c in cases
+                          if c.name != "corpus" and c.documents >= 100)
+              + " per document."]
     big = [c for c in cases if c.documents >= 10 and c.name != "corpus"]
     if big:
         lines += ["", "Phases of the median run (seconds, from the build's own report):", "",
@@ -205,12 +216,15 @@ def chart(cases: list[Case], path: Path) -> bool:
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot(xs, [c.median.wall / c.documents * 1000 for c in gen], "o-", label="wall time per document")
     ax.plot(xs, [c.median.cpu / c.documents * 1000 for c in gen], "s--", label="CPU time per document")
+    for c in gen:
+        ax.annotate(f"{c.median.wall / c.documents * 1000:.0f}", (c.documents, c.median.wall / c.documents * 1000),
+                    textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
     ax.set_xscale("log")
+    ax.set_yscale("log")
     ax.set_xticks(xs)
     ax.set_xticklabels([f"{x:,}" for x in xs])
     ax.set_xlabel("generated documents in one build")
-    ax.set_ylabel("milliseconds per document")
-    ax.set_ylim(bottom=0)
+    ax.set_ylabel("milliseconds per document (log)")
     ax.set_title("itukg build: cost per document (lower is better; flat = linear)")
     ax.grid(True, alpha=0.3)
     ax.legend()
@@ -232,7 +246,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chart", type=Path, default=ROOT / "docs" / "img" / "bench-build.svg")
     ap.add_argument("--work", type=Path, default=None, help="working directory (default: temporary)")
     ap.add_argument("--no-write", action="store_true", help="print only; write no files")
+    ap.add_argument("--from-json", type=Path, default=None,
+                    help="redraw the section and chart from figures saved by an earlier run")
     args = ap.parse_args(argv)
+    if args.from_json is not None:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        cases = []
+        for c in saved["cases"]:
+            case = Case(c["name"], c["documents"], load_before=c["load_before"], load_after=c["load_after"])
+            case.runs = [Run(**r) for r in c["runs"]]
+            cases.append(case)
+        meta = saved["meta"]
+        meta["chart"] = args.chart.name if chart(cases, args.chart) else None
+        write_section(args.out, markdown(cases, meta))
+        print(f"bench_build: redrew {args.out} and {args.chart} from {args.from_json}", file=sys.stderr)
+        return 0
 
     work = args.work or Path(tempfile.mkdtemp(prefix="itukg-bench-build-"))
     try:
