@@ -303,3 +303,18 @@ def test_the_installed_command_end_to_end(tmp_path, corpus_dir):
     bad = subprocess.run([str(ITUKG), "query", "SELEC"], capture_output=True, text=True, env=env,
                          timeout=120, stdin=subprocess.DEVNULL)
     assert bad.returncode == 2 and bad.stderr.startswith("itukg: error:")
+
+
+def test_a_closed_pipe_ends_quietly(corpus_store):
+    """`itukg stats | head -1`: no traceback; exit 141 (as if killed by SIGPIPE) when a write
+    fails, 0 when the kernel took the whole output before the reader went away."""
+    settings, _ = corpus_store
+    proc = subprocess.Popen(
+        [str(ITUKG), "--store", str(settings.store), "stats", "--all-graphs"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+    )
+    assert proc.stdout.readline().split() == [b"graph", b"triples"]
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) in (0, 141)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from itukg.graph.build import BuildReport, DocumentReport, build, bundled_corpus
+from itukg.commands.query import pipe_safe
 from itukg.settings import Settings
 
 #: Above this many documents the per-document summary is one line each.
@@ -158,4 +159,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--workers", type=int, default=None, help="parser processes (default: CPUs when many documents)"
     )
-    p.set_defaults(func=run)
+    p.set_defaults(func=pipe_safe(run))

@@ -9,7 +9,7 @@ from pathlib import Path
 from itukg.errors import DataError, NotFound
 from itukg.graph.store import QUAD_FORMATS, RDF_FORMATS, open_store
 from itukg.settings import Settings
-from itukg.commands.query import _WELL_KNOWN
+from itukg.commands.query import _WELL_KNOWN, pipe_safe
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -49,4 +49,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="RDF format (default: trig)")
     p.add_argument("--graph", help="export only this named graph")
     p.add_argument("-o", "--output", type=Path, help="write to this file (default: stdout)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=pipe_safe(run))

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from itukg.errors import DataError
 from itukg.graph.store import RDF_FORMATS, format_from_filename, open_store
+from itukg.commands.query import pipe_safe
 from itukg.settings import Settings
 
 
@@ -71,4 +72,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="quad formats (N-Quads, TriG, JSON-LD): keep the graphs named in the data",
     )
     p.add_argument("--append", action="store_true", help="add to the graph instead of replacing it")
-    p.set_defaults(func=run)
+    p.set_defaults(func=pipe_safe(run))

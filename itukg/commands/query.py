@@ -7,7 +7,10 @@ Also home of the small text-table helpers other commands reuse (:func:`format_ta
 from __future__ import annotations
 
 import argparse
+import functools
+import os
 import sys
+from collections.abc import Callable
 import unicodedata
 from pathlib import Path
 
@@ -97,6 +100,25 @@ def format_table(headers: list[str], rows: list[list[str]], *, max_width: int | 
     return "\n".join(out) + "\n"
 
 
+def pipe_safe(func: Callable[[argparse.Namespace, Settings], int]) -> Callable[[argparse.Namespace, Settings], int]:
+    """Wrap a command so that a closed stdout (``itukg query ... | head``) ends it quietly with
+    exit status 141 (as if killed by SIGPIPE) instead of a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(args: argparse.Namespace, settings: Settings) -> int:
+        try:
+            code = func(args, settings)
+            sys.stdout.flush()
+            return code
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+            return 141
+
+    return wrapper
+
+
 def _parse_binding(text: str) -> tuple[str, Identifier]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
@@ -179,4 +201,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="bind a projected variable through the engine: VALUE is <iri> or a plain string",
     )
     p.add_argument("--wide", action="store_true", help="do not clip long table cells")
-    p.set_defaults(func=run)
+    p.set_defaults(func=pipe_safe(run))

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from itukg.commands.query import compact, format_table, prefixes
+from itukg.commands.query import compact, format_table, pipe_safe, prefixes
 from itukg.graph.store import SelectResult, Store, open_store
 from itukg.settings import Settings
 
@@ -74,4 +74,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument("--all-graphs", action="store_true",
                    help=f"list every document graph even when there are more than {MAX_DOC_GRAPHS}")
-    p.set_defaults(func=run)
+    p.set_defaults(func=pipe_safe(run))
