@@ -103,9 +103,15 @@ def test_report_formats_to_files(corpus_settings: Settings, tmp_path: Path) -> N
 
 
 def test_the_report_is_stored_in_the_audit_graph_and_replaced(corpus_settings: Settings, tmp_path: Path) -> None:
+    from itukg.graph.store import current_generation
+
     s = copy_store(corpus_settings, tmp_path / "store")
-    assert itukg(s, "audit").returncode == 1
-    assert itukg(s, "audit").returncode == 1  # a second run replaces, it does not add
+    first = itukg(s, "audit", "-o", str(tmp_path / "r1.txt"))
+    assert first.returncode == 1 and "audit graph replaced" in first.stderr
+    generation = current_generation(s.store)
+    second = itukg(s, "audit", "-o", str(tmp_path / "r2.txt"))  # same report: nothing to write
+    assert second.returncode == 1 and "audit graph unchanged" in second.stderr
+    assert current_generation(s.store) == generation
     store = open_store(s, read_only=True)
     try:
         res = store.query("""

@@ -91,3 +91,23 @@ def test_the_reference_slice_keeps_what_the_shapes_read(corpus_settings: Setting
     assert "<http://metadata.un.org/sdg/ontology#isTargetOf>" in text
     assert "<https://w3id.org/itukg/ontology#Region>" in text
     assert "<http://www.w3.org/2004/02/skos/core#prefLabel>" not in text
+
+
+def test_many_chosen_documents_query_the_union_and_keep_theirs(generated_settings: Settings,
+                                                               monkeypatch) -> None:
+    """Above a few documents a chosen subset is audited on the union of the graphs (a long list
+    of default graphs is slow in Oxigraph) and only the chosen documents' results are kept: the
+    same findings as with the documents' own graphs."""
+    from itukg.audit import engine
+
+    store = open_store(generated_settings, read_only=True)
+    try:
+        chosen = ["acp-22a14-4-zh", "acp-99-1-zh"]
+        explicit = run_audit(store, generated_settings, chosen, store_report=False)
+        monkeypatch.setattr(engine, "EXPLICIT_GRAPHS_MAX", 1)
+        union = run_audit(store, generated_settings, chosen, store_report=False)
+    finally:
+        store.close()
+    assert engine.select_dataset  # the patched module is the one run_audit uses
+    assert [f.id for f in union.findings] == [f.id for f in explicit.findings]
+    assert len(explicit.findings) == 42  # the corpus's; the clean document has none

@@ -46,8 +46,14 @@ from itukg.errors import NotFound, StoreError
 from itukg.settings import Settings
 
 ENGINES = ("fast", "pyshacl", "pyshacl-parallel")
+#: Up to this many documents, an audit of chosen documents queries their graphs (plus the
+#: reference and ontology graphs) as the default graph; above, Oxigraph's cost for a long list of
+#: default graphs exceeds querying the union and keeping the chosen documents' results (no shape
+#: relates two documents, so the results are the same).
+EXPLICIT_GRAPHS_MAX = 8
 
 IKG = "https://w3id.org/itukg/ontology#"
+_DOC_IRI = re.compile(r"^(.*/id/doc/[^/]+)(?:/|$)")
 
 PREFIXES = """PREFIX ikg: <https://w3id.org/itukg/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -130,6 +136,14 @@ class Dataset:
     documents: list[dict[str, Any]]
     default_graph: list[str] | None
     graphs: list[str]  # the graphs holding the audited data (documents + reference)
+    only: set[str] | None = None  # document IRIs to keep when querying the union for a subset
+
+    def keeps(self, focus: str) -> bool:
+        """Whether a result on ``focus`` belongs to the documents audited."""
+        if self.only is None:
+            return True
+        m = _DOC_IRI.match(focus)
+        return bool(m) and m.group(1) in self.only
 
 
 # =============================================================================================
@@ -165,11 +179,12 @@ def select_dataset(store: Any, settings: Settings, documents: Sequence[str] | No
             "file": d.get("file"),
         })
     data_graphs = [d["graph"] for d in docs] + [settings.reference_graph]
-    if documents:
+    if documents and len(chosen) <= EXPLICIT_GRAPHS_MAX:
         default = data_graphs + [settings.ontology_graph]
     else:
         default = None
-    return Dataset(documents=docs, default_graph=default, graphs=data_graphs)
+    return Dataset(documents=docs, default_graph=default, graphs=data_graphs,
+                   only=set(d["iri"] for d in docs) if documents and default is None else None)
 
 
 def _document_info(store: Any, settings: Settings) -> dict[str, dict[str, str]]:
@@ -260,6 +275,8 @@ def run_fast(
         timings[shape.iri] = seconds
         for row in rows:
             raw = _raw(shape, row.get("this"), row.get("path"), row.get("value"))
+            if not dataset.keeps(raw.focus):
+                continue
             k = raw.key()
             if k not in rows_by_key:
                 results.append(raw)
@@ -566,9 +583,6 @@ def _line_rank(row: dict[str, Identifier]) -> tuple:
         0 if section.startswith("output/") else 1,
         int(n) if isinstance(n, Literal) else 1 << 30,
     )
-
-
-_DOC_IRI = re.compile(r"^(.*/id/doc/[^/]+)(?:/|$)")
 
 
 def build_findings(

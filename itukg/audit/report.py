@@ -28,6 +28,8 @@ from itukg.audit.shapes import SEVERITY_ORDER
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+DCT_IDENTIFIER = "http://purl.org/dc/terms/identifier"
 IKG = "https://w3id.org/itukg/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -186,9 +188,32 @@ class AuditReport:
         ``sh:focusNode`` · ``sh:resultSeverity`` · ``sh:sourceShape`` ·
         ``sh:sourceConstraintComponent`` · ``sh:resultMessage`` (en, zh) · ``sh:value`` (when
         the result has one) · ``sh:resultPath`` (when it is a single property) ·
-        ``ikg:checkKind`` · ``ikg:inDocument`` · ``prov:wasDerivedFrom`` (the source line) ·
-        ``ikg:aboutOutput``. The report node ``B id/audit/report`` has ``sh:conforms`` and
-        ``sh:result`` for each finding."""
+        ``ikg:checkKind`` · ``rdfs:label`` (the focus as the reports name it, e.g. "output 4.1 ·
+        Africa (非洲区域)") · ``ikg:inDocument`` · ``prov:wasDerivedFrom`` (the source line) ·
+        ``ikg:aboutOutput``. The report node ``B id/audit/report`` has ``sh:conforms``,
+        ``ikg:inDocument`` for each document audited, ``sh:result`` for each finding and
+        ``dcterms:identifier "sha256:{h}"``, h the SHA-256 of all the other triples (so a run
+        can tell that the stored report is already the same, see :attr:`content_hash`)."""
+        body = self._body()
+        rep = _iri(self.report_iri)
+        ident = f"{rep} {_iri(DCT_IDENTIFIER)} {_lit('sha256:' + hashlib.sha256(body).hexdigest())} .\n"
+        return body + ident.encode("utf-8")
+
+    @property
+    def content_hash(self) -> str:
+        """``sha256:{hex}`` of the report's triples (the value of its ``dcterms:identifier``)."""
+        return "sha256:" + hashlib.sha256(self._body()).hexdigest()
+
+    def _body(self) -> bytes:
+        key = (id(self.findings), len(self.findings), self.conforms)
+        cached = getattr(self, "_body_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        body = self._make_body()
+        self._body_cache = (key, body)
+        return body
+
+    def _make_body(self) -> bytes:
         out: list[str] = []
         rep = _iri(self.report_iri)
         out.append(f"{rep} {_iri(RDF_TYPE)} {_iri(SH + 'ValidationReport')} .")
@@ -212,6 +237,8 @@ class AuditReport:
             if f.path and f.path.startswith("<") and f.path.count("<") == 1:
                 out.append(f"{s} {_iri(SH + 'resultPath')} {f.path} .")
             out.append(f"{s} {_iri(IKG + 'checkKind')} {_lit(f.kind)} .")
+            if f.focus.label:
+                out.append(f"{s} {_iri(RDFS_LABEL)} {_lit(f.focus.label)} .")
             if f.provenance.document:
                 out.append(f"{s} {_iri(IKG + 'inDocument')} {_iri(f.provenance.document)} .")
             if f.provenance.line_iri:

@@ -11,9 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from itukg.audit import ENGINES, run_audit
+from itukg.audit import ENGINES, run_audit, store_audit_graph, stored_report_hash
 from itukg.audit.render import FORMATS, render
-from itukg.graph.store import open_store
+from itukg.errors import StoreError
+from itukg.graph.store import current_generation, open_store
 from itukg.settings import Settings
 
 
@@ -51,17 +52,32 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers is not None and args.workers < 1:
         print("itukg audit: --workers must be at least 1", file=sys.stderr)
         return 2
-    if args.no_store:
-        store = open_store(settings, read_only=True)
-        try:
-            report = run_audit(store, settings, args.document, store_report=False,
-                               engine=args.engine, workers=args.workers)
-        finally:
-            store.close()
-    else:
-        with open_store(settings) as store:
-            report = run_audit(store, settings, args.document, store_report=True,
-                               engine=args.engine, workers=args.workers)
+    # The audit reads a read-only handle (reading a private writable copy is several times
+    # slower); the report is written afterwards, only when it differs from the stored one, into
+    # a private generation (decision 0064), and only if no other writer switched the store in
+    # between (then the report would describe data that is no longer current).
+    generation = current_generation(settings.store) if settings.store.is_dir() else None
+    store = open_store(settings, read_only=True)
+    try:
+        report = run_audit(store, settings, args.document, store_report=False,
+                           engine=args.engine, workers=args.workers)
+        stored = None if args.no_store else stored_report_hash(store, settings)
+    finally:
+        store.close()
+    stored_note = "not stored (--no-store)"
+    if not args.no_store:
+        if stored == report.content_hash:
+            stored_note = "audit graph unchanged"
+        else:
+            with open_store(settings) as writable:  # holds the writer lock until closed
+                if current_generation(settings.store) != generation:
+                    writable.abort()
+                    raise StoreError(
+                        "the store changed while it was being audited (a build or load ran); "
+                        "run itukg audit again"
+                    )
+                store_audit_graph(writable, settings, report)
+            stored_note = "audit graph replaced"
     text = render(report, args.format)
     if args.output:
         try:
@@ -72,7 +88,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         c = report.counts()["by_severity"]
         print(
             f"itukg audit: {len(report.findings)} findings ({c['Violation']} violations, "
-            f"{c['Warning']} warnings, {c['Info']} notes) -> {args.output}",
+            f"{c['Warning']} warnings, {c['Info']} notes) -> {args.output}; {stored_note}",
             file=sys.stderr,
         )
     else:
