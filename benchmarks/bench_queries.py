@@ -27,14 +27,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))  # servers.py: the live uvicorn helper of the test suite
 
 
 def percentile(xs: list[float], p: float) -> float:
@@ -162,9 +160,51 @@ def bench_engine(store_dir: Path, runs: int) -> tuple[dict, list[dict]]:
     return params, results
 
 
+class Server:
+    """``itukg serve`` on a free loopback port (the real command: uvicorn binds the socket itself,
+    so accepted connections get TCP_NODELAY as in production). Stopped on exit."""
+
+    def __init__(self, store_dir: Path):
+        self.store_dir = store_dir
+        self.proc: subprocess.Popen | None = None
+        self.url = ""
+
+    def __enter__(self) -> "Server":
+        import socket
+
+        import httpx
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "itukg.cli", "serve", "--store", str(self.store_dir), "--port", str(port),
+             "--no-build", "--timeout", "120", "--log-level", "warning", "--no-access-log"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/health", timeout=2).json().get("status") == "ok":
+                    return self
+            except (httpx.HTTPError, ValueError):
+                pass
+            if self.proc.poll() is not None:
+                raise RuntimeError("itukg serve exited")
+            time.sleep(0.2)
+        raise RuntimeError("itukg serve did not become ready")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
 def bench_http(store_dir: Path, params: dict[str, str], runs: int) -> list[dict]:
     import httpx
-    from servers import LiveServer, settings_env
 
     from itukg.api.queries import named_queries
 
@@ -184,8 +224,7 @@ def bench_http(store_dir: Path, params: dict[str, str], runs: int) -> list[dict]
         ("ld output", "/id/" + params["output"].split("/id/", 1)[1], {"format": "ttl"}),
     ]
     named_queries("https://w3id.org/itukg/")  # fail early on a broken query file
-    with LiveServer(settings_env(store_dir, query_timeout=120)) as server, \
-            httpx.Client(base_url=server.url, timeout=300) as http:
+    with Server(store_dir) as server, httpx.Client(base_url=server.url, timeout=300) as http:
         for what, path, values in requests:
             times = []
             n = runs if "unserved" not in what else max(3, runs // 10)
