@@ -167,6 +167,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     elif isinstance(result, SelectResult):
         rows = [[compact(t, pfx) for t in row] for row in result.rows]
         sys.stdout.write(format_table(result.variables, rows, max_width=None if args.wide else 60))
+        sys.stdout.flush()  # the table before the row count on stderr
         print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=sys.stderr)
     else:
         g = Graph(bind_namespaces="none")
