@@ -98,6 +98,8 @@ class Case:
     ours_phases: dict = field(default_factory=dict)
     cli_wall: float = 0.0
     cli_cpu: float = 0.0
+    cli_again_wall: float = 0.0
+    cli_again_cpu: float = 0.0
     jena_wall: float | None = None
     jena_cpu: float | None = None
     jena_parse_wall: float | None = None
@@ -187,6 +189,17 @@ def ensure_jena(work: Path) -> list[str]:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(z.read(name))
     return [*map(str, jars), str(fix)]
+
+
+def drop_audit_graph(store_dir: Path) -> None:
+    """Remove a stored audit graph (not timed), so the next ``itukg audit`` writes its report."""
+    from itukg.graph.store import open_store
+    from itukg.settings import Settings
+
+    settings = Settings(store=store_dir)
+    with open_store(settings) as store:
+        if settings.audit_graph in store.graphs():
+            store.drop_graph(settings.audit_graph)
 
 
 def dump_for_jena(store_dir: Path, out: Path) -> int:
@@ -307,14 +320,23 @@ def measure(n: int, args: argparse.Namespace, classpath: list[str] | None) -> Ca
     print(f"[{n}] itukg fast engine: {case.ours_wall} s wall, {case.ours_cpu} s CPU, "
           f"{case.findings} findings", flush=True)
 
-    # ours, the command (fresh process, report stored in the audit graph)
+    # ours, the command (fresh process): first on a store without an audit graph (the report is
+    # written), then again (the same report: the stored one is left as it is)
+    drop_audit_graph(store_dir)
     itukg = str(Path(py).with_name("itukg"))
     out_json = work / "audit.json"
-    wall, cpu, res = run_timed([itukg, "--store", str(store_dir), "audit", "-f", "json", "-o", str(out_json)])
-    if res.returncode not in (0, 1):
-        raise RuntimeError(res.stderr.decode()[-2000:])
-    case.cli_wall, case.cli_cpu = round(wall, 2), round(cpu, 2)
-    print(f"[{n}] itukg audit (stores the report): {case.cli_wall} s wall, {case.cli_cpu} s CPU", flush=True)
+    for attempt in ("first", "again"):
+        wall, cpu, res = run_timed([itukg, "--store", str(store_dir), "audit", "-f", "json",
+                                    "-o", str(out_json)])
+        if res.returncode not in (0, 1):
+            raise RuntimeError(res.stderr.decode()[-2000:])
+        note = res.stderr.decode().strip().rsplit(";", 1)[-1].strip()
+        if attempt == "first":
+            case.cli_wall, case.cli_cpu = round(wall, 2), round(cpu, 2)
+        else:
+            case.cli_again_wall, case.cli_again_cpu = round(wall, 2), round(cpu, 2)
+        print(f"[{n}] itukg audit ({attempt}): {round(wall, 2)} s wall, {round(cpu, 2)} s CPU; {note}",
+              flush=True)
 
     # Jena
     data = work / "data.nt"
@@ -380,9 +402,12 @@ def _same(x: bool | None) -> str:
 NOTES = """How to read this. Each figure is one run on a shared 2-core machine: other processes
 competed for the CPUs (load average column), so wall seconds stretch with the neighbours and CPU
 seconds are the better measure of the work (Jena's CPU includes its JVM's compiler and collector
-threads). "fast engine" is `run_audit` without writing the store (what `GET /api/audit`
-computes); "itukg audit" is the command in a fresh process, which also writes the report to the
-audit graph and the JSON to a file. Jena parses the N-Triples of the documents and the reference
+threads). "fast engine" is `run_audit` in a fresh process, without writing the store (the
+validation and the report model: findings with their lines, labels and messages); "itukg audit"
+is the command as a user runs it (a fresh process; the JSON written to a file), first on a store
+without an audit graph, so that it writes its report there (a private store generation switched
+in when written), and "again" a second time, when the stored report is already the same and is
+left as it is. Jena parses the N-Triples of the documents and the reference
 data on every run (its parse time alone is the "Jena parse" column); the itukg audit reads the
 store the build wrote. "same as Jena" and "same as pySHACL" compare the full sets of (shape,
 focus node, path, value). pySHACL runs one document at a time in 2 worker processes, with
@@ -393,13 +418,15 @@ otherwise, which made it about 8 times slower); it is not run at 1,000 documents
 def markdown(cases: list[Case], meta: dict) -> str:
     rows = [
         "| documents | triples | findings | fast engine wall s | CPU s | itukg audit wall s | CPU s "
-        "| Jena wall s | CPU s | Jena parse s | same as Jena | pySHACL wall s | same as pySHACL | load avg |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|:---:|---|",
+        "| again wall s | Jena wall s | CPU s | Jena parse s | same as Jena | pySHACL wall s "
+        "| same as pySHACL | load avg |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|:---:|---|",
     ]
     for c in cases:
         rows.append(
             f"| {c.documents:,} | {c.triples:,} | {c.findings:,} | {_f(c.ours_wall)} | {_f(c.ours_cpu)} "
-            f"| {_f(c.cli_wall)} | {_f(c.cli_cpu)} | {_f(c.jena_wall)} | {_f(c.jena_cpu)} "
+            f"| {_f(c.cli_wall)} | {_f(c.cli_cpu)} | {_f(c.cli_again_wall)} "
+            f"| {_f(c.jena_wall)} | {_f(c.jena_cpu)} "
             f"| {_f(c.jena_parse_wall)} | {_same(c.same_as_jena)} | {_f(c.pyshacl_wall)} "
             f"| {_same(c.same_as_pyshacl)} | {'–'.join(str(x) for x in c.load)} |"
         )

@@ -9,7 +9,7 @@ import json
 from html.parser import HTMLParser
 
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH
 

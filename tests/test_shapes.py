@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, BNode, Graph, Literal, Namespace
 from rdflib.namespace import RDFS, SH
 
 from itukg.audit.engine import Dataset, _pyshacl_results, run_fast

@@ -16,7 +16,7 @@ import io
 import re
 from typing import Any
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
 from itukg.settings import Settings
 
@@ -169,7 +169,7 @@ def coverage(store: Any, settings: Settings, document: str | None = None) -> dic
         for item in coll.values():
             item["outputs"] = _sorted_refs(item["outputs"])
     for o in outputs.values():
-        for k, v in o["links"].items():
+        for v in o["links"].values():
             v.sort(key=lambda x: _natural(x.get("code") or x.get("label") or x["iri"]))
         o["counts"] = {k: len(v) for k, v in o["links"].items()}
 

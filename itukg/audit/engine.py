@@ -5,9 +5,10 @@ Engines
 -------
 ``fast`` (default)
     Each shape is compiled once to a SPARQL query (:mod:`itukg.audit.shapes`) and run on the
-    store, over the union of its graphs (or over the chosen documents' graphs plus the reference
-    and ontology graphs). The query of each check also fetches, in the same pass, what the report
-    needs (source line, section, text, quote, owner output), so the cost is one query per shape.
+    store, over the union of its graphs (or over a few chosen documents' graphs plus the
+    reference and ontology graphs). The query of each check also fetches, in the same pass, what
+    the report needs (source line, section, text, quote, region, ...), so the cost is one query
+    per shape; two queries run at a time.
 ``pyshacl``
     The reference: pySHACL validates the audited documents' graphs plus the reference graph, as
     one rdflib graph (never an Oxigraph-backed graph: see ../shared/STYLE.md), in one call.
