@@ -109,7 +109,7 @@ class NotAcceptable(HTTPException):
         super().__init__(
             status_code=406,
             detail=(
-                f"no acceptable representation for a {kind} result given Accept: {accept!r}; "
+                f"no acceptable representation of this {kind.upper()} result for {accept!r}; "
                 f"available: {', '.join(offered)}"
             ),
         )

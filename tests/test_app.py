@@ -204,3 +204,47 @@ def test_serve_command_serves(w3c_store) -> None:  # noqa: F811
         out = proc.stdout.read().decode()
         proc.stdout.close()
     assert "itukg serve: http://127.0.0.1" in out
+
+
+def test_serve_builds_and_audits_when_there_is_no_store(tmp_path) -> None:
+    """`itukg serve` on an empty store directory builds the bundled corpus (and audits it when
+    the audit module is installed), then serves it."""
+    import importlib.util
+    import os
+    import time
+
+    import httpx
+
+    from servers import free_socket
+
+    s = free_socket()
+    port = s.getsockname()[1]
+    s.close()
+    store = tmp_path / "store"
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "itukg"), "--store", str(store), "serve", "--port", str(port),
+         "--workers", "1", "--no-access-log", "--log-level", "warning"],
+        env={k: v for k, v in os.environ.items() if not k.startswith("ITUKG_")},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        r = None
+        for _ in range(1200):  # bounded: the build takes a few seconds
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/sparql", headers={"accept": "text/turtle"}, timeout=5)
+                break
+            except httpx.HTTPError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.1)
+        assert r is not None and r.status_code == 200, proc.stdout.read().decode() if proc.poll() is not None else ""
+        settings = Settings(store=store)
+        assert f"<{settings.ontology_graph}>" in r.text and f"<{settings.reference_graph}>" in r.text
+        if importlib.util.find_spec("itukg.audit") is not None:
+            assert f"<{settings.audit_graph}>" in r.text
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        out = proc.stdout.read().decode()
+        proc.stdout.close()
+    assert "building it from" in out
