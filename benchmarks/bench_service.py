@@ -429,6 +429,9 @@ def main() -> int:
             img.write_text(svg_chart(rows))
         return 0
 
+    # SIGTERM/SIGHUP unwind like Ctrl-C, so the servers started below are always stopped
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     work = args.work or Path(tempfile.mkdtemp(prefix="itukg-bench-"))
     rows: list[Row] = []
     try:
