@@ -32,6 +32,8 @@ import sys
 import time
 from pathlib import Path
 
+import docsection  # benchmarks/docsection.py: the script's own folder is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -314,13 +316,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_section(path: Path, section: str) -> None:
     begin, end = "<!-- bench_queries:begin -->", "<!-- bench_queries:end -->"
-    block = f"{begin}\n{section}\n{end}\n"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    if begin in old and end in old:
-        new = old[: old.index(begin)] + block + old[old.index(end) + len(end) + 1:]
-    else:
-        new = old.rstrip("\n") + "\n\n" + block
-    path.write_text(new, encoding="utf-8")
+    docsection.write_section(path, f"{begin}\n{section}\n{end}\n", begin, end)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ import urllib.parse
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import docsection  # benchmarks/docsection.py: the script's own folder is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 SECTION_BEGIN = "<!-- bench_service:begin -->"
@@ -394,14 +396,7 @@ def svg_chart(rows: list[Row]) -> str:
 
 
 def write_section(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    if SECTION_BEGIN in text and SECTION_END in text:
-        a = text.index(SECTION_BEGIN)
-        b = text.index(SECTION_END) + len(SECTION_END)
-        text = text[:a] + section.rstrip("\n") + text[b:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
+    docsection.write_section(path, section, SECTION_BEGIN, SECTION_END)
 
 
 def main() -> int:
