@@ -7,6 +7,7 @@ Every command and the service take the store location from :attr:`Settings.store
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,18 @@ class Settings(BaseSettings):
     max_results: int = Field(100_000, gt=0, description="Result-size cap (rows or triples)")
     max_result_bytes: int = Field(64 * 1024 * 1024, gt=0, description="Result-size cap in bytes")
     query_workers: int = Field(2, gt=0, description="Worker processes that run SPARQL queries")
+    query_store: Literal["auto", "memory", "disk"] = Field(
+        "auto",
+        description=(
+            "Where query workers read: 'memory' copies the current generation into each worker's "
+            "memory (3-4x faster queries), 'disk' reads RocksDB, 'auto' copies when the "
+            "generation's database is at most memory_store_max_mb"
+        ),
+    )
+    memory_store_max_mb: int = Field(
+        2048, ge=0,
+        description="auto mode: largest on-disk database (MB) that query workers copy into memory",
+    )
     allow_updates: bool = Field(False, description="Enable the SPARQL update operation")
     update_token: str | None = Field(None, description="Bearer token required for updates")
 
