@@ -26,9 +26,12 @@ from starlette.concurrency import run_in_threadpool
 from itukg import __version__
 from itukg.api import problems
 from itukg.api.executor import DEFAULT_OPENER, Executor
+from itukg.api.fastpath import SparqlFastPath
 from itukg.settings import Settings
 
 log = logging.getLogger("itukg.api")
+
+CORS_EXPOSE = ["Content-Type", "Content-Length", "Content-Location", "Link", "Vary"]
 
 
 def discover_routers() -> list[tuple[str, object]]:
@@ -119,9 +122,12 @@ def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
         allow_credentials=False,
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["Content-Type", "Content-Length", "Content-Location", "Link", "Vary"],
+        expose_headers=CORS_EXPOSE,
         max_age=600,
     )
+    # outermost: the query operation of /sparql skips routing and middleware (decision 0076);
+    # it sends the CORS headers above itself
+    app.add_middleware(SparqlFastPath, state=app.state, cors_expose=", ".join(CORS_EXPOSE))
 
     @app.get("/health", tags=["service"], summary="Liveness: the store is open and workers run")
     async def health() -> dict:
@@ -130,6 +136,9 @@ def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
             "status": "ok" if ex is not None else "starting",
             "store": str(settings.store),
             "queryWorkers": ex.size if ex is not None else 0,
+            # where each worker read at its last answer: memory, loading (a copy is under
+            # way, disk meanwhile) or disk (ITUKG_QUERY_STORE, decision 0075)
+            "queryStore": ex.engines if ex is not None else [],
             "updates": settings.allow_updates,
         }
 

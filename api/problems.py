@@ -170,6 +170,11 @@ async def _unexpected(request: Request, exc: Exception) -> ProblemResponse:
     )
 
 
+# the handlers, for ASGI code outside the app's exception handling (itukg.api.fastpath)
+itukg_error = _itukg_error
+http_error = _http_error
+
+
 def install(app: FastAPI) -> None:
     """Register the problem+json handlers on ``app``. Raises nothing."""
     app.add_exception_handler(ItukgError, _itukg_error)

@@ -251,6 +251,26 @@ class Row:
     cpu_ms: float = 0.0  # CPU time of the server's processes per request (median round)
 
 
+def wait_settled(base: str, timeout: float = 900) -> tuple[list[str], float]:
+    """Wait until every query worker has finished copying the store into memory (or settled on
+    the disk, ``ITUKG_QUERY_STORE``): workers report where they read with each answer, shown by
+    ``/health``. Returns the engines and the seconds waited."""
+    t0 = time.monotonic()
+    ask = base + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
+    engines: list[str] = []
+    while time.monotonic() - t0 < timeout:
+        for _ in range(4):  # reach every worker
+            get_json(ask, {"Accept": "application/sparql-results+json"})
+        engines = get_json(base + "/health", {})["queryStore"]
+        if engines and "loading" not in engines:
+            break
+        time.sleep(0.5)
+    return engines, time.monotonic() - t0
+
+
+ENGINES: dict[str, tuple[list[str], float]] = {}
+
+
 def bench_dataset(name: str, store: Path, work: Path, args: argparse.Namespace, triples: int) -> list[Row]:
     ox_db = work / f"oxigraph-{name.replace(' ', '-')}"
     shutil.rmtree(ox_db, ignore_errors=True)
@@ -262,6 +282,7 @@ def bench_dataset(name: str, store: Path, work: Path, args: argparse.Namespace, 
         [str(VENV_BIN / "itukg"), "--store", str(store), "serve", "--host", ip, "--port", str(p_itukg),
          "--workers", str(args.workers), "--no-build", "--no-access-log", "--log-level", "warning"],
         f"http://{ip}:{p_itukg}/health",
+        env={"ITUKG_QUERY_STORE": args.query_store},
     )
     oxigraph_bin = shutil.which("oxigraph", path=str(VENV_BIN)) or shutil.which("oxigraph")
     if oxigraph_bin is None:
@@ -274,6 +295,9 @@ def bench_dataset(name: str, store: Path, work: Path, args: argparse.Namespace, 
         f"http://{ip}:{p_ox}/query?query=" + urllib.parse.quote("ASK {}"),
     )
     try:
+        ENGINES[name] = wait_settled(f"http://{ip}:{p_itukg}")
+        print(f"  {name}: itukg workers read from {ENGINES[name][0]} "
+              f"(settled after {ENGINES[name][1]:.0f} s)", file=sys.stderr)
         sel = {"Accept": "application/sparql-results+json"}
         first = get_json(f"http://{ip}:{p_itukg}/sparql?" + urllib.parse.urlencode({"query": FIRST_OUTPUT}), sel)
         code = first["results"]["bindings"][0]["code"]["value"]
@@ -345,7 +369,12 @@ def markdown(rows: list[Row], meta: dict) -> str:
         f"load average {meta['loadavg']} at the start: other work was running), "
         f"{meta['concurrency']} concurrent keep-alive clients on 127.0.0.1, {meta['requests']} "
         f"requests per cell and round, median of {meta['rounds']} alternating rounds. itukg: "
-        f"`itukg serve` (one uvicorn process, {meta['workers']} query worker processes); "
+        f"`itukg serve` (one uvicorn process, {meta['workers']} query worker processes, "
+        f"`ITUKG_QUERY_STORE={meta.get('query_store', 'auto')}`: "
+        + "; ".join(f"{k}: workers read from {'/'.join(sorted(set(v['engines'])))} "
+                    f"(settled {v['settled_s']:.0f} s after start)"
+                    for k, v in meta.get("engines", {}).items())
+        + "); "
         "Oxigraph: `oxigraph serve-read-only --union-default-graph` "
         f"{meta['oxigraph']} on a copy of the same database.",
         "",
@@ -406,6 +435,8 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2, help="itukg query worker processes")
+    ap.add_argument("--query-store", choices=["auto", "memory", "disk"], default="auto",
+                    help="ITUKG_QUERY_STORE of the itukg server (where its workers read)")
     ap.add_argument("--out", type=Path, default=None, help="write the Service section into this markdown file")
     ap.add_argument("--json", type=Path, default=None, help="write the raw figures as JSON")
     ap.add_argument("--work", type=Path, default=None, help="working directory (default: a temp dir, removed)")
@@ -457,6 +488,8 @@ def main() -> int:
         "rounds": args.rounds,
         "workers": args.workers,
         "oxigraph": ox_version,
+        "query_store": args.query_store,
+        "engines": {k: {"engines": v[0], "settled_s": round(v[1], 1)} for k, v in ENGINES.items()},
     }
     print(markdown(rows, meta))
     if args.out:

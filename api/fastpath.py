@@ -1,0 +1,177 @@
+"""The query operation of ``/sparql`` on a lean ASGI path (decision 0076).
+
+A SPARQL query is the service's hot path: policy researchers' clients and other systems send
+many of them. Through FastAPI's route each one paid for about 1 ms of routing, dependency
+resolution, middleware and a second parse of the URL's query string, as much as evaluating
+a trace query in memory. This middleware answers the plain query operation (GET, or POST with a
+form or a ``application/sparql-query`` body, for a data format) itself: the same protocol
+parser (:func:`itukg.api.sparql.parse_request`), the same screening and content negotiation,
+the same executor (deadline, caps, no network) and the same problem+json errors
+(:mod:`itukg.api.problems`). Everything else (the service description, updates, HTML for
+browsers, HEAD, OPTIONS, other paths) goes on to the FastAPI app, whose ``/sparql`` route stays
+the documented one (OpenAPI) and answers those.
+
+A POST body larger than :data:`itukg.api.sparql.MAX_QUERY_BYTES` is refused (413) as soon as
+it is seen to be too large, without reading the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from starlette.datastructures import State
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from itukg.api import problems
+from itukg.api.conneg import kind_of_form, negotiate
+from itukg.api.sparql import MAX_QUERY_BYTES, ProtocolError, check_query, parse_request
+from itukg.errors import ItukgError
+
+log = logging.getLogger("itukg.api")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_VARY = (b"vary", b"Accept")
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class SparqlFastPath:
+    """ASGI middleware: answers ``/sparql`` query operations, passes everything else on.
+
+    ``state`` is the app's state (``executor``, ``settings``). ``cors_expose`` is the value of
+    ``Access-Control-Expose-Headers`` sent with ``Access-Control-Allow-Origin: *`` to a request
+    that has an ``Origin`` (the CORS policy of the whole service: any origin, no credentials).
+    """
+
+    def __init__(self, app: ASGIApp, *, state: State, path: str = "/sparql", cors_expose: str = ""):
+        self.app = app
+        self.state = state
+        self.path = path
+        self.cors_expose = cors_expose.encode("latin-1")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["path"] != self.path
+            or scope["method"] not in ("GET", "POST")
+            or getattr(self.state, "executor", None) is None
+        ):
+            await self.app(scope, receive, send)
+            return
+        accept = ctype = origin = None
+        for k, v in scope["headers"]:
+            if k == b"accept":
+                accept = v.decode("latin-1")
+            elif k == b"content-type":
+                ctype = v.decode("latin-1")
+            elif k == b"origin":
+                origin = v
+        body = b""
+        if scope["method"] == "POST":
+            try:
+                body = await _read_body(receive, MAX_QUERY_BYTES)
+            except _TooLarge:
+                await self._error(
+                    scope, send, origin,
+                    HTTPException(413, f"request body larger than {MAX_QUERY_BYTES} bytes"),
+                )
+                return
+        try:
+            req = parse_request(scope["method"], scope.get("query_string", b""), ctype, body)
+        except ProtocolError:
+            req = None
+        if req is None or req.operation != "query":
+            # descriptions, updates and malformed requests: the documented route answers
+            await self.app(scope, _replay(body, receive), send)
+            return
+        try:
+            form = check_query(req.text)
+            kind = kind_of_form(form) if form != "unknown" else "select"
+            fmt, media_type = negotiate(accept, kind, req.format)
+            if fmt == "html":  # a browser: the route renders the page
+                await self.app(scope, _replay(body, receive), send)
+                return
+            dataset = {}
+            if req.has_dataset:
+                dataset = {"default_graph": req.default_graphs, "named_graphs": req.named_graphs}
+            settings = self.state.settings
+            outcome = await self.state.executor.run(
+                req.text, result_format=fmt, base_iri=settings.base_iri, **dataset
+            )
+        except (ItukgError, HTTPException) as exc:
+            await self._error(scope, send, origin, exc)
+            return
+        headers = [
+            (b"content-type", media_type.encode("latin-1")),
+            (b"content-length", str(len(outcome.body)).encode("latin-1")),
+            _VARY,
+        ]
+        if origin is not None:
+            headers += self._cors()
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": outcome.body})
+
+    def _cors(self) -> list[tuple[bytes, bytes]]:
+        h = [(b"access-control-allow-origin", b"*")]
+        if self.cors_expose:
+            h.append((b"access-control-expose-headers", self.cors_expose))
+        return h
+
+    async def _error(self, scope: Scope, send: Send, origin: bytes | None, exc: Exception) -> None:
+        """Answer with the problem+json the app's handlers give for ``exc``."""
+        request = Request(scope)
+        if isinstance(exc, ItukgError):
+            response = await problems.itukg_error(request, exc)
+        else:
+            response = await problems.http_error(request, exc)
+        if origin is not None:
+            for k, v in self._cors():
+                response.headers[k.decode()] = v.decode()
+
+        async def no_body() -> Message:
+            return {"type": "http.disconnect"}
+
+        await response(scope, no_body, send)
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    """The whole request body; raises _TooLarge as soon as it exceeds ``limit`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives the already read ``body`` first, then the real channel (for a
+    disconnect)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
