@@ -1,4 +1,4 @@
-"""The query operation of ``/sparql`` on a lean ASGI path (decision 0076).
+"""The query operation of ``/sparql`` and the named queries on a lean ASGI path (decision 0076).
 
 A SPARQL query is the service's hot path: policy researchers' clients and other systems send
 many of them. Through FastAPI's route each one paid for about 1 ms of routing, dependency
@@ -11,6 +11,10 @@ the same executor (deadline, caps, no network) and the same problem+json errors
 browsers, HEAD, OPTIONS, other paths) goes on to the FastAPI app, whose ``/sparql`` route stays
 the documented one (OpenAPI) and answers those.
 
+``GET /api/queries/{name}`` for a data format is answered the same way, by the steps of its
+route (:mod:`itukg.api.routers.queries`: find the query, bind and validate the parameters,
+negotiate, run); HTML and HEAD go to the route.
+
 A POST body larger than :data:`itukg.api.sparql.MAX_QUERY_BYTES` is refused (413) as soon as
 it is seen to be too large, without reading the rest.
 """
@@ -20,12 +24,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import State
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from itukg.api import problems
+from itukg.api.services import named
 from itukg.api.conneg import kind_of_form, negotiate
 from itukg.api.sparql import MAX_QUERY_BYTES, ProtocolError, check_query, parse_request
 from itukg.errors import ItukgError
@@ -39,6 +45,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _VARY = (b"vary", b"Accept")
+NAMED_PREFIX = "/api/queries/"
 
 
 class _TooLarge(Exception):
@@ -46,7 +53,8 @@ class _TooLarge(Exception):
 
 
 class SparqlFastPath:
-    """ASGI middleware: answers ``/sparql`` query operations, passes everything else on.
+    """ASGI middleware: answers ``/sparql`` query operations and named-query runs, passes
+    everything else on.
 
     ``state`` is the app's state (``executor``, ``settings``). ``cors_expose`` is the value of
     ``Access-Control-Expose-Headers`` sent with ``Access-Control-Allow-Origin: *`` to a request
@@ -60,12 +68,18 @@ class SparqlFastPath:
         self.cors_expose = cors_expose.encode("latin-1")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or getattr(self.state, "executor", None) is None:
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
         if (
-            scope["type"] != "http"
-            or scope["path"] != self.path
-            or scope["method"] not in ("GET", "POST")
-            or getattr(self.state, "executor", None) is None
+            scope["method"] == "GET"
+            and path.startswith(NAMED_PREFIX)
+            and "/" not in path[len(NAMED_PREFIX):]
         ):
+            await self._named(scope, receive, send, path[len(NAMED_PREFIX):])
+            return
+        if path != self.path or scope["method"] not in ("GET", "POST"):
             await self.app(scope, receive, send)
             return
         accept = ctype = origin = None
@@ -111,15 +125,47 @@ class SparqlFastPath:
         except (ItukgError, HTTPException) as exc:
             await self._error(scope, send, origin, exc)
             return
+        await self._ok(send, origin, media_type, outcome.body)
+
+    async def _named(self, scope: Scope, receive: Receive, send: Send, name: str) -> None:
+        """``GET /api/queries/{name}`` for a data format: the route's steps
+        (:mod:`itukg.api.routers.queries`) without the framework. HTML goes to the route."""
+        accept = origin = None
+        for k, v in scope["headers"]:
+            if k == b"accept":
+                accept = v.decode("latin-1")
+            elif k == b"origin":
+                origin = v
+        # the same parse as Starlette's request.query_params (the route's input)
+        items = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        fmt_param = None
+        for k, v in items:
+            if k == "format":
+                fmt_param = v  # the last one, as QueryParams.get gives
+        try:
+            settings = self.state.settings
+            q = named.get_named(settings, name)
+            bindings = named.bind_request(q, settings, items)
+            fmt, media_type = negotiate(accept, "select", fmt_param)
+            if fmt == "html":
+                await self.app(scope, receive, send)
+                return
+            outcome = await named.run_named(self.state.executor, q, bindings, fmt)
+        except (ItukgError, HTTPException) as exc:
+            await self._error(scope, send, origin, exc)
+            return
+        await self._ok(send, origin, media_type, outcome.body)
+
+    async def _ok(self, send: Send, origin: bytes | None, media_type: str, body: bytes) -> None:
         headers = [
             (b"content-type", media_type.encode("latin-1")),
-            (b"content-length", str(len(outcome.body)).encode("latin-1")),
+            (b"content-length", str(len(body)).encode("latin-1")),
             _VARY,
         ]
         if origin is not None:
             headers += self._cors()
         await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": outcome.body})
+        await send({"type": "http.response.body", "body": body})
 
     def _cors(self) -> list[tuple[bytes, bytes]]:
         h = [(b"access-control-allow-origin", b"*")]

@@ -258,3 +258,37 @@ def test_fast_path_is_not_on_other_paths(tmp_path: Path, w3c_store) -> None:  # 
         assert client.get("/sparqlx").status_code == 404
         head = client.head("/sparql", params={"query": "ASK {}"})
         assert head.status_code == 200 and head.content == b""
+
+
+def test_named_queries_on_the_fast_path_answer_like_the_route(live) -> None:
+    """A browser's request (Accept: text/html) and HEAD go to the route; data formats take the
+    lean path. Their errors must agree: an unknown query (404), a malformed, repeated or unknown
+    parameter (422), and their answers must have the same status and type."""
+    import httpx
+
+    html = {"Accept": "text/html"}
+    data = {"Accept": "application/sparql-results+json", "Origin": "https://a.example"}
+    cases = [
+        ("/api/queries/no-such-query", {}),
+        ("/api/queries/sdg-trace", {"sdg": "9.zz"}),
+        ("/api/queries/sdg-trace", [("sdg", "9.c"), ("sdg", "9.b")]),
+        ("/api/queries/sdg-trace", {"sdg": "9.c", "colour": "red"}),
+        ("/api/queries/sdg-trace", {}),
+    ]
+    with httpx.Client(base_url=live.url) as c:
+        for path, params in cases:
+            fast = c.get(path, params=params, headers=data)
+            route = c.get(path, params=params, headers=html)
+            assert fast.status_code == route.status_code and fast.status_code in (404, 422), (path, params)
+            assert fast.headers["content-type"] == route.headers["content-type"] == "application/problem+json"
+            assert fast.json() == route.json()
+            assert fast.headers["access-control-allow-origin"] == "*"
+        ok = c.get("/api/queries/outputs", headers=data)
+        head = c.head("/api/queries/outputs", headers=data)
+        assert ok.status_code == head.status_code == 200
+        assert ok.headers["content-type"] == head.headers["content-type"]
+        assert ok.json()["head"]["vars"]
+        csv = c.get("/api/queries/outputs", params={"format": "csv"})
+        assert csv.headers["content-type"].startswith("text/csv") and csv.text.count("\n") >= 1
+        page = c.get("/api/queries/outputs", headers=html)
+        assert page.status_code == 200 and "<html" in page.text.lower()
