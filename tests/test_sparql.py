@@ -309,6 +309,9 @@ def test_openapi_documents_sparql(w3c_client) -> None:  # noqa: F811
     op = spec["paths"]["/sparql"]
     assert {"get", "post"} <= set(op)
     assert "406" in json.dumps(op)
+    ids = [o["operationId"] for path in spec["paths"].values() for o in path.values()
+           if isinstance(o, dict) and "operationId" in o]
+    assert len(ids) == len(set(ids)), "duplicate OpenAPI operationIds"
 
 
 # ------------------------------------------------------------------------------- the corpus

@@ -43,27 +43,22 @@ def _endpoint(request: Request) -> str:
     return str(request.url.replace(query="", fragment=""))
 
 
-@router.api_route(
-    "/sparql",
-    methods=["GET", "HEAD", "POST"],
-    summary="SPARQL 1.1 query (and, when enabled, update) endpoint",
-    description=_DOC,
-    response_class=Response,
-    responses={
-        200: {"description": "results", "content": {
-            "application/sparql-results+json": {}, "application/sparql-results+xml": {},
-            "text/csv": {}, "text/tab-separated-values": {}, "text/turtle": {},
-            "application/n-triples": {}, "application/ld+json": {}, "application/rdf+xml": {},
-            "text/html": {}}},
-        400: {"description": "malformed request or query, SERVICE, update through the query operation"},
-        401: {"description": "update without a valid bearer token (updates enabled)"},
-        403: {"description": "update operation while the endpoint is read-only"},
-        406: {"description": "no acceptable result format"},
-        413: {"description": "result (or request) too large"},
-        415: {"description": "unsupported Content-Type"},
-        503: {"description": "query past its deadline, or the store is unavailable"},
-    },
-)
+_RESPONSES = {
+    200: {"description": "results", "content": {
+        "application/sparql-results+json": {}, "application/sparql-results+xml": {},
+        "text/csv": {}, "text/tab-separated-values": {}, "text/turtle": {},
+        "application/n-triples": {}, "application/ld+json": {}, "application/rdf+xml": {},
+        "text/html": {}}},
+    400: {"description": "malformed request or query, SERVICE, update through the query operation"},
+    401: {"description": "update without a valid bearer token (updates enabled)"},
+    403: {"description": "update operation while the endpoint is read-only"},
+    406: {"description": "no acceptable result format"},
+    413: {"description": "result (or request) too large"},
+    415: {"description": "unsupported Content-Type"},
+    503: {"description": "query past its deadline, or the store is unavailable"},
+}
+
+
 async def sparql(request: Request, executor: ExecutorDep, settings: SettingsDep) -> Response:
     body = await request.body() if request.method == "POST" else b""
     try:
@@ -101,6 +96,21 @@ async def sparql(request: Request, executor: ExecutorDep, settings: SettingsDep)
         page = render_results_html(req.text, outcome.kind, outcome.body, endpoint)
         return HTMLResponse(page, headers=headers)
     return Response(outcome.body, media_type=media_type, headers=headers)
+
+
+# one operation per method, each with its own operationId in the OpenAPI description
+for _method in ("GET", "HEAD", "POST"):
+    router.add_api_route(
+        "/sparql",
+        sparql,
+        methods=[_method],
+        operation_id=f"sparql_{_method.lower()}",
+        summary="SPARQL 1.1 query (and, when enabled, update) endpoint",
+        description=_DOC,
+        response_class=Response,
+        responses=_RESPONSES,
+        include_in_schema=_method != "HEAD",
+    )
 
 
 async def _update(request: Request, req, settings) -> Response:
