@@ -366,7 +366,9 @@ def markdown(rows: list[Row], meta: dict) -> str:
         "## Service",
         "",
         f"Measured by `benchmarks/bench_service.py` ({meta['date']}; {meta['cpus']} CPUs, "
-        f"load average {meta['loadavg']} at the start: other work was running), "
+        f"load average {meta['loadavg']} at the start"
+        + (": other work was running), " if float(meta["loadavg"]) >= 1.0 else ", a quiet machine), ")
+        +
         f"{meta['concurrency']} concurrent keep-alive clients on 127.0.0.1, {meta['requests']} "
         f"requests per cell and round, median of {meta['rounds']} alternating rounds. itukg: "
         f"`itukg serve` (one uvicorn process, {meta['workers']} query worker processes, "
