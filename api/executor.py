@@ -183,12 +183,11 @@ class _Worker:
     def _wants_memory(self, store: Any) -> bool:
         from itukg.graph.store import OxigraphStore, database_bytes
 
-        mode = self.settings.query_store
         path = getattr(store, "path", None)
-        if mode == "disk" or not isinstance(store, OxigraphStore) or path is None or not store.read_only:
+        if not isinstance(store, OxigraphStore) or path is None or not store.read_only:
             return False
         size = database_bytes(path)
-        if mode == "auto" and size > self.settings.memory_store_max_mb * 2**20:
+        if not _copies_into_memory(self.settings, size):
             return False
         if MEMORY_FACTOR * size > self.memory_allowance:
             log.warning(
@@ -400,6 +399,15 @@ def _count_items(kind: str, fmt: str, body: bytes) -> int:
     return sum(1 for _ in ox.parse(body, format=rdf))
 
 
+def _copies_into_memory(settings: Settings, size: int) -> bool:
+    """Whether ``settings.query_store`` lets a worker copy a database of ``size`` bytes (on
+    disk) into memory: always with ``memory``, never with ``disk``, up to
+    ``memory_store_max_mb`` with ``auto``."""
+    if settings.query_store == "auto":
+        return size <= settings.memory_store_max_mb * 2**20
+    return settings.query_store == "memory"
+
+
 def _memory_allowance(settings: Settings) -> int:
     """Extra address space for a memory copy of the store (0 when queries read the disk):
     MEMORY_FACTOR times the current generation's database, at least 64 MB of database (room
@@ -415,9 +423,7 @@ def _memory_allowance(settings: Settings) -> int:
     if gen is None:
         return 0
     size = database_bytes(gen / "db")
-    if settings.query_store == "auto" and size > settings.memory_store_max_mb * 2**20:
-        return 0
-    return MEMORY_FACTOR * max(size, 64 * 2**20)
+    return MEMORY_FACTOR * max(size, 64 * 2**20) if _copies_into_memory(settings, size) else 0
 
 
 def _limit_memory(nbytes: int) -> None:

@@ -32,8 +32,7 @@ from starlette.requests import Request
 
 from itukg.api import problems
 from itukg.api.services import named
-from itukg.api.conneg import kind_of_form, negotiate
-from itukg.api.sparql import MAX_QUERY_BYTES, ProtocolError, check_query, parse_request
+from itukg.api.sparql import MAX_QUERY_BYTES, ProtocolError, parse_request
 from itukg.errors import ItukgError
 
 log = logging.getLogger("itukg.api")
@@ -82,14 +81,7 @@ class SparqlFastPath:
         if path != self.path or scope["method"] not in ("GET", "POST"):
             await self.app(scope, receive, send)
             return
-        accept = ctype = origin = None
-        for k, v in scope["headers"]:
-            if k == b"accept":
-                accept = v.decode("latin-1")
-            elif k == b"content-type":
-                ctype = v.decode("latin-1")
-            elif k == b"origin":
-                origin = v
+        accept, ctype, origin = _headers(scope)
         body = b""
         if scope["method"] == "POST":
             try:
@@ -109,18 +101,12 @@ class SparqlFastPath:
             await self.app(scope, _replay(body, receive), send)
             return
         try:
-            form = check_query(req.text)
-            kind = kind_of_form(form) if form != "unknown" else "select"
-            fmt, media_type = negotiate(accept, kind, req.format)
+            _, fmt, media_type = req.result_format(accept)
             if fmt == "html":  # a browser: the route renders the page
                 await self.app(scope, _replay(body, receive), send)
                 return
-            dataset = {}
-            if req.has_dataset:
-                dataset = {"default_graph": req.default_graphs, "named_graphs": req.named_graphs}
-            settings = self.state.settings
             outcome = await self.state.executor.run(
-                req.text, result_format=fmt, base_iri=settings.base_iri, **dataset
+                req.text, result_format=fmt, base_iri=self.state.settings.base_iri, **req.dataset
             )
         except (ItukgError, HTTPException) as exc:
             await self._error(scope, send, origin, exc)
@@ -130,23 +116,11 @@ class SparqlFastPath:
     async def _named(self, scope: Scope, receive: Receive, send: Send, name: str) -> None:
         """``GET /api/queries/{name}`` for a data format: the route's steps
         (:mod:`itukg.api.routers.queries`) without the framework. HTML goes to the route."""
-        accept = origin = None
-        for k, v in scope["headers"]:
-            if k == b"accept":
-                accept = v.decode("latin-1")
-            elif k == b"origin":
-                origin = v
+        accept, _, origin = _headers(scope)
         # the same parse as Starlette's request.query_params (the route's input)
         items = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-        fmt_param = None
-        for k, v in items:
-            if k == "format":
-                fmt_param = v  # the last one, as QueryParams.get gives
         try:
-            settings = self.state.settings
-            q = named.get_named(settings, name)
-            bindings = named.bind_request(q, settings, items)
-            fmt, media_type = negotiate(accept, "select", fmt_param)
+            q, bindings, fmt, media_type = named.resolve(self.state.settings, name, items, accept)
             if fmt == "html":
                 await self.app(scope, receive, send)
                 return
@@ -188,6 +162,19 @@ class SparqlFastPath:
             return {"type": "http.disconnect"}
 
         await response(scope, no_body, send)
+
+
+def _headers(scope: Scope) -> tuple[str | None, str | None, bytes | None]:
+    """``(Accept, Content-Type, Origin)`` of a request (``None`` where absent)."""
+    accept = ctype = origin = None
+    for k, v in scope["headers"]:
+        if k == b"accept":
+            accept = v.decode("latin-1")
+        elif k == b"content-type":
+            ctype = v.decode("latin-1")
+        elif k == b"origin":
+            origin = v
+    return accept, ctype, origin
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes:

@@ -93,7 +93,7 @@ def _instance(request: Request) -> str:
     return request.url.path
 
 
-async def _itukg_error(request: Request, exc: Exception) -> ProblemResponse:
+async def itukg_error(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, ItukgError)
     if exc.status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, exc)
@@ -110,7 +110,7 @@ async def _itukg_error(request: Request, exc: Exception) -> ProblemResponse:
     )
 
 
-async def _http_error(request: Request, exc: Exception) -> ProblemResponse:
+async def http_error(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else None
     extras = dict(getattr(exc, "problem_extras", None) or {})
@@ -170,14 +170,9 @@ async def _unexpected(request: Request, exc: Exception) -> ProblemResponse:
     )
 
 
-# the handlers, for ASGI code outside the app's exception handling (itukg.api.fastpath)
-itukg_error = _itukg_error
-http_error = _http_error
-
-
 def install(app: FastAPI) -> None:
     """Register the problem+json handlers on ``app``. Raises nothing."""
-    app.add_exception_handler(ItukgError, _itukg_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(ItukgError, itukg_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -247,6 +247,27 @@ class ProtocolRequest:
     def has_dataset(self) -> bool:
         return bool(self.default_graphs or self.named_graphs)
 
+    @property
+    def dataset(self) -> dict[str, list[str]]:
+        """The protocol dataset as keywords of ``Executor.run`` (SPARQL 1.1 Protocol §2.1.4: it
+        replaces the query's FROM / FROM NAMED); empty when the request names none."""
+        if not self.has_dataset:
+            return {}
+        return {"default_graph": self.default_graphs, "named_graphs": self.named_graphs}
+
+    def result_format(self, accept: str | None) -> tuple[str, str, str]:
+        """``(kind, format, media type)`` of this query's answer for an ``Accept`` header and
+        the request's ``format`` parameter (``format`` may be ``html``: a page for browsers).
+
+        Raises QueryError (the query is refused by :func:`check_query`), NotAcceptable (406)
+        and BadFormatParameter (400)."""
+        from itukg.api.conneg import kind_of_form, negotiate
+
+        form = check_query(self.text)
+        kind = kind_of_form(form) if form != "unknown" else "select"
+        fmt, media_type = negotiate(accept, kind, self.format)
+        return kind, fmt, media_type
+
 
 _IRI_OK = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
 

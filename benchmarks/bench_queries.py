@@ -192,15 +192,14 @@ class Server:
             [sys.executable, "-m", "itukg.cli", "serve", "--store", str(self.store_dir), "--port", str(port),
              "--no-build", "--timeout", "120", "--log-level", "warning", "--no-access-log"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 900  # the workers' memory copies (decision 0075)
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                health = httpx.get(self.url + "/health", timeout=2).json()
-                if health.get("status") == "ok" and "loading" not in health.get("queryStore", []):
+                if httpx.get(self.url + "/health", timeout=2).json().get("status") == "ok":
+                    from bench_service import wait_settled
+
+                    wait_settled(self.url)  # the workers' memory copies (decision 0075)
                     return self
-                # touch the workers so that they report whether their memory copy is in
-                for _ in range(4):
-                    httpx.get(self.url + "/sparql", params={"query": "ASK {}"}, timeout=10)
             except (httpx.HTTPError, ValueError):
                 pass
             if self.proc.poll() is not None:

@@ -296,6 +296,7 @@ _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE"
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 
+@functools.lru_cache(maxsize=1024)
 def scan_query(sparql: str) -> tuple[str, bool]:
     """Return ``(form, uses_service)`` of a SPARQL query by scanning its tokens (outside IRIs,
     strings and comments), without evaluating anything. The answer is cached per text (the
@@ -303,11 +304,6 @@ def scan_query(sparql: str) -> tuple[str, bool]:
 
     Raises :class:`QueryError` when no query form is found or the text is a SPARQL update.
     """
-    return _scan_query(sparql)
-
-
-@functools.lru_cache(maxsize=1024)
-def _scan_query(sparql: str) -> tuple[str, bool]:
     form: str | None = None
     service = False
     for m in _TOKEN.finditer(sparql):

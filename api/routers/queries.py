@@ -6,7 +6,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from itukg.api.conneg import negotiate
 from itukg.api.deps import ExecutorDep, SettingsDep
 from itukg.api.services import named
 from itukg.api.services.models import NamedQueryInfo
@@ -43,10 +42,8 @@ async def run_query(name: str, request: Request, executor: ExecutorDep, settings
     """Run the named query ``name``; its parameters come from the query string
     (`?outputCode=4.1&document=acp-22a14-4-zh`) and are bound through the engine, never pasted
     into the query. Results by `Accept` or `format` (json, xml, csv, tsv; html for browsers)."""
-    q = named.get_named(settings, name)
-    bindings = named.bind_request(q, settings, request.query_params.multi_items())
-    fmt, media_type = negotiate(request.headers.get("accept"), "select",
-                                request.query_params.get("format"))
+    q, bindings, fmt, media_type = named.resolve(
+        settings, name, request.query_params.multi_items(), request.headers.get("accept"))
     outcome = await named.run_named(executor, q, bindings, "json" if fmt == "html" else fmt)
     headers = {"Vary": "Accept"}
     if fmt == "html":

@@ -9,12 +9,11 @@ import hmac
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from itukg.api.conneg import kind_of_form, negotiate
+from itukg.api.conneg import negotiate
 from itukg.api.deps import ExecutorDep, SettingsDep
 from itukg.api.sparql import (
     RDFLIB_FORMATS,
     ProtocolError,
-    check_query,
     parse_request,
     render_query_form,
     render_results_html,
@@ -68,7 +67,6 @@ async def sparql(request: Request, executor: ExecutorDep, settings: SettingsDep)
     except ProtocolError as exc:
         raise HTTPException(exc.status, exc.message) from None
     accept = request.headers.get("accept")
-    endpoint = _endpoint(request)
 
     if req.operation == "update":
         return await _update(request, req, settings)
@@ -76,24 +74,18 @@ async def sparql(request: Request, executor: ExecutorDep, settings: SettingsDep)
     if req.operation == "description":
         fmt, media_type = negotiate(accept, "graph", req.format)
         if fmt == "html":
-            return HTMLResponse(render_query_form(endpoint), headers={"Vary": "Accept"})
+            return HTMLResponse(render_query_form(_endpoint(request)), headers={"Vary": "Accept"})
         sizes = await executor.graph_sizes()
-        g = service_description(endpoint, sizes, updates=settings.allow_updates)
+        g = service_description(_endpoint(request), sizes, updates=settings.allow_updates)
         data = g.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
         return Response(data, media_type=media_type, headers={"Vary": "Accept"})
 
-    form = check_query(req.text)
-    kind = kind_of_form(form) if form != "unknown" else "select"
-    fmt, media_type = negotiate(accept, kind, req.format)
+    kind, fmt, media_type = req.result_format(accept)
     run_fmt = fmt if fmt != "html" else ("turtle" if kind == "graph" else "json")
-    dataset = {}
-    if req.has_dataset:
-        # SPARQL 1.1 Protocol §2.1.4: the protocol dataset replaces the query's FROM/FROM NAMED
-        dataset = {"default_graph": req.default_graphs, "named_graphs": req.named_graphs}
-    outcome = await executor.run(req.text, result_format=run_fmt, base_iri=settings.base_iri, **dataset)
+    outcome = await executor.run(req.text, result_format=run_fmt, base_iri=settings.base_iri, **req.dataset)
     headers = {"Vary": "Accept"}
     if fmt == "html":
-        page = render_results_html(req.text, outcome.kind, outcome.body, endpoint)
+        page = render_results_html(req.text, outcome.kind, outcome.body, _endpoint(request))
         return HTMLResponse(page, headers=headers)
     return Response(outcome.body, media_type=media_type, headers=headers)
 

@@ -30,7 +30,19 @@ SDG_NS = "http://metadata.un.org/sdg/"
 IKG_NS = "https://w3id.org/itukg/ontology#"
 
 
-class AmbiguousCode(ItukgError):
+class _ListsDocuments(ItukgError):
+    """An error whose problem+json lists documents (``documents``: slugs and IRIs)."""
+
+    def __init__(self, message: str, documents: list[DocumentRef]):
+        super().__init__(message)
+        self.documents = documents
+
+    @property
+    def problem_extras(self) -> dict:
+        return {"documents": [d.model_dump() for d in self.documents]}
+
+
+class AmbiguousCode(_ListsDocuments):
     """A code that names things in several documents, asked for without ``?document=``.
 
     The problem+json lists the documents (``documents``: slugs and IRIs). HTTP 409."""
@@ -38,27 +50,11 @@ class AmbiguousCode(ItukgError):
     title = "Ambiguous code"
     status = 409
 
-    def __init__(self, message: str, documents: list[DocumentRef]):
-        super().__init__(message)
-        self.documents = documents
 
-    @property
-    def problem_extras(self) -> dict:
-        return {"documents": [d.model_dump() for d in self.documents]}
-
-
-class UnknownDocument(NotFound):
+class UnknownDocument(_ListsDocuments, NotFound):
     """``?document=`` names no loaded document (404, with the loaded ones listed)."""
 
     title = "Unknown document"
-
-    def __init__(self, message: str, documents: list[DocumentRef]):
-        super().__init__(message)
-        self.documents = documents
-
-    @property
-    def problem_extras(self) -> dict:
-        return {"documents": [d.model_dump() for d in self.documents]}
 
 
 # -------------------------------------------------------------------------------------------

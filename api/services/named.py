@@ -64,6 +64,26 @@ def bind_request(q: NamedQuery, settings: Settings,
     return q.bind(values, base_iri=settings.base_iri)
 
 
+def resolve(settings: Settings, name: str, items: Iterable[tuple[str, str]],
+            accept: str | None) -> tuple[NamedQuery, dict[str, Identifier], str, str]:
+    """What a request ``GET /api/queries/{name}`` asks for: ``(query, bindings, format, media
+    type)`` from its query-string items (``format=`` overrides ``Accept``; the last one wins,
+    as in Starlette's ``QueryParams.get``). ``format`` may be ``html`` (a page for browsers).
+
+    Raises NotFound (404), ParameterError (422), NotAcceptable (406), BadFormatParameter (400)."""
+    from itukg.api.conneg import negotiate
+
+    items = list(items)
+    q = get_named(settings, name)
+    bindings = bind_request(q, settings, items)
+    fmt_param = None
+    for k, v in items:
+        if k == "format":
+            fmt_param = v
+    fmt, media_type = negotiate(accept, "select", fmt_param)
+    return q, bindings, fmt, media_type
+
+
 async def run_named(runner: QueryRunner, q: NamedQuery, bindings: dict[str, Identifier],
                     result_format: str):
     """Run ``q`` with ``bindings``; the engine serialises the result in ``result_format``.
