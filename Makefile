@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 setup: system venv
 
 system:
-	@scripts/setup-system.sh
+	@tools/setup-system.sh
 
 # The venv is (re)installed when missing or when pyproject.toml changed since the last install.
 venv: $(STAMP)

@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 
 from itukg import __version__
 from itukg.api import problems
-from itukg.api.executor import DEFAULT_OPENER, Executor
+from itukg.graph.store.workers import DEFAULT_OPENER, Executor
 from itukg.api.fastpath import SparqlFastPath
 from itukg.settings import Settings
 

@@ -8,7 +8,7 @@ Use them as parameter types::
     async def outputs(executor: ExecutorDep, settings: SettingsDep): ...
 
 * ``SettingsDep``: the :class:`itukg.settings.Settings` the app was created with.
-* ``ExecutorDep``: the :class:`itukg.api.executor.Executor`: run EVERY query through it (deadline,
+* ``ExecutorDep``: the :class:`itukg.graph.store.workers.Executor`: run EVERY query through it (deadline,
   size caps, no network).
 * ``StoreDep``: the read-only :class:`itukg.graph.store.Store` opened in the main process, for
   cheap metadata only (``graphs()``), called from a plain ``def`` handler (threadpool) or via
@@ -31,7 +31,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from itukg.api.executor import Executor
+from itukg.graph.store.workers import Executor
 from itukg.errors import StoreError
 from itukg.graph.store import Store
 from itukg.settings import Settings

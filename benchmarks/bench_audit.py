@@ -121,9 +121,9 @@ class Case:
 # =============================================================================================
 
 def inner_audit(store_dir: str, keys_out: str, engine: str) -> None:
-    from itukg.audit import run_audit
-    from itukg.audit.engine import run_fast, select_dataset
-    from itukg.audit.shapes import load_shapes
+    from itukg.graph.audit import run_audit
+    from itukg.graph.audit.engine import run_fast, select_dataset
+    from itukg.graph.audit.shapes import load_shapes
     from itukg.graph.store import open_store
     from itukg.settings import Settings
 
@@ -143,7 +143,7 @@ def inner_audit(store_dir: str, keys_out: str, engine: str) -> None:
                   "slowest checks": {k.rsplit("#", 1)[-1]: round(v, 2) for k, v in
                                      sorted(per_shape.items(), key=lambda kv: -kv[1])[:5]}}
     else:
-        from itukg.audit import raw_results
+        from itukg.graph.audit import raw_results
 
         raws = raw_results(store, settings, engine=engine, workers=2)
         keys = sorted({json.dumps([r.shape, r.focus, r.path or "", _key(r.value)]) for r in raws})
@@ -155,7 +155,7 @@ def inner_audit(store_dir: str, keys_out: str, engine: str) -> None:
 
 
 def _key(term) -> str:
-    from itukg.audit.report import term_key
+    from itukg.graph.audit.report import term_key
 
     return term_key(term)
 
@@ -236,8 +236,8 @@ def jena_keys(report_ttl: Path) -> set[str]:
     from rdflib import RDF, Graph
     from rdflib.namespace import SH
 
-    from itukg.audit.report import term_key
-    from itukg.audit.shapes import load_shapes, render_path
+    from itukg.graph.audit.report import term_key
+    from itukg.graph.audit.shapes import load_shapes, render_path
 
     bundle = load_shapes()
     g = Graph().parse(report_ttl, format="turtle")
@@ -348,7 +348,7 @@ def measure(n: int, args: argparse.Namespace, classpath: list[str] | None) -> Ca
         else:
             case.triples = sum(1 for _ in data.open("rb"))
         shapes = work / "shapes.ttl"
-        from itukg.audit.shapes import load_shapes
+        from itukg.graph.audit.shapes import load_shapes
 
         load_shapes().graph.serialize(shapes, format="turtle")
         java = ["java", f"-Xmx{args.jena_heap}", "-cp", ":".join(classpath)]

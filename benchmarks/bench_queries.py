@@ -75,7 +75,7 @@ def ensure_generated_store(workdir: Path, n: int) -> Path:
 
 def ensure_audit(store_dir: Path) -> None:
     """The corpus store gets its audit graph (cheap); a large one only if it has one already."""
-    from itukg.audit import run_audit
+    from itukg.graph.audit import run_audit
     from itukg.graph.store import open_store
     from itukg.settings import Settings
 
@@ -89,7 +89,7 @@ def ensure_audit(store_dir: Path) -> None:
 
 def pick_parameters(store, settings) -> dict[str, str]:
     """A document, one of its outputs, a target and a resolution of that output."""
-    from itukg.api.queries import named_queries
+    from itukg.graph.reads.named import named_queries
 
     qs = named_queries(settings.base_iri)
     docs = sorted(str(r[0]) for r in store.query(
@@ -132,7 +132,7 @@ def cases(p: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
 def bench_engine(store_dir: Path, runs: int, where: str = "memory") -> tuple[dict, list[dict]]:
     """``where``: ``memory`` (a memory copy of the store, what the service's workers read by
     default, decision 0075) or ``disk`` (RocksDB)."""
-    from itukg.api.queries import named_queries
+    from itukg.graph.reads.named import named_queries
     from itukg.graph.store import memory_copy, open_store
     from itukg.settings import Settings
 
@@ -219,7 +219,7 @@ class Server:
 def bench_http(store_dir: Path, params: dict[str, str], runs: int) -> list[dict]:
     import httpx
 
-    from itukg.api.queries import named_queries
+    from itukg.graph.reads.named import named_queries
 
     results = []
     requests: list[tuple[str, str, dict]] = [

@@ -1,7 +1,7 @@
-"""Time building the reference graph (graph/reference.py).
+"""Time building the reference graph (graph/mapping/reference/__init__.py).
 
 Run: ``.venv/bin/python benchmarks/bench_reference.py [ROUNDS]``. Each round clears the cache and
-rebuilds from the files under graph/reference/, then serialises to N-Triples.
+rebuilds from the files under graph/mapping/reference/, then serialises to N-Triples.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import statistics
 import sys
 import time
 
-import itukg.graph.reference as ref
+import itukg.graph.mapping.reference as ref
 
 
 def main(rounds: int = 10) -> None:

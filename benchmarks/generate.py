@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFERENCES_CSV = ROOT / "graph" / "reference" / "itu" / "itu_conferences.csv"
-SDG_CODES_CSV = ROOT / "graph" / "reference" / "sdg" / "kos-2020" / "codes.csv"
+CONFERENCES_CSV = ROOT / "graph" / "mapping" / "reference" / "itu" / "itu_conferences.csv"
+SDG_CODES_CSV = ROOT / "graph" / "mapping" / "reference" / "sdg" / "kos-2020" / "codes.csv"
 
 
 # -- reference facts (read from the project's reference data) ---------------------------------------

@@ -5,7 +5,7 @@ parses and maps each one (in worker processes when there are many), and writes a
 of the store holding:
 
 - ``B graph/ontology``: ``ontology/itukg.ttl`` as is;
-- ``B graph/reference``: the reference data (:func:`itukg.graph.reference.reference_ntriples`);
+- ``B graph/reference``: the reference data (:func:`itukg.graph.mapping.reference.reference_ntriples`);
 - ``B graph/doc/{slug}``: one graph per document;
 - every graph a user loaded with ``itukg load`` (carried over from the current generation).
 
@@ -182,8 +182,8 @@ def _process(path: str, base_iri: str) -> _Done | _Failed:
     objects with keyword arguments do not survive pickling between processes)."""
     t0 = time.perf_counter()
     try:
-        from itukg.graph.mapper import document_ntriples
-        from itukg.graph.parser import parse_file
+        from itukg.graph.mapping.mapper import document_ntriples
+        from itukg.graph.documents.parser import parse_file
 
         doc = parse_file(path)
         nt = document_ntriples(doc, base_iri)
@@ -254,7 +254,8 @@ def _warm_up() -> None:
     """Import the parser and mapper and compile the language tables once, in the parent, so
     that forked workers start warm."""
     try:
-        from itukg.graph import mapper, parser  # noqa: F401
+        from itukg.graph.mapping import mapper  # noqa: F401
+        from itukg.graph.documents import parser  # noqa: F401
 
         for code in parser.available_languages():
             parser.load_language(code)
@@ -340,8 +341,8 @@ def ontology_turtle() -> bytes:
 
 
 def reference_ntriples(base_iri: str) -> bytes:
-    """The reference data as N-Triples (see :mod:`itukg.graph.reference`)."""
-    from itukg.graph.reference import reference_ntriples as ref
+    """The reference data as N-Triples (see :mod:`itukg.graph.mapping.reference`)."""
+    from itukg.graph.mapping.reference import reference_ntriples as ref
 
     data = ref(base_iri)
     return data.encode("utf-8") if isinstance(data, str) else data

@@ -1,9 +1,9 @@
 """The itukg ontology namespace as a closed vocabulary.
 
 A typo in a term is an AttributeError, not a new IRI (``DefinedNamespace`` with ``_fail = True``).
-GENERATED from ``ontology/itukg.ttl`` by ``python -m itukg.graph.gen_vocab``: do not edit by hand.
+GENERATED from ``ontology/itukg.ttl`` by ``python tools/gen_vocab.py``: do not edit by hand.
 To add a term, declare it in the ontology (with en/zh labels and definitions) and regenerate;
-``tests/test_ontology.py`` regenerates this module and diffs it against the committed file.
+``tests/mapping/test_ontology.py`` regenerates this module and diffs it against the committed file.
 """
 
 # fmt: off

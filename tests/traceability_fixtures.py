@@ -3,7 +3,7 @@
 Import them into a test module (``from traceability_fixtures import audited_corpus, ...``).
 
 ``audited_corpus``  (session) Settings of a copy of the corpus store with the audit graph that
-                    ``itukg audit`` writes (the real :func:`itukg.audit.run_audit`).
+                    ``itukg audit`` writes (the real :func:`itukg.graph.audit.run_audit`).
 ``api_client``      (session) a TestClient on ``create_app`` over that store (lifespan run:
                     query workers up; stopped at the end of the session).
 ``live_api``        (session) a real uvicorn on 127.0.0.1 serving that store (tests/servers.py).
@@ -27,7 +27,7 @@ from itukg.settings import Settings
 
 @pytest.fixture(scope="session")
 def audited_corpus(corpus_store, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    from itukg.audit import run_audit
+    from itukg.graph.audit import run_audit
     from itukg.graph.store import open_store
 
     settings, _ = corpus_store
@@ -84,7 +84,7 @@ def two_documents(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     copy = second_document(corpus_dir / "ACP-22A14-4.zh.txt", d)
     settings = Settings(store=d / "store")
     build([corpus_dir / "ACP-22A14-4.zh.txt", copy], settings)
-    from itukg.audit import run_audit
+    from itukg.graph.audit import run_audit
     from itukg.graph.store import open_store
 
     with open_store(settings) as store:

@@ -188,7 +188,7 @@ def kind_names() -> tuple[dict[str, dict[str, str]], list[str]]:
     """``({kind: {"en": name, "zh": name}}, kinds in the audit's order)`` from the bundled shapes
     (their ``sh:name``); empty when the shapes cannot be loaded (the page then shows the keys)."""
     try:
-        from itukg.audit.shapes import load_shapes
+        from itukg.graph.audit.shapes import load_shapes
 
         bundle = load_shapes()
     except Exception:  # noqa: BLE001 - names are a nicety; the findings still show

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from fastapi.responses import HTMLResponse
 from rdflib import BNode, Literal, URIRef
 
-from itukg.api.queries import named_queries
+from itukg.graph.reads.named import named_queries
 from itukg.errors import ItukgError
 from itukg.graph.store import SelectResult
 

@@ -38,7 +38,7 @@ class ExecutorStore:
     """The read side of the Store protocol on top of the async query executor, for code that
     runs in a worker thread of the app (a sync route handler).
 
-    Raises what :meth:`itukg.api.executor.Executor.query` raises (QueryError, QueryTimeout,
+    Raises what :meth:`itukg.graph.store.workers.Executor.query` raises (QueryError, QueryTimeout,
     ResultTooLarge, StoreError)."""
 
     def __init__(self, executor: Any):

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from rdflib import URIRef
 from rdflib.term import Literal
 
-from itukg.api.queries import valid_iri
+from itukg.graph.reads.named import valid_iri
 
 from . import audit as audit_mod
 from . import query as query_mod

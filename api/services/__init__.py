@@ -3,7 +3,7 @@ audit, linked-data descriptions and the VoID/DCAT dataset description.
 
 Routers (:mod:`itukg.api.routers`) are thin: they parse the request, call a function here and
 return its pydantic model or bytes. Functions here take a :class:`QueryRunner` (in the service:
-the :class:`itukg.api.executor.Executor`, so every query has its deadline and size caps; in
+the :class:`itukg.graph.store.workers.Executor`, so every query has its deadline and size caps; in
 tests and benchmarks also :class:`StoreRunner` over a plain :class:`~itukg.graph.store.Store`)
 and raise :mod:`itukg.errors` exceptions, which the app maps once to problem+json.
 
@@ -53,7 +53,7 @@ class StoreRunner:
 
     async def run(self, sparql: str, *, result_format: str, bindings=None, default_graph=None,
                   named_graphs=None, timeout=None):
-        from itukg.api.executor import MEDIA_TYPES, QueryOutcome
+        from itukg.graph.store.workers import MEDIA_TYPES, QueryOutcome
 
         kind, body = self.store.query_serialized(
             sparql, result_format=result_format, bindings=bindings,
@@ -87,7 +87,7 @@ class StoreRunner:
 
 class ThreadStore:
     """The read side of the :class:`Store` protocol over a :class:`QueryRunner`, for synchronous
-    code (e.g. :func:`itukg.audit.coverage.coverage`) run in a worker thread of the app
+    code (e.g. :func:`itukg.graph.reads.coverage.coverage`) run in a worker thread of the app
     (``anyio.to_thread.run_sync``): each ``query`` hands the runner's coroutine back to the
     event loop and waits, so every query keeps the executor's deadline and caps.
 

@@ -1,6 +1,6 @@
 """``GET /api/audit``: the last audit's findings, read from the audit graph (``B graph/audit``,
 written by ``itukg audit``; shape in docs/model.md) through the named query
-``queries/audit-findings.rq``, in the JSON form of :meth:`itukg.audit.report.AuditReport.to_json`
+``queries/audit-findings.rq``, in the JSON form of :meth:`itukg.graph.audit.report.AuditReport.to_json`
 (docs/audit.md): ``{"conforms", "counts", "documents", "findings"}``.
 
 The audit is not re-run per request (pySHACL over a large graph takes minutes); what is served
@@ -14,7 +14,7 @@ from typing import Any
 
 from rdflib import Literal, URIRef
 
-from itukg.api.queries import convert_param, named_queries
+from itukg.graph.reads.named import convert_param, named_queries
 from itukg.api.services import QueryRunner
 from itukg.api.services.common import as_int, doc_bindings, local_name, resolve_document, s, slug_of
 from itukg.errors import NotFound
@@ -34,7 +34,7 @@ def _checks() -> tuple[dict[str, dict[str, str]], dict[str, str], list[str]]:
     """(kind → check name {en, zh}, kind → shape IRI, kinds in order) from the bundled shapes;
     empty when the shapes cannot be loaded."""
     try:
-        from itukg.audit.shapes import load_shapes
+        from itukg.graph.audit.shapes import load_shapes
 
         bundle = load_shapes()
     except Exception:  # noqa: BLE001 - names are a nicety; the findings still stand

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from itukg.api.queries import ParameterError, document_iri
+from itukg.graph.reads.named import ParameterError, document_iri
 from itukg.api.services import QueryRunner
 from itukg.api.services.models import DocumentRef, LangText, Provenance
 from itukg.errors import ItukgError, NotFound

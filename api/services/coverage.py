@@ -1,5 +1,5 @@
 """``GET /api/coverage``: mandate and SDG coverage, computed by the audit's own
-:func:`itukg.audit.coverage.coverage` (one implementation for the CLI, the pages and the API),
+:func:`itukg.graph.reads.coverage.coverage` (one implementation for the CLI, the pages and the API),
 run in a worker thread with its queries going through the executor.
 
 The service adds the counts the traceability API promises (``outputCount`` on every goal,
@@ -23,7 +23,7 @@ async def coverage(runner: QueryRunner, settings: Settings, document: str | None
 
     Raises ParameterError (422) for a malformed document, NotFound (404) for an unknown one,
     and what the queries raise (QueryTimeout, StoreError, ...)."""
-    from itukg.audit.coverage import coverage as audit_coverage
+    from itukg.graph.reads.coverage import coverage as audit_coverage
 
     doc = await resolve_document(runner, settings, document)
     slug = slug_of(str(doc), settings) if doc is not None else None

@@ -21,7 +21,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import BNode, Identifier
 
-from itukg.api.queries import valid_iri
+from itukg.graph.reads.named import valid_iri
 from itukg.api.services import QueryRunner
 from itukg.api.services.common import PREFIXES, as_int, local_name, s
 from itukg.errors import NotFound

@@ -225,7 +225,7 @@ class NamedQueryInfo(BaseModel):
 
 
 # -------------------------------------------------------------------------------------------
-# coverage (the dict of itukg.audit.coverage.coverage, docs/audit.md, plus counts)
+# coverage (the dict of itukg.graph.reads.coverage.coverage, docs/audit.md, plus counts)
 # -------------------------------------------------------------------------------------------
 
 
@@ -296,7 +296,7 @@ class CoverageReport(_Open):
 
 
 # -------------------------------------------------------------------------------------------
-# audit (the JSON of itukg.audit.report.AuditReport.to_json, docs/audit.md)
+# audit (the JSON of itukg.graph.audit.report.AuditReport.to_json, docs/audit.md)
 # -------------------------------------------------------------------------------------------
 
 

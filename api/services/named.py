@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from rdflib.term import Identifier
 
-from itukg.api.queries import NamedQuery, ParameterError, named_queries
+from itukg.graph.reads.named import NamedQuery, ParameterError, named_queries
 from itukg.api.services import QueryRunner
 from itukg.api.services.models import NamedQueryInfo, NamedQueryParam
 from itukg.errors import NotFound

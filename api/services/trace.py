@@ -16,7 +16,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 from rdflib.term import Identifier
 
-from itukg.api.queries import (
+from itukg.graph.reads.named import (
     ParameterError,
     convert_param,
     named_queries,

@@ -11,8 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from itukg.audit import ENGINES, run_audit, store_audit_graph, stored_report_hash
-from itukg.audit.render import FORMATS, render
+from itukg.graph.audit import ENGINES, run_audit, store_audit_graph, stored_report_hash
+from itukg.graph.audit.render import FORMATS, render
 from itukg.errors import StoreError
 from itukg.graph.store import current_generation, open_store
 from itukg.settings import Settings

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from itukg.audit.coverage import coverage, coverage_csv, coverage_text
+from itukg.graph.reads.coverage import coverage, coverage_csv, coverage_text
 from itukg.graph.store import open_store
 from itukg.settings import Settings
 

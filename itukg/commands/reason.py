@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from itukg.graph import reasoner
+    from itukg.graph import reasoning as reasoner
 
     if args.data:
         if args.document:

@@ -26,7 +26,7 @@ def _store_exists(settings: Settings) -> bool:
 
 def build_if_missing(settings: Settings, *, out=sys.stderr) -> bool:
     """Build the store from the bundled corpus when there is none (and audit it when
-    :mod:`itukg.audit` exists). Returns True when it built. Raises the build's errors
+    :mod:`itukg.graph.audit` exists). Returns True when it built. Raises the build's errors
     (:class:`itukg.errors.ItukgError`)."""
     if _store_exists(settings):
         return False
@@ -39,8 +39,8 @@ def build_if_missing(settings: Settings, *, out=sys.stderr) -> bool:
         f"itukg serve: built {len(report.documents)} document(s), {report.total_triples} triples",
         file=out,
     )
-    if importlib.util.find_spec("itukg.audit") is not None:
-        import itukg.audit as audit
+    if importlib.util.find_spec("itukg.graph.audit") is not None:
+        import itukg.graph.audit as audit
 
         run_audit = getattr(audit, "run_audit", None)
         if run_audit is not None:

@@ -1,0 +1,1 @@
+"""Documents → records: the readers of planning documents and their language tables."""

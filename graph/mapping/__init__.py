@@ -1,0 +1,1 @@
+"""Records → triples: the mapper and the reference data with its builders."""

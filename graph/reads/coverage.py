@@ -1,0 +1,310 @@
+"""Mandate and SDG coverage: which outputs implement which resolution, serve which SDG goal and
+target, support which WSIS action line; which targets no output serves.
+
+:func:`coverage` returns a plain dict (documented in ``docs/audit.md``; the body of the service's
+``GET /api/coverage``); :func:`coverage_text` and :func:`coverage_csv` render it.
+
+A goal is served by an output that lists it (``ikg:servesGoal``) or lists one of its targets
+(``ikg:servesTarget`` then ``sdgo:isTargetOf``: the ontology's property chain, evaluated here by
+the query so that no reasoner is needed).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from rdflib import Literal
+
+from itukg.settings import Settings
+
+LINK_KINDS = {
+    "https://w3id.org/itukg/ontology#mandatedBy": "resolutions",
+    "https://w3id.org/itukg/ontology#supportsActionLine": "wsis",
+    "https://w3id.org/itukg/ontology#servesTarget": "targets",
+    "https://w3id.org/itukg/ontology#servesGoal": "goals",
+    "https://w3id.org/itukg/ontology#servesOutcome": "outcomes",
+}
+
+
+def _natural(code: str) -> tuple:
+    """Sort key: "9.c" < "10.1", "C2" < "C11", "WTDC Resolution 9" < "WTDC Resolution 17"."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code))
+
+
+def coverage(store: Any, settings: Settings, document: str | None = None) -> dict[str, Any]:
+    """Coverage of the built graph (all documents, or the one whose slug is given).
+
+    Returns ``{"documents", "outputs", "resolutions", "goals", "targets_unserved", "wsis",
+    "totals"}`` (see docs/audit.md). Raises :class:`itukg.errors.NotFound` for an unknown
+    document slug and :class:`itukg.errors.StoreError` when the store cannot be read.
+    """
+    from itukg.graph.audit.engine import PREFIXES, Labeller, _select, _short_name, select_dataset
+
+    dataset = select_dataset(store, settings, [document] if document else None)
+    dg = dataset.default_graph
+    docs = {d["iri"]: d for d in dataset.documents}
+
+    outputs: dict[str, dict[str, Any]] = {}
+    for r in _select(store, PREFIXES + """
+        SELECT ?out ?code ?label ?doc WHERE {
+          ?out a ikg:Output ; ikg:code ?code ; ikg:inDocument ?doc .
+          OPTIONAL { ?out rdfs:label ?label . }
+        }""", dg):
+        d = docs.get(str(r["doc"]))
+        if d is None:
+            continue
+        outputs[str(r["out"])] = {
+            "iri": str(r["out"]), "code": str(r["code"]), "document": d["slug"],
+            "identifier": d.get("identifier"),
+            "label": str(r["label"]) if r.get("label") is not None else "",
+            "links": {k: [] for k in LINK_KINDS.values()},
+        }
+
+    def ref(out_iri: str) -> dict[str, Any]:
+        o = outputs[out_iri]
+        return {"iri": o["iri"], "code": o["code"], "document": o["document"]}
+
+    labeller = Labeller(store, settings)
+    links: list[tuple[str, str, str]] = []
+    for r in _select(store, PREFIXES + """
+        SELECT ?out ?p ?o WHERE {
+          VALUES ?p { ikg:mandatedBy ikg:supportsActionLine ikg:servesTarget ikg:servesGoal
+                      ikg:servesOutcome }
+          ?out a ikg:Output ; ?p ?o .
+        }""", dg):
+        out = str(r["out"])
+        if out in outputs:
+            links.append((out, LINK_KINDS[str(r["p"])], str(r["o"])))
+
+    # Reference resources: SDG goals and targets, WSIS action lines.
+    goals: dict[str, dict[str, Any]] = {}
+    targets: dict[str, dict[str, Any]] = {}
+    ref_graphs = [settings.reference_graph]
+    for r in _select(store, PREFIXES + """
+        PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
+        SELECT ?g ?en ?zh WHERE {
+          ?g a sdgo:Goal .
+          OPTIONAL { ?g skos:prefLabel ?en . FILTER (LANGMATCHES(LANG(?en), "en")) }
+          OPTIONAL { ?g skos:prefLabel ?zh . FILTER (LANGMATCHES(LANG(?zh), "zh")) }
+        }""", ref_graphs):
+        iri = str(r["g"])
+        code = iri.rsplit("/", 1)[1]
+        goals.setdefault(iri, {
+            "iri": iri, "code": code, "label": _lit(r.get("en")), "label_zh": _lit(r.get("zh")),
+            "outputs": [], "targets": [],
+        })
+    for r in _select(store, PREFIXES + """
+        PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
+        SELECT ?t ?g ?en ?zh WHERE {
+          ?t a sdgo:Target ; sdgo:isTargetOf ?g .
+          OPTIONAL { ?t skos:prefLabel ?en . FILTER (LANGMATCHES(LANG(?en), "en")) }
+          OPTIONAL { ?t skos:prefLabel ?zh . FILTER (LANGMATCHES(LANG(?zh), "zh")) }
+        }""", ref_graphs):
+        iri = str(r["t"])
+        targets.setdefault(iri, {
+            "iri": iri, "code": iri.rsplit("/", 1)[1], "goal": str(r["g"]).rsplit("/", 1)[1],
+            "label": _lit(r.get("en")), "label_zh": _lit(r.get("zh")), "outputs": [],
+        })
+    wsis: dict[str, dict[str, Any]] = {}
+    for r in _select(store, PREFIXES + """
+        SELECT ?w ?code ?label WHERE {
+          ?w a ikg:WSISActionLine ; ikg:code ?code .
+          OPTIONAL { ?w skos:prefLabel ?label . }
+        }""", ref_graphs):
+        wsis.setdefault(str(r["w"]), {
+            "iri": str(r["w"]), "code": str(r["code"]), "label": _lit(r.get("label")),
+            "outputs": [],
+        })
+
+    resolutions: dict[str, dict[str, Any]] = {}
+    goal_outputs: dict[str, dict[str, dict]] = {g: {} for g in goals}
+    for out, kind, obj in links:
+        o = outputs[out]
+        if kind == "resolutions":
+            res = resolutions.get(obj)
+            if res is None:
+                en, zh = labeller.labels(obj)
+                res = resolutions[obj] = {
+                    "iri": obj, "label": en or _short_name(obj, settings.base_iri), "label_zh": zh or "",
+                    "body": _body(obj, settings), "number": obj.rstrip("/").rsplit("/", 1)[1],
+                    "outputs": [],
+                }
+            res["outputs"].append(ref(out))
+            o["links"]["resolutions"].append({"iri": obj, "label": res["label"]})
+        elif kind == "wsis":
+            w = wsis.get(obj) or wsis.setdefault(obj, {
+                "iri": obj, "code": obj.rsplit("/", 1)[1], "label": "", "outputs": []})
+            w["outputs"].append(ref(out))
+            o["links"]["wsis"].append({"iri": obj, "code": w["code"]})
+        elif kind == "targets":
+            t = targets.get(obj)
+            code = obj.rsplit("/", 1)[1]
+            o["links"]["targets"].append({"iri": obj, "code": code, "known": t is not None})
+            if t is not None:
+                t["outputs"].append(ref(out))
+                g = settings_goal_iri(obj, t["goal"])
+                if g in goal_outputs:
+                    goal_outputs[g].setdefault(out, ref(out))
+        elif kind == "goals":
+            code = obj.rsplit("/", 1)[1]
+            o["links"]["goals"].append({"iri": obj, "code": code, "known": obj in goals})
+            if obj in goal_outputs:
+                goal_outputs[obj].setdefault(out, ref(out))
+        elif kind == "outcomes":
+            o["links"]["outcomes"].append({"iri": obj, "code": obj.rsplit("/", 1)[1]})
+
+    for g, served in goal_outputs.items():
+        goals[g]["outputs"] = _sorted_refs(served.values())
+    for t in targets.values():
+        t["outputs"] = _sorted_refs(t["outputs"])
+        goals.get(settings_goal_iri(t["iri"], t["goal"]), {"targets": []})["targets"].append(t)
+    for g in goals.values():
+        g["targets"].sort(key=lambda t: _natural(t["code"]))
+        g["targets_total"] = len(g["targets"])
+        g["targets_served"] = sum(1 for t in g["targets"] if t["outputs"])
+    for coll in (resolutions, wsis):
+        for item in coll.values():
+            item["outputs"] = _sorted_refs(item["outputs"])
+    for o in outputs.values():
+        for v in o["links"].values():
+            v.sort(key=lambda x: _natural(x.get("code") or x.get("label") or x["iri"]))
+        o["counts"] = {k: len(v) for k, v in o["links"].items()}
+
+    unserved = [
+        {"iri": t["iri"], "code": t["code"], "goal": t["goal"], "label": t["label"]}
+        for t in sorted(targets.values(), key=lambda t: _natural(t["code"])) if not t["outputs"]
+    ]
+    return {
+        "documents": [
+            {k: d.get(k) for k in ("slug", "iri", "identifier", "language", "file")}
+            for d in dataset.documents
+        ],
+        "outputs": sorted(outputs.values(), key=lambda o: (o["document"], _natural(o["code"]))),
+        "resolutions": sorted(resolutions.values(), key=lambda r: (r["body"], _natural(r["number"]))),
+        "goals": sorted(goals.values(), key=lambda g: _natural(g["code"])),
+        "targets_unserved": unserved,
+        "wsis": sorted(wsis.values(), key=lambda w: _natural(w["code"])),
+        "totals": {
+            "outputs": len(outputs),
+            "resolutions": len(resolutions),
+            "goals_served": sum(1 for g in goals.values() if g["outputs"]),
+            "goals": len(goals),
+            "targets_served": sum(1 for t in targets.values() if t["outputs"]),
+            "targets": len(targets),
+            "wsis_served": sum(1 for w in wsis.values() if w["outputs"]),
+            "wsis": len(wsis),
+        },
+    }
+
+
+def settings_goal_iri(target_iri: str, goal_code: str) -> str:
+    return target_iri.rsplit("/", 1)[0] + "/" + goal_code
+
+
+def _lit(t: Any) -> str:
+    return str(t) if isinstance(t, Literal) else ""
+
+
+def _body(iri: str, settings: Settings) -> str:
+    prefix = settings.base_iri + "id/resolution/"
+    if iri.startswith(prefix):
+        return iri[len(prefix):].split("/")[0].upper()
+    return ""
+
+
+def _sorted_refs(refs: Any) -> list[dict[str, Any]]:
+    uniq = {r["iri"]: r for r in refs}
+    return sorted(uniq.values(), key=lambda r: (r["document"], _natural(r["code"])))
+
+
+# =============================================================================================
+# Renderers
+# =============================================================================================
+
+def _outs(refs: list[dict[str, Any]], multi: bool) -> str:
+    if not refs:
+        return "-"
+    return ", ".join(f"{r['document']}:{r['code']}" if multi else r["code"] for r in refs)
+
+
+def coverage_text(data: dict[str, Any]) -> str:
+    """Plain-text tables for a terminal."""
+    multi = len(data["documents"]) > 1
+    tot = data["totals"]
+    lines = [
+        f"Coverage of {len(data['documents'])} document(s), {tot['outputs']} outputs",
+        f"  SDG goals served {tot['goals_served']}/{tot['goals']}, targets served "
+        f"{tot['targets_served']}/{tot['targets']}, WSIS lines supported "
+        f"{tot['wsis_served']}/{tot['wsis']}, resolutions cited {tot['resolutions']}",
+        "",
+        "Resolutions and the outputs that implement them",
+    ]
+    for r in data["resolutions"]:
+        lines.append(f"  {r['label']:<28} {_outs(r['outputs'], multi)}")
+    lines += ["", "SDG goals and targets (served targets; outputs)"]
+    for g in data["goals"]:
+        lines.append(
+            f"  Goal {g['code']:<3} {g['targets_served']:>2}/{g['targets_total']:<2} targets  "
+            f"outputs: {_outs(g['outputs'], multi)}"
+        )
+        for t in g["targets"]:
+            if t["outputs"]:
+                lines.append(f"      {t['code']:<7} {_outs(t['outputs'], multi)}")
+    lines += ["", f"Targets no output serves ({len(data['targets_unserved'])})"]
+    by_goal: dict[str, list[str]] = {}
+    for t in data["targets_unserved"]:
+        by_goal.setdefault(t["goal"], []).append(t["code"])
+    for g, codes in sorted(by_goal.items(), key=lambda kv: _natural(kv[0])):
+        lines.append(f"  Goal {g:<3} " + " ".join(codes))
+    lines += ["", "WSIS action lines and the outputs that support them"]
+    for w in data["wsis"]:
+        lines.append(f"  {w['code']:<14} {_outs(w['outputs'], multi)}")
+    lines += ["", "Outputs and their links by kind"]
+    for o in data["outputs"]:
+        name = f"{o['document']}:{o['code']}" if multi else o["code"]
+        c = o["counts"]
+        lines.append(
+            f"  output {name:<10} resolutions {c['resolutions']:>2}  WSIS {c['wsis']:>2}  "
+            f"targets {c['targets']:>2}  goals {c['goals']:>2}  outcomes {c['outcomes']}"
+        )
+        for kind in ("resolutions", "wsis", "goals", "targets"):
+            items = o["links"][kind]
+            if items:
+                lines.append(f"      {kind:<12} " + ", ".join(
+                    i.get("label") or i.get("code") or i["iri"] for i in items))
+    return "\n".join(lines) + "\n"
+
+
+CSV_COLUMNS = ["view", "item", "item_label", "item_iri", "document", "output", "output_iri"]
+
+
+def coverage_csv(data: dict[str, Any]) -> str:
+    """One row per (item, output) pair; items no output serves get one row with an empty output.
+    ``view``: resolution, goal, target, wsis, or ``output-<kind>`` for an output's links."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+
+    def rows(view: str, item: str, label: str, iri: str, outs: list[dict[str, Any]]) -> None:
+        if not outs:
+            w.writerow([view, item, label, iri, "", "", ""])
+        for o in outs:
+            w.writerow([view, item, label, iri, o["document"], o["code"], o["iri"]])
+
+    for r in data["resolutions"]:
+        rows("resolution", r["label"], r["label"], r["iri"], r["outputs"])
+    for g in data["goals"]:
+        rows("goal", g["code"], g["label"], g["iri"], g["outputs"])
+        for t in g["targets"]:
+            rows("target", t["code"], t["label"], t["iri"], t["outputs"])
+    for x in data["wsis"]:
+        rows("wsis", x["code"], x["label"], x["iri"], x["outputs"])
+    for o in data["outputs"]:
+        for kind, items in o["links"].items():
+            for i in items:
+                w.writerow([f"output-{kind}", i.get("code") or i.get("label") or "",
+                            i.get("label") or "", i["iri"], o["document"], o["code"], o["iri"]])
+    return buf.getvalue()
