@@ -1094,3 +1094,20 @@ def open_store(settings: Settings, read_only: bool = False) -> OxigraphStore:
     if read_only:
         return OxigraphStore(gen / "db", read_only=True)
     return WritableStore(Generation.begin(root, copy_current=True, kind="update"))
+
+
+def memory_store() -> Store:
+    """A new empty in-memory store (for checking a query with the engine, and for tests)."""
+    return OxigraphStore()
+
+
+def valid_iri(value: str) -> bool:
+    """True when ``value`` is an absolute IRI the engine accepts (RFC 3987): the cheapest strict
+    IRI validator available, so a bad IRI from a user is a 422, never a 500 later."""
+    if not value or ":" not in value:
+        return False
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
