@@ -183,7 +183,7 @@ def _process(path: str, base_iri: str) -> _Done | _Failed:
     t0 = time.perf_counter()
     try:
         from itukg.graph.mapping.mapper import document_ntriples
-        from itukg.graph.documents.parser import parse_file
+        from itukg.graph.documents import parse_file
 
         doc = parse_file(path)
         nt = document_ntriples(doc, base_iri)
@@ -255,10 +255,10 @@ def _warm_up() -> None:
     that forked workers start warm."""
     try:
         from itukg.graph.mapping import mapper  # noqa: F401
-        from itukg.graph.documents import parser  # noqa: F401
+        from itukg.graph import documents
 
-        for code in parser.available_languages():
-            parser.load_language(code)
+        for code in documents.available_languages():
+            documents.load_language(code)
     except ItukgError:
         pass  # a broken language table is reported against the document that needs it
 

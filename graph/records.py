@@ -1,6 +1,6 @@
 """What the parser extracts from one planning document: plain dataclasses, no RDF.
 
-The parser (:mod:`itukg.graph.documents.parser`) fills these; the mapper (:mod:`itukg.graph.mapping.mapper`) turns
+The reader (:mod:`itukg.graph.documents`) fills these; the mapper (:mod:`itukg.graph.mapping.mapper`) turns
 them into triples following ``docs/model.md``. Every fact keeps the line(s) it came from and, where
 the author's spelling may differ from the normalised value, the text as written.
 

@@ -256,7 +256,7 @@ def test_corpus_graph_is_consistent_with_the_ontology() -> None:
     with their goals, conferences, resolutions, ...) is consistent, and the property chain adds
     every goal of every target an output serves."""
     from itukg.graph.mapping.mapper import document_ntriples
-    from itukg.graph.documents.parser import parse_file
+    from itukg.graph.documents import parse_file
     from itukg.graph.mapping.reference import reference_ntriples
 
     corpus = Path(__file__).resolve().parents[2] / "corpus" / "ACP-22A14-4.zh.txt"

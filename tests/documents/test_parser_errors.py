@@ -9,8 +9,14 @@ from pathlib import Path
 import pytest
 
 from itukg.errors import DocumentError, ParseWarning
-from itukg.graph.documents import parser as P
-from itukg.graph.documents.parser import available_languages, load_language, parse_file, parse_text
+from itukg.graph.documents import language as P
+from itukg.graph.documents import (
+    available_languages,
+    load_conferences,
+    load_language,
+    parse_file,
+    parse_text,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "tests/data/docs"
@@ -135,7 +141,7 @@ def test_languages_are_data():
 
 
 def test_every_venue_maps_to_a_conference_city():
-    cities = {c.venue for c in P.load_conferences()}
+    cities = {c.venue for c in load_conferences()}
     for code in available_languages():
         assert set(load_language(code).venues.values()) <= cities, code
         assert cities <= set(load_language(code).venues.values()), code

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from itukg.graph.documents.parser import parse_file
+from itukg.graph.documents import parse_file
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = yaml.safe_load(

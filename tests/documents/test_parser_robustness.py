@@ -12,7 +12,7 @@ import pytest
 
 from itukg.errors import DocumentError
 from itukg.graph.mapping.mapper import document_ntriples
-from itukg.graph.documents.parser import parse_text
+from itukg.graph.documents import parse_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from itukg.graph.documents.parser import parse_file
+from itukg.graph.documents import parse_file
 
 DOCS = Path(__file__).resolve().parents[1] / "data" / "docs"
 CASES = sorted(p.name[: -len(".expected.yaml")] for p in DOCS.glob("*.expected.yaml"))

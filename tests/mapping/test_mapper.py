@@ -14,7 +14,7 @@ from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from itukg.graph.mapping.mapper import document_ntriples, document_triples
-from itukg.graph.documents.parser import parse_file, parse_text
+from itukg.graph.documents import parse_file, parse_text
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus/ACP-22A14-4.zh.txt"

@@ -16,7 +16,7 @@ from rdflib import URIRef
 
 from itukg.errors import DocumentError
 from itukg.graph.build import build, find_documents
-from itukg.graph.documents.parser import parse_file
+from itukg.graph.documents import parse_file
 from itukg.graph.store import SelectResult, current_generation, open_store
 from itukg.settings import Settings
 

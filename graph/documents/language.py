@@ -1,0 +1,234 @@
+"""Stage 2 of reading: the language tables, and which table a document is read with.
+
+Everything one language writes differently (headings, list words, body words, region and venue
+names, programme names) is data in ``graph/documents/lang/{code}.yaml``; no code names a
+language. A new document language is one new table: :func:`available_languages` lists the files
+and :func:`detect_language` tries each (see docs/parser.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from itukg.errors import DocumentError
+from itukg.graph.documents.lines import Reading, fold, norm_word
+from itukg.graph.records import REGION_KEYS
+
+LANG_DIR = Path(__file__).parent / "lang"
+"""The folder of language tables; read at call time (tests point it at a copy)."""
+
+
+@dataclass
+class LanguageTable:
+    """The compiled surface of one language (from ``graph/documents/lang/{code}.yaml``)."""
+
+    code: str
+    name: str
+    data: dict
+    join: str
+    markers: set[str]
+    headings: dict[str, re.Pattern]
+    references_sub: list[re.Pattern]
+    results_header: list[re.Pattern]
+    output_cell: re.Pattern
+    indicator_bullet: re.Pattern
+    project: re.Pattern
+    activities_intro: re.Pattern
+    bullet: re.Pattern
+    regional_header: re.Pattern
+    regions: list[tuple[re.Pattern, str]]
+    initiative_bullet: re.Pattern
+    question: re.Pattern
+    question_intro: re.Pattern
+    supports: re.Pattern
+    wsis_line: re.Pattern
+    wsis_code: re.Pattern
+    sdg_line: re.Pattern
+    sdg_output: re.Pattern
+    bodies: dict[str, str]
+    resolution: re.Pattern
+    body_before: re.Pattern
+    body_after: re.Pattern | None
+    number: re.Pattern
+    paren: re.Pattern
+    paren_sep: re.Pattern
+    year: re.Pattern
+    revision: re.Pattern
+    sentence_end: re.Pattern
+    conf_mention: re.Pattern
+    conf_code: re.Pattern | None
+    venues: dict[str, str]
+    programmes: list[tuple[str, re.Pattern, str]]  # key, pattern, literal prefix
+    resolution_prefix: str
+    body_window: int  # how far before a resolution phrase its body words may start
+    quote_brackets: list[tuple[str, str]]
+    year_before: re.Pattern
+    country_groups: dict[str, list[str]]
+
+    def body_key(self, written: str | None) -> str | None:
+        if not written:
+            return None
+        return self.bodies.get(norm_word(written))
+
+    def venue(self, written: str) -> str | None:
+        return self.venues.get(norm_word(written))
+
+
+def _literal_prefix(pattern: str, flags: int = 0) -> str:
+    """The literal text every match of ``pattern`` starts with ('' when none): a cheap
+    ``in`` test that skips the regular expression on text that cannot match."""
+    try:
+        from re import _parser as sre_parse  # Python >= 3.11
+    except ImportError:  # pragma: no cover
+        import sre_parse  # type: ignore[no-redef]
+    prefix = []
+    for op, av in sre_parse.parse(pattern, flags):
+        if str(op) == "LITERAL":
+            prefix.append(chr(av))
+        else:
+            break
+    return "".join(prefix)
+
+
+def available_languages() -> list[str]:
+    """Codes of the languages that have a table in ``graph/documents/lang/``."""
+    return sorted(p.stem for p in LANG_DIR.glob("*.yaml"))
+
+
+@functools.lru_cache(maxsize=None)
+def load_language(code: str) -> LanguageTable:
+    """Load and compile ``graph/documents/lang/{code}.yaml``.
+
+    Raises :class:`DocumentError` when there is no table for the language or the table is
+    malformed (a missing key or a bad regular expression: the message names it).
+    """
+    path = LANG_DIR / f"{code}.yaml"
+    if not path.is_file():
+        raise DocumentError(
+            f"no language table for {code!r} (have: {', '.join(available_languages())})"
+        )
+    try:
+        d = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return _compile_language(code, d)
+    except (KeyError, TypeError, re.error, yaml.YAMLError) as e:
+        raise DocumentError(f"language table {path.name} is malformed: {e!r}") from e
+
+
+def _compile_language(code: str, d: dict) -> LanguageTable:
+    flags = re.IGNORECASE if d.get("ignore_case") else 0
+
+    def c(p: str) -> re.Pattern:
+        return re.compile(p, flags)
+
+    seps = sorted(d["list_separators"], key=len, reverse=True)
+    sep_alt = "|".join(re.escape(s) for s in seps)
+    cit = d["citations"]
+    bodies = {norm_word(k): v for k, v in cit["bodies"].items()}
+    body_alt = "|".join(re.escape(fold(k)) for k in sorted(cit["bodies"], key=len, reverse=True))
+    number = cit["number"]
+    numbers = rf"{number}(?:\s*(?:{sep_alt})\s*{number})*"
+
+    def t(p: str) -> str:
+        return p.replace("{body}", body_alt).replace("{numbers}", numbers).replace("{sep}", sep_alt)
+
+    h = d["headings"]
+    regions = []
+    for key, names in d["regional"]["regions"].items():
+        if key not in REGION_KEYS:
+            raise KeyError(f"unknown region key {key!r} (allowed: {', '.join(REGION_KEYS)})")
+        for name in sorted(names, key=len, reverse=True):
+            regions.append((c(r"^" + re.escape(fold(name)) + r"$"), key))
+    progs = []
+    for key, pats in d["programmes"].items():
+        if key == "year_before":
+            continue
+        for p in pats:
+            progs.append((key, c(p), "" if flags else _literal_prefix(fold(p))))
+    conf = d.get("conferences", {})
+    refs = d["references"]
+    return LanguageTable(
+        code=code,
+        name=d.get("name", code),
+        data=d,
+        join=d.get("join", " "),
+        markers=set(d.get("markers", [])),
+        headings={
+            k: c(h[k])
+            for k in ("objective", "output", "background", "implementation",
+                      "regional-initiatives", "questions", "references")
+        },
+        references_sub=[c(p) for p in h.get("references_sub", [])],
+        results_header=[c(p) for p in d["results"]["header"]],
+        output_cell=c(d["results"]["output_cell"]),
+        indicator_bullet=c(d["results"]["indicator_bullet"]),
+        project=c(d["implementation"]["project"]),
+        activities_intro=c(d["implementation"]["activities_intro"]),
+        bullet=c(d["implementation"]["bullet"]),
+        regional_header=c(d["regional"]["header"]),
+        regions=regions,
+        initiative_bullet=c(d["regional"]["initiative_bullet"]),
+        question=c(d["questions"]["question"]),
+        question_intro=c(d["questions"]["intro"]),
+        supports=c(refs["supports"]),
+        wsis_line=c(refs["wsis_line"]),
+        wsis_code=c(refs["wsis_code"]),
+        sdg_line=c(refs["sdg_line"]),
+        sdg_output=c(refs["sdg_output"]),
+        bodies=bodies,
+        resolution=c(t(cit["resolution"])),
+        body_before=c(t(cit["body_before"])),
+        resolution_prefix="" if flags else _literal_prefix(t(cit["resolution"])),
+        body_window=max(len(k) for k in cit["bodies"]) + 8,
+        body_after=c(t(cit["body_after"])) if cit.get("body_after") else None,
+        number=c(number),
+        paren=c(cit["paren"]),
+        paren_sep=c(cit["paren_separators"]),
+        year=c(cit["year"]),
+        revision=c(cit["revision"]),
+        sentence_end=c(cit["sentence_end"]),
+        conf_mention=c(t(conf["mention"])),
+        conf_code=c(conf["code"]) if conf.get("code") else None,
+        venues={norm_word(k): v for k, v in d["venues"].items()},
+        programmes=progs,
+        quote_brackets=[(b[0], b[1]) for b in d.get("quote_brackets", [])],
+        year_before=c(d["programmes"]["year_before"]),
+        country_groups=d.get("country_groups", {}),
+    )
+
+
+# A language code in the file name: "ACP-TEST.zh.txt".
+_NAME_LANGUAGE = re.compile(r"\.([A-Za-z]{2,3})\.[^.]+$")
+
+
+def detect_language(r: Reading, language: str | None) -> str:
+    """The code of the table to read the document with: ``language`` if given, else the code in
+    the file name (``*.zh.txt``), else the table whose objective and output headings match the
+    most lines.
+
+    Raises :class:`DocumentError` when ``language`` has no table or no table matches any line.
+    """
+    langs = available_languages()
+    if language:
+        if language not in langs:
+            raise r.error(None, f"no language table for {language!r} (have: {', '.join(langs)})")
+        return language
+    m = _NAME_LANGUAGE.search(r.source)
+    if m and m.group(1).lower() in langs:
+        return m.group(1).lower()
+    best, score = None, 0
+    folded = [r.f(ln.number) for ln in r.lines]
+    for code in langs:
+        L = load_language(code)
+        s = sum(1 for t in folded
+                if L.headings["objective"].match(t) or L.headings["output"].match(t))
+        if s > score:
+            best, score = code, s
+    if best is None:
+        raise r.error(1, "cannot tell the document's language: no objective or output "
+                         "heading of any known language (not a planning document?)")
+    return best

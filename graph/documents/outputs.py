@@ -1,0 +1,229 @@
+"""The output sections: "Output 4.1 – title" and its subsections.
+
+Each output section holds, under numbered sub-headings, a background (text blocks), an
+implementation framework (a project with descriptions and activities), a regional-initiatives
+table (one slot per ITU-D region), the study-group Questions and the references (read by
+:mod:`.references`). The text blocks are scanned for citations and mentions as they are read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from itukg.graph.documents.citations import scan
+from itukg.graph.documents.language import LanguageTable
+from itukg.graph.documents.lines import Reading, fold
+from itukg.graph.documents.references import references
+from itukg.graph.records import (
+    BACKGROUND,
+    REGION_KEYS,
+    REGIONAL,
+    Output,
+    Project,
+    QuestionSlot,
+    RegionalSlot,
+    TextBlock,
+)
+
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
+_REAL_QUESTION = re.compile(r"^\d+/\d+$")
+SUBSECTIONS = ("background", "implementation", "regional-initiatives", "questions", "references")
+
+
+def output_section(r: Reading, L: LanguageTable, head: int, end: int,
+                   outputs: dict[str, Output]) -> None:
+    """Read the section whose heading is line ``head`` (up to ``end``) into its output,
+    creating the output when the results table has no row for it (with a warning)."""
+    m = L.headings["output"].match(r.f(head))
+    code = m.group("code")
+    o = outputs.get(code)
+    if o is None:
+        o = Output(code=code)
+        outputs[code] = o
+        r.warn(head, f"output {code} has a section but no row in the results table")
+    if o.heading_line is not None:
+        r.warn(head, f"second section for output {code}; its content is added to the first")
+    else:
+        o.heading_line = head
+        o.title = r.orig(head, m, "title")
+    r.place(head, f"output/{code}")
+    parts = _subsections(r, L, o, head, end)
+    for k in SUBSECTIONS:
+        if k not in o.sections:
+            r.warn(head, f"output {code} has no {k} section")
+    readers = {"background": _background, "implementation": _implementation,
+               "regional-initiatives": _regional, "questions": _questions,
+               "references": references}
+    for k in SUBSECTIONS:
+        if k in parts:
+            readers[k](r, L, o, parts[k])
+
+
+def _subsections(r: Reading, L: LanguageTable, o: Output, head: int,
+                 end: int) -> dict[str, list[int]]:
+    """The lines of each subsection (by heading key) of the section after line ``head``."""
+    parts: dict[str, list[int]] = {}
+    current: str | None = None
+    for n in range(head + 1, end):
+        if n in r.consumed:
+            continue
+        t = r.f(n)
+        sec = f"output/{o.code}" + (f"/{current}" if current else "")
+        if not t:
+            r.lines[n - 1].section = sec
+            continue
+        h = _SECTION_NUMBER.sub("", t)
+        hit = next((k for k in SUBSECTIONS if L.headings[k].match(h)), None)
+        if hit:
+            current = hit
+            o.sections.add(hit)
+            r.place(n, f"output/{o.code}/{hit}")
+            parts.setdefault(hit, [])
+            continue
+        r.lines[n - 1].section = sec
+        if current is None:
+            r.reason[n] = f"text before the first subsection of output {o.code}"
+            continue
+        parts[current].append(n)
+    return parts
+
+
+def block(r: Reading, L: LanguageTable, o: Output, ordinal: int, n: int, text: str,
+          role: str) -> TextBlock:
+    """A text block of line ``n``, scanned for citations and mentions."""
+    b = TextBlock(ordinal, text, [n], footnotes=list(r.refs.get(n, [])))
+    scan(r, L, b, n, text, role, o.code)
+    return b
+
+
+def _background(r: Reading, L: LanguageTable, o: Output, ns: list[int]) -> None:
+    for n in ns:
+        o.background.append(block(r, L, o, len(o.background) + 1, n, r.text(n), BACKGROUND))
+        r.place(n, f"output/{o.code}/background")
+
+
+def _implementation(r: Reading, L: LanguageTable, o: Output, ns: list[int]) -> None:
+    sec = f"output/{o.code}/implementation"
+    p = Project(title=None, title_line=None)
+    for n in ns:
+        orig = r.text(n)
+        t = fold(orig)
+        m = L.project.match(t)
+        if m and p.title is None:
+            p.title = orig[m.start("title"): m.end("title")].strip()
+            p.title_line = n
+        elif L.activities_intro.match(t):
+            pass
+        elif (bm := L.bullet.match(t)):
+            text = orig[bm.end():].strip()
+            p.activities.append(block(r, L, o, len(p.activities) + 1, n, text, BACKGROUND))
+        else:
+            p.descriptions.append(block(r, L, o, len(p.descriptions) + 1, n, orig, BACKGROUND))
+        p.lines.append(n)
+        r.place(n, sec)
+    if p.title is None:
+        r.warn(ns[0] if ns else (o.heading_line or 0),
+               f"output {o.code}: implementation framework has no project title")
+    o.project = p
+
+
+def _region_row(L: LanguageTable, raw: str, t: str, tabbed: bool):
+    """``(region key, region as written, cells after it)`` when the line starts a region's row,
+    else ``(None, None, [])``. A row may be written on one line: "\\t非洲区域\\tAFR1：…"."""
+    key = next((k for p, k in L.regions if p.match(t)), None)
+    if key is not None:
+        return key, raw.strip(), []
+    if tabbed:
+        cells = [c.strip() for c in raw.split("\t") if c.strip()]
+        if len(cells) > 1:
+            key = next((k for p, k in L.regions if p.match(fold(cells[0]))), None)
+            if key:
+                return key, cells[0], cells[1:]
+    return None, None, []
+
+
+def _regional(r: Reading, L: LanguageTable, o: Output, ns: list[int]) -> None:
+    sec = f"output/{o.code}/regional-initiatives"
+    in_table = False
+    slot: RegionalSlot | None = None
+    seen: dict[str, RegionalSlot] = {}
+    for n in ns:
+        raw = r.lines[n - 1].text
+        orig = raw.strip()
+        t = fold(orig)
+        tabbed = raw.lstrip(" ").startswith("\t")
+        if L.regional_header.match(t):
+            in_table = True
+            r.place(n, sec)
+            continue
+        key, written, inline = _region_row(L, raw, t, tabbed)
+        if key and (tabbed or in_table):
+            in_table = True
+            slot = _slot(r, o, seen, key, written, n)
+            for cell in inline:
+                _initiative(r, L, o, slot, n, cell)
+            r.place(n, sec)
+            continue
+        if not in_table and not tabbed:
+            o.regional_intro.append(block(r, L, o, len(o.regional_intro) + 1, n, orig, REGIONAL))
+            r.place(n, sec)
+            continue
+        if slot is None:
+            r.reason[n] = f"output {o.code}: regional-initiative cell before any region"
+            continue
+        _initiative(r, L, o, slot, n, orig)
+        r.place(n, sec)
+    _check_regions(r, o, ns, seen, in_table)
+
+
+def _slot(r: Reading, o: Output, seen: dict[str, RegionalSlot], key: str, written: str,
+          n: int) -> RegionalSlot:
+    """The region's slot: a new one, or the first one again (with a warning)."""
+    if key in seen:
+        r.warn(n, f"output {o.code}: region {key} appears twice; "
+                  "its initiatives are added to the first row")
+        return seen[key]
+    slot = seen[key] = RegionalSlot(key, written, n)
+    o.regional_slots.append(slot)
+    return slot
+
+
+def _check_regions(r: Reading, o: Output, ns: list[int], seen: dict[str, RegionalSlot],
+                   in_table: bool) -> None:
+    missing = [k for k in REGION_KEYS if k not in seen]
+    if missing and (in_table or seen):
+        r.warn(ns[0] if ns else (o.heading_line or 0),
+               f"output {o.code}: regional-initiatives table has no row for "
+               + ", ".join(missing))
+    elif not seen:
+        r.warn(ns[0] if ns else (o.heading_line or 0),
+               f"output {o.code}: regional-initiatives section has no table")
+
+
+def _initiative(r: Reading, L: LanguageTable, o: Output, slot: RegionalSlot, n: int,
+                orig: str) -> None:
+    bm = L.initiative_bullet.match(fold(orig))
+    text = orig[bm.end():].strip() if bm else orig
+    slot.initiatives.append(block(r, L, o, len(slot.initiatives) + 1, n, text, REGIONAL))
+
+
+def _questions(r: Reading, L: LanguageTable, o: Output, ns: list[int]) -> None:
+    sec = f"output/{o.code}/questions"
+    for n in ns:
+        raw = r.lines[n - 1].text
+        orig = raw.strip()
+        t = fold(orig)
+        tabbed = raw.lstrip(" ").startswith("\t")
+        ms = list(L.question.finditer(t))
+        if ms:
+            for m in ms:
+                code = re.sub(r"\s+", "", m.group("code"))
+                real = bool(_REAL_QUESTION.match(code))
+                o.question_slots.append(QuestionSlot(
+                    len(o.question_slots) + 1, orig[m.start(): m.end()], n,
+                    code if real else None))
+            r.place(n, sec)
+        elif not tabbed and L.question_intro.search(t):
+            r.place(n, sec)
+        else:
+            r.reason[n] = f"output {o.code}: cannot read a study-group Question in this line"

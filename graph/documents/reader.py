@@ -1,0 +1,138 @@
+"""The entry point of the reader: a document file in, a :class:`ParsedDocument` out.
+
+A file kind's *source reader* turns the file into text in the text-export form (tabs for table
+cells, ``[footnoteRef:N]``, ``[N: ...]``); every kind then goes through the same stages:
+:mod:`.lines` → :mod:`.footnotes` (clean) → :mod:`.language` → :mod:`.results` →
+:mod:`.outputs` (and :mod:`.references`) → :mod:`.footnotes` (attach) → :mod:`.citations`
+(interpret) → the final sweep. File kinds are registered in :data:`SOURCE_READERS`, the one
+place a new kind (a Word ``.docx`` reader) is added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from itukg.errors import DocumentError
+from itukg.graph.documents import footnotes
+from itukg.graph.documents.citations import interpret
+from itukg.graph.documents.language import detect_language, load_language
+from itukg.graph.documents.lines import Reading, split_lines
+from itukg.graph.documents.outputs import output_section
+from itukg.graph.documents.results import header, objective, results, symbol_from_name
+from itukg.graph.records import Output, ParsedDocument
+
+
+def read_text_export(path: Path) -> tuple[str, str]:
+    """``(text, sha256 of the bytes)`` of a Word document exported to UTF-8 text.
+
+    Raises :class:`DocumentError` (with file and line) when the file cannot be read or is not
+    UTF-8.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise DocumentError(f"cannot read file: {e.strerror or e}", source=str(path)) from e
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise DocumentError(
+            f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})",
+            source=path.name, line=line,
+        ) from e
+    return text, hashlib.sha256(data).hexdigest()
+
+
+SourceReader = Callable[[Path], tuple[str, str]]
+
+SOURCE_READERS: dict[str, SourceReader] = {".txt": read_text_export}
+"""File suffix → source reader. A suffix not listed is read as a text export (as before)."""
+
+
+def parse_file(path: str | Path, language: str | None = None) -> ParsedDocument:
+    """Parse one document file.
+
+    The language is taken from ``language``, else from the file name (``*.zh.txt``), else
+    detected from the text. Raises :class:`DocumentError` (with file and line) when the file
+    cannot be read, is not UTF-8, or is not a planning document of this family.
+    """
+    p = Path(path)
+    reader = SOURCE_READERS.get(p.suffix.lower(), read_text_export)
+    text, sha = reader(p)
+    return read(text, p.name, language, sha)
+
+
+def parse_text(text: str, source_name: str, language: str | None = None) -> ParsedDocument:
+    """Parse a document given as text; ``source_name`` names it in warnings and errors
+    (and gives the language when it ends in ``.{code}.txt``).
+
+    Raises :class:`DocumentError` when it is not a planning document of this family.
+    """
+    return read(text, source_name, language, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def slug_for(symbol: str, language: str) -> str:
+    """Model rule: symbol lower-cased, runs of characters other than [a-z0-9] → '-', + '-' + lang."""
+    base = re.sub(r"[^a-z0-9]+", "-", symbol.lower()).strip("-")
+    return f"{base}-{language}"
+
+
+def read(text: str, source: str, language: str | None, sha: str) -> ParsedDocument:
+    """Run the stages on a text export. Raises :class:`DocumentError` (see :func:`parse_text`)."""
+    r = Reading(source, split_lines(text))
+    if not any(ln.raw.strip() for ln in r.lines):
+        raise r.error(None, "empty document")
+    footnotes.clean(r)
+    lang = detect_language(r, language)
+    L = load_language(lang)
+    first = next(i for i, ln in enumerate(r.lines, 1) if ln.text.strip())
+    marker, symbol = header(r, L, first)
+    out_heads = [ln.number for ln in r.lines
+                 if ln.number not in r.consumed and L.headings["output"].match(r.f(ln.number))]
+    stop = out_heads[0] if out_heads else len(r.lines) + 1
+    obj = objective(r, L, first, stop)
+    if not out_heads:
+        raise r.error(len(r.lines),
+                      "no output section (heading like the language's 'Output 4.1 – title')"
+                      " found: not a planning document of this family")
+    for n in range(first, obj.line):
+        if n != first or symbol is not None:
+            r.lines[n - 1].section = "header"
+    outcomes, table_outputs = results(r, L, obj.line + 1, stop)
+    outputs = _outputs(r, L, table_outputs, out_heads)
+    for oc in outcomes:
+        if oc.code not in outputs:  # pragma: no cover - outcomes come from rows with outputs
+            r.warn(oc.lines[0], f"outcome {oc.code} has no output")
+    orphan = footnotes.attach(r, L, outputs)
+    interpret(r, outputs, orphan)
+    r.sweep()
+    sym = symbol or symbol_from_name(source, lang)
+    return ParsedDocument(
+        source=source, symbol=sym, language=lang, marker=marker,
+        slug=slug_for(sym, lang), sha256=sha, line_count=len(r.lines),
+        lines=r.lines, objective=obj, outcomes=outcomes,
+        outputs=list(outputs.values()),
+        footnotes=[r.footnotes[k] for k in sorted(r.footnotes)],
+        orphan_footnote_blocks=orphan, warnings=r.warnings,
+    )
+
+
+def _outputs(r: Reading, L, table_outputs: list[Output],
+             out_heads: list[int]) -> dict[str, Output]:
+    """The outputs by code: the results table's rows, then each section read into its own."""
+    outputs: dict[str, Output] = {}
+    for o in table_outputs:
+        if o.code in outputs:
+            r.warn(o.table_line or 0, f"output {o.code} appears twice in the results table")
+            continue
+        outputs[o.code] = o
+    bounds = out_heads + [len(r.lines) + 1]
+    for i, h in enumerate(out_heads):
+        output_section(r, L, h, bounds[i + 1], outputs)
+    for o in outputs.values():
+        if o.heading_line is None:
+            r.warn(o.table_line or 0, f"output {o.code} is in the results table but has no section")
+    return outputs
