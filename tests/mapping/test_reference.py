@@ -477,8 +477,18 @@ def test_bad_base_iri(bad):
 
 
 def test_docstring_examples():
-    result = doctest.testmod(ref)
-    assert result.attempted >= 5 and result.failed == 0
+    """The examples in the builders' docstrings (one module per vocabulary) hold."""
+    import importlib
+    import pkgutil
+
+    attempted = 0
+    for info in pkgutil.iter_modules(ref.__path__):
+        if info.name == "__main__":
+            continue
+        result = doctest.testmod(importlib.import_module(f"{ref.__name__}.{info.name}"))
+        assert result.failed == 0, info.name
+        attempted += result.attempted
+    assert attempted >= 6
 
 
 # ------------------------------------------------------------------ malformed data
@@ -530,3 +540,84 @@ def test_unknown_revision_venue_is_an_error(ref_copy):
           "Rev. Kigali, 2021")
     with pytest.raises(DataError, match="Kigali, 2021"):
         reference_ntriples(BASE)
+
+
+# ------------------------------------------------------------------ label languages from the data
+
+
+def _add_column(path: Path, name: str, values: dict[str, str], key: str) -> None:
+    """Append column ``name`` to a CSV, filled from ``values`` by the row's ``key`` cell."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    fields = [*rows[0].keys(), name]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fields, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({**r, name: values.get(r[key], "")})
+
+
+def _graph() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for t in reference_triples(BASE):
+        graph.add(t)
+    return graph
+
+
+def test_a_new_sdg_language_is_a_folder_and_its_sources_rows(ref_copy):
+    """Adding SDG texts in a language takes its open-sdg folder and its rows in sources.csv
+    (with the label_language), no code: here French, with the English texts as stand-in."""
+    shutil.copytree(ref_copy / "sdg/open-sdg/en", ref_copy / "sdg/open-sdg/fr")
+    with (ref_copy / "sources.csv").open("a", encoding="utf-8", newline="") as fh:
+        for kind in ("goals", "targets", "indicators"):
+            fh.write(f"sdg/open-sdg/fr/global_{kind}.yml,SDG {kind} French,,test,MIT,,,fr\n")
+    graph = _graph()
+    assert labels(graph, SDG["9"], SKOS.prefLabel, "fr") == labels(graph, SDG["9"],
+                                                                    SKOS.prefLabel, "en")
+    assert labels(graph, SDG["9.c"], SKOS.prefLabel, "fr")
+    assert labels(graph, SDG["C090c01"], SKOS.prefLabel, "fr")
+    fr_goals = B("id/reference/source/sdg/open-sdg/fr/global_goals.yml")
+    assert (SDG["9"], PROV.wasDerivedFrom, fr_goals) in graph
+    assert len(of_type(graph, SDGO.Goal)) == 17
+
+
+def test_an_sdg_language_without_all_three_files_is_an_error(ref_copy):
+    shutil.copytree(ref_copy / "sdg/open-sdg/en", ref_copy / "sdg/open-sdg/fr")
+    with (ref_copy / "sources.csv").open("a", encoding="utf-8", newline="") as fh:
+        fh.write("sdg/open-sdg/fr/global_goals.yml,SDG goals French,,test,MIT,,,fr\n")
+    with pytest.raises(DataError, match="fr lack the targets, indicators"):
+        reference_ntriples(BASE)
+
+
+def test_label_columns_give_labels_in_their_language(ref_copy):
+    """A label_<lang> (title_<lang>, conference_label_<lang>, ...) column is a label language."""
+    _add_column(ref_copy / "itu/regions.csv", "label_fr",
+                {k: f"{k} (fr)" for k in ("africa", "americas", "arab-states", "asia-pacific",
+                                          "cis", "europe")}, "key")
+    _add_column(ref_copy / "wsis/wsis_action_lines.csv", "title_fr", {"C7": "Applications"},
+                "code")
+    _add_column(ref_copy / "itu/bodies.csv", "conference_label_fr",
+                {"PP": "Conférence de plénipotentiaires ({city}, {year})"}, "body")
+    _add_column(ref_copy / "itu/bodies.csv", "resolution_label_fr",
+                {"WTDC": "Résolution {number} de la CMDT"}, "body")
+    graph = _graph()
+    assert labels(graph, B("id/region/africa"), RDFS.label, "fr") == ["africa (fr)"]
+    assert labels(graph, B("id/wsis/C7"), SKOS.prefLabel, "fr") == ["Applications"]
+    assert labels(graph, B("id/conference/pp-14"), RDFS.label, "fr") == [
+        "Conférence de plénipotentiaires (Busan, 2014)"]
+    assert labels(graph, B("id/resolution/wtdc/17"), RDFS.label, "fr") == [
+        "Résolution 17 de la CMDT"]
+    assert labels(graph, B("id/resolution/pp/30"), RDFS.label, "en")  # PP has no fr template
+    assert not labels(graph, B("id/resolution/pp/30"), RDFS.label, "fr")
+
+
+def test_a_region_label_column_left_empty_is_an_error(ref_copy):
+    _add_column(ref_copy / "itu/regions.csv", "label_fr", {"africa": "Afrique"}, "key")
+    with pytest.raises(DataError, match="label_fr"):
+        reference_ntriples(BASE)
+
+
+def test_module_entry_point_writes_ntriples():
+    out = subprocess.run([sys.executable, "-m", "itukg.graph.mapping.reference", "ntriples"],
+                         capture_output=True, check=True)
+    assert out.stdout == reference_ntriples(BASE)
