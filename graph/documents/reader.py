@@ -25,31 +25,42 @@ from itukg.graph.documents.results import header, objective, results, symbol_fro
 from itukg.graph.records import Output, ParsedDocument
 
 
-def read_text_export(path: Path) -> tuple[str, str]:
-    """``(text, sha256 of the bytes)`` of a Word document exported to UTF-8 text.
-
-    Raises :class:`DocumentError` (with file and line) when the file cannot be read or is not
-    UTF-8.
-    """
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes. Raises :class:`DocumentError` when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as e:
         raise DocumentError(f"cannot read file: {e.strerror or e}", source=str(path)) from e
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """UTF-8 text (a BOM dropped). Raises :class:`DocumentError` (file, line) otherwise."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise DocumentError(
             f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})",
             source=path.name, line=line,
         ) from e
-    return text, hashlib.sha256(data).hexdigest()
+
+
+def read_text_export(path: Path) -> tuple[str, str]:
+    """``(text, sha256 of the file)`` of a Word document exported to UTF-8 text.
+
+    Raises :class:`DocumentError` (with file and line) when the file cannot be read or is not
+    UTF-8.
+    """
+    data = read_bytes(path)
+    return decode_text(data, path), hashlib.sha256(data).hexdigest()
 
 
 SourceReader = Callable[[Path], tuple[str, str]]
+"""A file kind's reader: the file as text in text-export form, and the sha256 of the file."""
 
 SOURCE_READERS: dict[str, SourceReader] = {".txt": read_text_export}
-"""File suffix → source reader. A suffix not listed is read as a text export (as before)."""
+"""File suffix → source reader; the one place a file kind is added. A suffix not listed is
+read as a text export."""
 
 
 def parse_file(path: str | Path, language: str | None = None) -> ParsedDocument:
