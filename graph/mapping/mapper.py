@@ -14,9 +14,6 @@ derives from are emitted as ``ikg:SourceLine`` with number, raw text and section
 from __future__ import annotations
 
 import hashlib
-import re
-
-from itukg.graph.vocab import IKG, SDG
 
 from itukg.graph.records import (
     Citation,
@@ -25,80 +22,25 @@ from itukg.graph.records import (
     ProgrammeMention,
     TextBlock,
 )
-
-_IKG = str(IKG._NS)
-_SDG = str(SDG)
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDF_SUBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"
-RDF_PREDICATE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"
-RDF_OBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#object"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-DCT = "http://purl.org/dc/terms/"
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-
-BODY_INDIVIDUAL = {"pp": "PP", "wtdc": "WTDC", "unga": "UNGA"}
-
-# IRI characters N-Triples forbids (IRIREF excludes these and code points <= 0x20)
-_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-
-
-def _k(local: str) -> str:
-    """An ikg term, checked against the closed vocabulary (a typo raises AttributeError)."""
-    return str(getattr(IKG, local))
-
-
-_ESC = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-_NEEDS_ESC = re.compile(r'[\\"\n\r\t]')
-
-
-def _q(value: str) -> str:
-    """A quoted N-Triples string (STRING_LITERAL_QUOTE with ECHAR escapes)."""
-    if _NEEDS_ESC.search(value):
-        value = value.translate(_ESC)
-    return f'"{value}"'
-
-
-def _int(value: int) -> str:
-    return f'"{int(value)}"^^<{XSD_INTEGER}>'
-
-
-def _bool(value: bool) -> str:
-    return f'"{"true" if value else "false"}"^^<{XSD_BOOLEAN}>'
-
-
-# ikg terms used below, resolved once through the closed vocabulary
-P = {name: f"<{_k(name)}>" for name in (
-    "PlanningDocument SourceLine SectorObjective Outcome PerformanceIndicator Output "
-    "BackgroundParagraph Project Activity RegionalInitiativeSlot RegionalInitiative QuestionSlot "
-    "StudyGroupQuestion Footnote ResolutionCitation ConferenceMention ProgrammeMention "
-    "LinkAssertion Resolution "
-    "marker sourceFile sha256 lineCount hasObjective hasOutput lineNumber text section code "
-    "hasOutcome hasIndicator partOfObjective ordinal shortTitle servesOutcome hasBackground "
-    "hasProject hasRegionalSlot hasQuestionSlot hasCitation mandatedBy supportsActionLine "
-    "servesTarget servesGoal mentions hasFootnote hasActivity region holdsInitiative "
-    "regionAsWritten holdsQuestion placeholder isPlaceholder textAsWritten number quote "
-    "citationRole bodyAsWritten body bodyImplicit numberAsWritten resolutionNumber revisionYear "
-    "revisionVenueAsWritten revisionVenue isRevision citesResolution resolutionRule "
-    "revisionConference venueAsWritten venue year mentionsConference yearAsWritten "
-    "mentionsProgramme asWritten inDocument"
-).split()}
-P.update({
-    "type": f"<{RDF_TYPE}>", "subject": f"<{RDF_SUBJECT}>", "predicate": f"<{RDF_PREDICATE}>",
-    "object": f"<{RDF_OBJECT}>", "label": f"<{RDFS_LABEL}>", "derived": f"<{PROV_DERIVED}>",
-    "identifier": f"<{DCT}identifier>", "language": f"<{DCT}language>", "title": f"<{DCT}title>",
-    "isPartOf": f"<{DCT}isPartOf>",
-})
+from itukg.graph.mapping.terms import (
+    BAD_IRI,
+    BODY_INDIVIDUAL,
+    IKG_NS,
+    SDG_NS,
+    P,
+    boolean,
+    integer,
+    quoted,
+)
 
 
 class _Emitter:
     """Writes N-Triples lines. Subjects and IRI objects are passed bare (``https://...``),
-    predicates as ``<...>`` (the P table); literals are formatted by :func:`_q`, :func:`_int`,
-    :func:`_bool`."""
+    predicates as ``<...>`` (the P table); literals are formatted by :func:`~.terms.quoted`,
+    :func:`~.terms.integer`, :func:`~.terms.boolean`."""
 
     def __init__(self, doc: ParsedDocument, base_iri: str):
-        if not base_iri.endswith("/") or _BAD_IRI.search(base_iri):
+        if not base_iri.endswith("/") or BAD_IRI.search(base_iri):
             raise ValueError(f"invalid base IRI {base_iri!r} (must end with '/', no spaces)")
         self.doc = doc
         self.B = base_iri
@@ -122,11 +64,11 @@ class _Emitter:
 
     def text(self, s: str, p: str, value: str | None) -> None:
         if value:
-            self.out.append(f"<{s}> {p} {_q(value)}{self.lang_suffix} .\n")
+            self.out.append(f"<{s}> {p} {quoted(value)}{self.lang_suffix} .\n")
 
     def plain(self, s: str, p: str, value: str | None) -> None:
         if value is not None and value != "":
-            self.out.append(f"<{s}> {p} {_q(value)} .\n")
+            self.out.append(f"<{s}> {p} {quoted(value)} .\n")
 
     def line(self, n: int) -> str:
         self.used_lines.add(n)
@@ -160,7 +102,7 @@ class _Emitter:
         self.text(D, P["title"], doc.objective.heading)
         self.plain(D, P["sourceFile"], doc.source)
         self.plain(D, P["sha256"], doc.sha256)
-        self.lit(D, P["lineCount"], _int(doc.line_count))
+        self.lit(D, P["lineCount"], integer(doc.line_count))
 
         obj = f"{D}/objective/{doc.objective.code}"
         self.add(D, P["hasObjective"], obj)
@@ -182,7 +124,7 @@ class _Emitter:
                 i = f"{s}/indicator/{ind.ordinal}"
                 self.link(s, P["hasIndicator"], i, ind.text, ind.lines)
                 self.scoped(i, "PerformanceIndicator", ind.lines)
-                self.lit(i, P["ordinal"], _int(ind.ordinal))
+                self.lit(i, P["ordinal"], integer(ind.ordinal))
                 self.text(i, P["text"], ind.text)
                 self.text(i, P["label"], ind.text)
 
@@ -195,6 +137,7 @@ class _Emitter:
         return self.out
 
     def output(self, o, obj: str, outcome_iri: dict[str, str]) -> None:
+        """One output and everything its section holds, in the order of the section."""
         D = self.D
         s = f"{D}/output/{o.code}"
         self.add(D, P["hasOutput"], s)
@@ -210,55 +153,67 @@ class _Emitter:
             bi = f"{s}/background/{b.ordinal}"
             self.add(s, P["hasBackground"], bi)
             self.scoped(bi, "BackgroundParagraph", b.lines)
-            self.lit(bi, P["ordinal"], _int(b.ordinal))
+            self.lit(bi, P["ordinal"], integer(b.ordinal))
             self.text(bi, P["text"], b.text)
             self.block_refs(bi, b)
         if o.project is not None:
-            p = o.project
-            pi = f"{s}/project"
-            self.add(s, P["hasProject"], pi)
-            self.scoped(pi, "Project", p.lines or ([p.title_line] if p.title_line else []))
-            self.text(pi, P["label"], p.title)
-            for d in p.descriptions:
-                self.text(pi, P["text"], d.text)
-                self.block_refs(pi, d)
-            for a in p.activities:
-                ai = f"{pi}/activity/{a.ordinal}"
-                self.add(pi, P["hasActivity"], ai)
-                self.scoped(ai, "Activity", a.lines)
-                self.lit(ai, P["ordinal"], _int(a.ordinal))
-                self.text(ai, P["text"], a.text)
-                self.block_refs(ai, a)
+            self.project(s, o.project)
         for b in o.regional_intro:
             self.block_refs(None, b)
         for slot in o.regional_slots:
-            si = f"{s}/region/{slot.region}"
-            lines = [slot.line]
-            self.link(s, P["hasRegionalSlot"], si, slot.region_as_written, lines)
-            self.scoped(si, "RegionalInitiativeSlot", lines)
-            self.link(si, P["region"], f"{self.B}id/region/{slot.region}",
-                      slot.region_as_written, lines)
-            self.plain(si, P["regionAsWritten"], slot.region_as_written)
-            for ini in slot.initiatives:
-                ii = f"{si}/initiative/{ini.ordinal}"
-                self.link(si, P["holdsInitiative"], ii, ini.text, ini.lines)
-                self.scoped(ii, "RegionalInitiative", ini.lines)
-                self.lit(ii, P["ordinal"], _int(ini.ordinal))
-                self.text(ii, P["text"], ini.text)
-                self.block_refs(ii, ini)
+            self.regional_slot(s, slot)
         for q in o.question_slots:
-            qi = f"{s}/question-slot/{q.ordinal}"
-            self.link(s, P["hasQuestionSlot"], qi, q.text_as_written, [q.line])
-            self.scoped(qi, "QuestionSlot", [q.line])
-            self.lit(qi, P["ordinal"], _int(q.ordinal))
-            self.plain(qi, P["textAsWritten"], q.text_as_written)
-            self.lit(qi, P["isPlaceholder"], _bool(q.is_placeholder))
-            if q.is_placeholder:
-                self.plain(qi, P["placeholder"], q.text_as_written)
-            else:
-                qiri = f"{self.B}id/question/{q.code.replace('/', '-')}"
-                self.questions[qiri] = q.code
-                self.link(qi, P["holdsQuestion"], qiri, q.text_as_written, [q.line])
+            self.question_slot(s, q)
+        self.output_links(s, o)
+
+    def project(self, s: str, p) -> None:
+        pi = f"{s}/project"
+        self.add(s, P["hasProject"], pi)
+        self.scoped(pi, "Project", p.lines or ([p.title_line] if p.title_line else []))
+        self.text(pi, P["label"], p.title)
+        for d in p.descriptions:
+            self.text(pi, P["text"], d.text)
+            self.block_refs(pi, d)
+        for a in p.activities:
+            ai = f"{pi}/activity/{a.ordinal}"
+            self.add(pi, P["hasActivity"], ai)
+            self.scoped(ai, "Activity", a.lines)
+            self.lit(ai, P["ordinal"], integer(a.ordinal))
+            self.text(ai, P["text"], a.text)
+            self.block_refs(ai, a)
+
+    def regional_slot(self, s: str, slot) -> None:
+        si = f"{s}/region/{slot.region}"
+        lines = [slot.line]
+        self.link(s, P["hasRegionalSlot"], si, slot.region_as_written, lines)
+        self.scoped(si, "RegionalInitiativeSlot", lines)
+        self.link(si, P["region"], f"{self.B}id/region/{slot.region}",
+                  slot.region_as_written, lines)
+        self.plain(si, P["regionAsWritten"], slot.region_as_written)
+        for ini in slot.initiatives:
+            ii = f"{si}/initiative/{ini.ordinal}"
+            self.link(si, P["holdsInitiative"], ii, ini.text, ini.lines)
+            self.scoped(ii, "RegionalInitiative", ini.lines)
+            self.lit(ii, P["ordinal"], integer(ini.ordinal))
+            self.text(ii, P["text"], ini.text)
+            self.block_refs(ii, ini)
+
+    def question_slot(self, s: str, q) -> None:
+        qi = f"{s}/question-slot/{q.ordinal}"
+        self.link(s, P["hasQuestionSlot"], qi, q.text_as_written, [q.line])
+        self.scoped(qi, "QuestionSlot", [q.line])
+        self.lit(qi, P["ordinal"], integer(q.ordinal))
+        self.plain(qi, P["textAsWritten"], q.text_as_written)
+        self.lit(qi, P["isPlaceholder"], boolean(q.is_placeholder))
+        if q.is_placeholder:
+            self.plain(qi, P["placeholder"], q.text_as_written)
+        else:
+            qiri = f"{self.B}id/question/{q.code.replace('/', '-')}"
+            self.questions[qiri] = q.code
+            self.link(qi, P["holdsQuestion"], qiri, q.text_as_written, [q.line])
+
+    def output_links(self, s: str, o) -> None:
+        """The output's formal links (resolutions, WSIS, SDG), footnotes and citations."""
         for c in o.formal_citations:
             self.citation(c)
             if c.resolution:
@@ -274,9 +229,9 @@ class _Emitter:
             self.link(s, P["supportsActionLine"], f"{self.B}id/wsis/{w.value}", w.as_written,
                       [w.line])
         for t in o.targets:
-            self.link(s, P["servesTarget"], f"{_SDG}{t.value}", t.as_written, [t.line])
+            self.link(s, P["servesTarget"], f"{SDG_NS}{t.value}", t.as_written, [t.line])
         for g in o.goals:
-            self.link(s, P["servesGoal"], f"{_SDG}{g.value}", g.as_written, [g.line])
+            self.link(s, P["servesGoal"], f"{SDG_NS}{g.value}", g.as_written, [g.line])
 
     # -- citations, mentions, footnotes -------------------------------------------------------
     def citation_iri(self, c: Citation) -> str:
@@ -314,20 +269,20 @@ class _Emitter:
         s = self.citation_iri(c)
         self.scoped(s, "ResolutionCitation", [c.line])
         self.plain(s, P["quote"], c.quote)
-        self.add(s, P["citationRole"], _IKG + c.role)
+        self.add(s, P["citationRole"], IKG_NS + c.role)
         self.plain(s, P["bodyAsWritten"], c.body_as_written)
         if c.body:
-            self.add(s, P["body"], _IKG + BODY_INDIVIDUAL[c.body])
-        self.lit(s, P["bodyImplicit"], _bool(c.body_implicit))
+            self.add(s, P["body"], IKG_NS + BODY_INDIVIDUAL[c.body])
+        self.lit(s, P["bodyImplicit"], boolean(c.body_implicit))
         self.plain(s, P["numberAsWritten"], c.number_as_written)
         if c.number is not None and c.body != "unga":
-            self.lit(s, P["resolutionNumber"], _int(c.number))
+            self.lit(s, P["resolutionNumber"], integer(c.number))
         if c.year is not None:
-            self.lit(s, P["revisionYear"], _int(c.year))
+            self.lit(s, P["revisionYear"], integer(c.year))
         self.plain(s, P["revisionVenueAsWritten"], c.venue_as_written)
         self.plain(s, P["revisionVenue"], c.venue)
         if c.is_revision is not None:
-            self.lit(s, P["isRevision"], _bool(c.is_revision))
+            self.lit(s, P["isRevision"], boolean(c.is_revision))
         if c.resolution:
             self.link(s, P["citesResolution"], self.resolution(c), c.quote, [c.line])
             self.plain(s, P["resolutionRule"], c.rule)
@@ -344,7 +299,7 @@ class _Emitter:
         self.plain(s, P["venueAsWritten"], m.venue_as_written)
         self.plain(s, P["venue"], m.venue)
         if m.year is not None:
-            self.lit(s, P["year"], _int(m.year))
+            self.lit(s, P["year"], integer(m.year))
         if m.conference:
             self.link(s, P["mentionsConference"], f"{self.B}id/conference/{m.conference}",
                       m.quote, [m.line])
@@ -355,7 +310,7 @@ class _Emitter:
         self.scoped(s, "ProgrammeMention", [m.line])
         self.plain(s, P["quote"], m.quote)
         if m.year_as_written is not None:
-            self.lit(s, P["yearAsWritten"], _int(m.year_as_written))
+            self.lit(s, P["yearAsWritten"], integer(m.year_as_written))
         self.link(s, P["mentionsProgramme"], f"{self.B}id/programme/{m.key}", m.quote, [m.line])
         return s
 
@@ -367,7 +322,7 @@ class _Emitter:
         for f in self.doc.footnotes:
             s = f"{self.D}/footnote/{f.number}"
             self.scoped(s, "Footnote", f.lines)
-            self.lit(s, P["number"], _int(f.number))
+            self.lit(s, P["number"], integer(f.number))
             self.text(s, P["text"], f.text)
 
     # -- closing: resolutions, Questions, link assertions, source lines ----------------------
@@ -375,13 +330,18 @@ class _Emitter:
         for iri, written in self.resolutions.items():
             body = iri[len(self.B) + len("id/resolution/"):].split("/")[0]
             self.lit(iri, P["type"], P["Resolution"])
-            self.add(iri, P["body"], _IKG + BODY_INDIVIDUAL[body])
+            self.add(iri, P["body"], IKG_NS + BODY_INDIVIDUAL[body])
             num = iri.rsplit("/", 1)[1]
             if body != "unga" and num.isdigit():
-                self.lit(iri, P["resolutionNumber"], _int(int(num)))
+                self.lit(iri, P["resolutionNumber"], integer(int(num)))
         for iri, code in self.questions.items():
             self.lit(iri, P["type"], P["StudyGroupQuestion"])
             self.plain(iri, P["code"], code)
+        self.link_assertions()
+        self.source_lines()
+
+    def link_assertions(self) -> None:
+        """One ``ikg:LinkAssertion`` per linked triple, with what was written and its lines."""
         out = self.out
         D = self.D
         in_doc = f"{P['inDocument']} <{D}> .\n"
@@ -395,11 +355,17 @@ class _Emitter:
             out.append(f"{la}{pp} {p} .\n")
             out.append(f"{la}{po} <{o}> .\n")
             for w in written:
-                out.append(f"{la}{pw} {_q(w)} .\n")
+                out.append(f"{la}{pw} {quoted(w)} .\n")
             for n in sorted(lines):
                 self.used_lines.add(n)
                 out.append(f"{la}{pd} <{D}/line/{n}> .\n")
             out.append(la + in_doc)
+
+    def source_lines(self) -> None:
+        """An ``ikg:SourceLine`` for every line something derives from (after the links,
+        which add lines)."""
+        out = self.out
+        D = self.D
         line_type = f"{P['type']} {P['SourceLine']} .\n"
         part_of = f"{P['isPartOf']} <{D}> .\n"
         pn, pt, psec = P["lineNumber"], P["text"], P["section"]
@@ -409,11 +375,12 @@ class _Emitter:
             s = f"<{D}/line/{n}> "
             out.append(s + line_type)
             out.append(s + part_of)
-            out.append(f"{s}{pn} {_int(n)} .\n")
+            out.append(f"{s}{pn} {integer(n)} .\n")
             if ln.raw:
-                out.append(f"{s}{pt} {_q(ln.raw)}{lang} .\n")
+                out.append(f"{s}{pt} {quoted(ln.raw)}{lang} .\n")
             if ln.section:
-                out.append(f"{s}{psec} {_q(ln.section)} .\n")
+                out.append(f"{s}{psec} {quoted(ln.section)} .\n")
+
 
 def document_ntriples(doc: ParsedDocument, base_iri: str) -> bytes:
     """The document's triples as N-Triples (UTF-8), one triple per line, in a stable order.
