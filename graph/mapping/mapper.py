@@ -152,10 +152,7 @@ class _Emitter:
         for b in o.background:
             bi = f"{s}/background/{b.ordinal}"
             self.add(s, P["hasBackground"], bi)
-            self.scoped(bi, "BackgroundParagraph", b.lines)
-            self.lit(bi, P["ordinal"], integer(b.ordinal))
-            self.text(bi, P["text"], b.text)
-            self.block_refs(bi, b)
+            self.ordinal_block(bi, "BackgroundParagraph", b)
         if o.project is not None:
             self.project(s, o.project)
         for b in o.regional_intro:
@@ -165,6 +162,13 @@ class _Emitter:
         for q in o.question_slots:
             self.question_slot(s, q)
         self.output_links(s, o)
+
+    def ordinal_block(self, iri: str, cls: str, b: TextBlock) -> None:
+        """A numbered text resource (paragraph, activity, initiative) and what it mentions."""
+        self.scoped(iri, cls, b.lines)
+        self.lit(iri, P["ordinal"], integer(b.ordinal))
+        self.text(iri, P["text"], b.text)
+        self.block_refs(iri, b)
 
     def project(self, s: str, p) -> None:
         pi = f"{s}/project"
@@ -177,10 +181,7 @@ class _Emitter:
         for a in p.activities:
             ai = f"{pi}/activity/{a.ordinal}"
             self.add(pi, P["hasActivity"], ai)
-            self.scoped(ai, "Activity", a.lines)
-            self.lit(ai, P["ordinal"], integer(a.ordinal))
-            self.text(ai, P["text"], a.text)
-            self.block_refs(ai, a)
+            self.ordinal_block(ai, "Activity", a)
 
     def regional_slot(self, s: str, slot) -> None:
         si = f"{s}/region/{slot.region}"
@@ -193,10 +194,7 @@ class _Emitter:
         for ini in slot.initiatives:
             ii = f"{si}/initiative/{ini.ordinal}"
             self.link(si, P["holdsInitiative"], ii, ini.text, ini.lines)
-            self.scoped(ii, "RegionalInitiative", ini.lines)
-            self.lit(ii, P["ordinal"], integer(ini.ordinal))
-            self.text(ii, P["text"], ini.text)
-            self.block_refs(ii, ini)
+            self.ordinal_block(ii, "RegionalInitiative", ini)
 
     def question_slot(self, s: str, q) -> None:
         qi = f"{s}/question-slot/{q.ordinal}"
