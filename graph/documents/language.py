@@ -119,16 +119,11 @@ def load_language(code: str) -> LanguageTable:
         raise DocumentError(f"language table {path.name} is malformed: {e!r}") from e
 
 
-def _compile_language(code: str, d: dict) -> LanguageTable:
-    flags = re.IGNORECASE if d.get("ignore_case") else 0
-
-    def c(p: str) -> re.Pattern:
-        return re.compile(p, flags)
-
+def _placeholders(d: dict):
+    """The function filling ``{body}`` ``{numbers}`` ``{sep}`` in a table's patterns."""
     seps = sorted(d["list_separators"], key=len, reverse=True)
     sep_alt = "|".join(re.escape(s) for s in seps)
     cit = d["citations"]
-    bodies = {norm_word(k): v for k, v in cit["bodies"].items()}
     body_alt = "|".join(re.escape(fold(k)) for k in sorted(cit["bodies"], key=len, reverse=True))
     number = cit["number"]
     numbers = rf"{number}(?:\s*(?:{sep_alt})\s*{number})*"
@@ -136,19 +131,49 @@ def _compile_language(code: str, d: dict) -> LanguageTable:
     def t(p: str) -> str:
         return p.replace("{body}", body_alt).replace("{numbers}", numbers).replace("{sep}", sep_alt)
 
-    h = d["headings"]
+    return t
+
+
+def _regions(d: dict, c) -> list[tuple[re.Pattern, str]]:
+    """(pattern, region key) per region name, longest names first.
+
+    Raises ``KeyError`` for a region key the model does not have."""
     regions = []
     for key, names in d["regional"]["regions"].items():
         if key not in REGION_KEYS:
             raise KeyError(f"unknown region key {key!r} (allowed: {', '.join(REGION_KEYS)})")
         for name in sorted(names, key=len, reverse=True):
             regions.append((c(r"^" + re.escape(fold(name)) + r"$"), key))
+    return regions
+
+
+def _programmes(d: dict, c, flags: int) -> list[tuple[str, re.Pattern, str]]:
+    """(key, pattern, literal prefix) per programme name pattern."""
     progs = []
     for key, pats in d["programmes"].items():
         if key == "year_before":
             continue
         for p in pats:
             progs.append((key, c(p), "" if flags else _literal_prefix(fold(p))))
+    return progs
+
+
+def _compile_language(code: str, d: dict) -> LanguageTable:
+    """The compiled table. Raises ``KeyError``, ``TypeError`` or ``re.error`` on a bad table
+    (:func:`load_language` turns them into a :class:`DocumentError`). The body is long because
+    it lists every field of the table, one line each."""
+    flags = re.IGNORECASE if d.get("ignore_case") else 0
+
+    def c(p: str) -> re.Pattern:
+        return re.compile(p, flags)
+
+    t = _placeholders(d)
+    cit = d["citations"]
+    bodies = {norm_word(k): v for k, v in cit["bodies"].items()}
+    number = cit["number"]
+    h = d["headings"]
+    regions = _regions(d, c)
+    progs = _programmes(d, c, flags)
     conf = d.get("conferences", {})
     refs = d["references"]
     return LanguageTable(
