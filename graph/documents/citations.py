@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from itukg.graph.documents.conferences import find_conferences
+from itukg.graph.documents.conferences import Conference, find_conferences
 from itukg.graph.documents.language import LanguageTable
 from itukg.graph.documents.lines import Reading, fold
 from itukg.graph.records import (
@@ -86,7 +86,8 @@ def _citations(r: Reading, L: LanguageTable, b: TextBlock, n: int, text: str, t:
     return spans
 
 
-def _citation_paren(r: Reading, L: LanguageTable, n: int, text: str, t: str, end: int):
+def _citation_paren(r: Reading, L: LanguageTable, n: int, text: str, t: str,
+                    end: int) -> tuple[int, dict] | None:
     """``(new end, citation fields)`` of a parenthesis with a year right after a resolution
     phrase ending at ``end``, or None."""
     pm = L.paren.match(t, end)
@@ -238,7 +239,7 @@ def interpret(r: Reading, outputs: dict[str, Output], orphan: list[TextBlock]) -
                     m.conference = confs[0].key
 
 
-def _conferences_for(venue: str, year: int, body: str | None) -> list:
+def _conferences_for(venue: str, year: int, body: str | None) -> list[Conference]:
     """The conferences at ``venue`` in ``year``; narrowed to ``body``'s when several met."""
     confs = find_conferences(venue, year)
     if len(confs) > 1 and body:
@@ -246,7 +247,7 @@ def _conferences_for(venue: str, year: int, body: str | None) -> list:
     return confs
 
 
-def _one_conference(r: Reading, c: Citation):
+def _one_conference(r: Reading, c: Citation) -> Conference | None:
     """The one conference a citation's parenthesis names (set on ``c.conference``), or None."""
     if c.year is None or not c.venue:
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 
 from itukg.graph.documents.citations import scan
 from itukg.graph.documents.language import LanguageTable
@@ -44,7 +45,7 @@ def clean(r: Reading) -> None:
                     fn.ref_line = ln.number
 
 
-def _line_finder(r: Reading):
+def _line_finder(r: Reading) -> Callable[[int], int]:
     """A function from an offset in the joined text to its line number."""
     starts = [0]
     for ln in r.lines[:-1]:
@@ -84,7 +85,7 @@ def _cut_bodies(r: Reading, joined: str) -> None:
 
 
 def _keep_body(r: Reading, num: int, first_line: int, joined: str, start: int, end: int,
-               line_of) -> None:
+               line_of: Callable[[int], int]) -> None:
     segs: list[tuple[int, str]] = []
     off = start
     for seg in joined[start:end].split("\n"):
@@ -99,7 +100,8 @@ def _keep_body(r: Reading, num: int, first_line: int, joined: str, start: int, e
         r.footnote_segments[num] = [(n, s) for n, s in segs if s.strip()]
 
 
-def _blank_cuts(r: Reading, joined: str, cuts: list[tuple[int, int]], line_of) -> None:
+def _blank_cuts(r: Reading, joined: str, cuts: list[tuple[int, int]],
+                line_of: Callable[[int], int]) -> None:
     """Replace each cut body by its newlines (line numbers stay); lines left blank by a cut are
     consumed by the footnote."""
     pieces, prev = [], 0

@@ -18,7 +18,7 @@ from pathlib import Path
 from itukg.errors import DocumentError
 from itukg.graph.documents import footnotes
 from itukg.graph.documents.citations import interpret
-from itukg.graph.documents.language import detect_language, load_language
+from itukg.graph.documents.language import LanguageTable, detect_language, load_language
 from itukg.graph.documents.lines import Reading, split_lines
 from itukg.graph.documents.outputs import output_section
 from itukg.graph.documents.results import header, objective, results, symbol_from_name
@@ -131,7 +131,7 @@ def read(text: str, source: str, language: str | None, sha: str) -> ParsedDocume
     )
 
 
-def _outputs(r: Reading, L, table_outputs: list[Output],
+def _outputs(r: Reading, L: LanguageTable, table_outputs: list[Output],
              out_heads: list[int]) -> dict[str, Output]:
     """The outputs by code: the results table's rows, then each section read into its own."""
     outputs: dict[str, Output] = {}
