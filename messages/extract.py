@@ -15,7 +15,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from . import DOMAIN
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+# N_ marks a message translated elsewhere; t is the pages' translator (ctx.t("…"), t("…")).
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "t": None}
 
 
 def extract(root: Path = ROOT) -> Catalog:
@@ -29,3 +30,20 @@ def extract(root: Path = ROOT) -> Catalog:
             str(root), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
+
+
+def untranslated(template: Catalog, catalog: Catalog, *, source: bool = False) -> list[str]:
+    """The messages of ``template`` that ``catalog`` lacks (or, unless it is the ``source``
+    language's, leaves empty or fuzzy), each as ``"context|id (file:line)"``. Raises nothing."""
+    out = []
+    for m in template:
+        if not m.id:
+            continue
+        have = catalog.get(m.id, context=m.context)
+        strings = [] if have is None else (list(have.string) if isinstance(have.string, tuple)
+                                           else [have.string])
+        if have is None or (not source and (have.fuzzy or not all(strings))):
+            name = m.id if isinstance(m.id, str) else m.id[0]
+            where = " ".join(f"{f}:{n}" for f, n in m.locations[:2])
+            out.append(f"{m.context + '|' if m.context else ''}{name} ({where})")
+    return out

@@ -12,12 +12,7 @@ subtag: ``zh-CN`` → ``zh``), else English.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from jinja2 import pass_context
-from markupsafe import Markup
-
-from itukg.messages import N_, SOURCE, language_name, languages, translations
+from itukg.messages import N_, SOURCE, Messages, languages
 
 LANGS = languages()
 COOKIE = "itukg_lang"
@@ -53,30 +48,11 @@ def pick_lang(query: Mapping[str, str], cookies: Mapping[str, str], accept_langu
     return primary if primary in LANGS else SOURCE
 
 
-class Translator:
-    """The messages of one language. ``t("English text")`` → its translation;
-    ``t("… %(goal)s", goal=9)`` formats; :meth:`ngettext` for counts; :meth:`kind`,
-    :meth:`severity`, :meth:`column`, :meth:`nav` for words chosen by a value.
+class Translator(Messages):
+    """The pages' messages (:class:`itukg.messages.Messages`) plus :meth:`kind`,
+    :meth:`severity`, :meth:`column`, :meth:`nav`: words chosen by a value in the data.
 
-    Raises ``ValueError`` for a language without a catalogue. A message missing from the
-    catalogue shows in English (the test of the catalogues names it)."""
-
-    def __init__(self, lang: str):
-        if lang not in LANGS:
-            raise ValueError(f"unknown interface language {lang!r}")
-        self.lang = lang
-        self._tr = translations(lang)
-
-    def __call__(self, message: str, **fmt: Any) -> str:
-        s = self._tr.gettext(message)
-        return s % fmt if fmt else s
-
-    def ngettext(self, singular: str, plural: str, n: int, **fmt: Any) -> str:
-        return self._tr.ngettext(singular, plural, n) % {"num": n, **fmt}
-
-    def pgettext(self, context: str, message: str, **fmt: Any) -> str:
-        s = self._tr.pgettext(context, message)
-        return s % fmt if fmt else s
+    Raises ``ValueError`` for a language without a catalogue."""
 
     def kind(self, kind: str) -> str:
         return self(KIND.get(kind, N_("other")))
@@ -90,27 +66,3 @@ class Translator:
 
     def nav(self, key: str) -> str:
         return self(NAV[key])
-
-    def template_globals(self) -> dict[str, Any]:
-        """What a template rendered in this language needs: ``t``, and the callables of
-        Jinja's i18n extension (``_``, ``gettext``, ``ngettext``, ``pgettext``, ``{% trans %}``),
-        new-style: they format ``%(name)s`` and escape the values they insert."""
-        return {"t": self, "lang": self.lang, "gettext": _escaping(self._tr.gettext),
-                "ngettext": _escaping(self._tr.ngettext), "pgettext": _escaping(self._tr.pgettext),
-                "language_name": language_name, "LANGS": LANGS}
-
-
-def _escaping(func: Any) -> Any:
-    """``func`` as Jinja's new-style gettext: the translated text is markup, the values it is
-    formatted with are escaped (jinja2.ext does the same for the callables it installs)."""
-
-    @pass_context
-    def call(ctx: Any, *args: Any, **variables: Any) -> str:
-        rv = func(*args)
-        if ctx.eval_ctx.autoescape:
-            rv = Markup(rv)
-        if func.__name__ == "ngettext":
-            variables.setdefault("num", args[2])
-        return rv % variables
-
-    return call
