@@ -216,3 +216,15 @@ def test_coverage_of_one_document(clean_settings: Settings) -> None:
         store.close()
     assert [o["code"] for o in data["outputs"]] == ["3.1", "3.2"]
     assert data["totals"]["resolutions"] == 5
+
+
+def test_the_html_report_renders_without_the_web_app() -> None:
+    """`itukg audit --format html` renders through the one Jinja environment, which must not
+    pull in FastAPI or the pages (a fresh interpreter shows what an import really loads)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, itukg.graph.audit.render as r; "
+            "print(sorted(m for m in ('fastapi', 'starlette', 'itukg.api.pages') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
