@@ -25,7 +25,7 @@ def extract(root: Path = ROOT) -> Catalog:
     Raises ``OSError`` if ``babel.cfg`` cannot be read."""
     with (root / "babel.cfg").open(encoding="utf-8") as fh:
         method_map, options_map = parse_mapping_cfg(fh, str(root / "babel.cfg"))
-    catalog = Catalog(domain=DOMAIN, project="itukg", charset="utf-8")
+    catalog = Catalog(domain=DOMAIN, project="itukg", version="0.1", charset="utf-8")
     for filename, lineno, message, comments, context in extract_from_dir(
             str(root), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)

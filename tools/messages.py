@@ -24,7 +24,14 @@ from messages import DOMAIN, HERE, catalogue_path, languages  # noqa: E402
 from messages.extract import extract  # noqa: E402
 
 
+def _entries(catalog: Catalog) -> list[tuple]:
+    return [(m.id, m.context, m.locations) for m in catalog if m.id]
+
+
 def _write(catalog: Catalog, path: Path) -> None:
+    catalog.project, catalog.version = "itukg", "0.1"
+    catalog.copyright_holder, catalog.msgid_bugs_address = "the itukg authors", ""
+    catalog.fuzzy = False  # the header: gettext tools would otherwise ignore it
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
         write_po(fh, catalog, width=100, sort_output=False, omit_header=False)
@@ -35,7 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--init", metavar="LANG", help="create the catalogue of a new language")
     args = ap.parse_args(argv)
     template = extract()
-    _write(template, HERE / f"{DOMAIN}.pot")
+    pot = HERE / f"{DOMAIN}.pot"
+    if pot.exists():  # same messages as before: keep the date, so that a rerun changes nothing
+        with pot.open("rb") as fh:
+            before = read_po(fh, domain=DOMAIN)
+        if _entries(before) == _entries(template):
+            template.creation_date = before.creation_date
+    _write(template, pot)
     langs = list(languages()) + ([args.init] if args.init and args.init not in languages() else [])
     for lang in langs:
         path = catalogue_path(lang)
