@@ -57,6 +57,8 @@ class _PoTranslations(gettext.GNUTranslations):
     """A :class:`gettext.GNUTranslations` filled from a Babel catalogue instead of a ``.mo``."""
 
     def __init__(self, path: Path):
+        # GNUTranslations.__init__ would parse a .mo from a file; its lookups only need
+        # _catalog and plural, which we fill here.
         gettext.NullTranslations.__init__(self)
         with path.open("rb") as fh:
             catalog = read_po(fh, locale=path.parent.parent.name, domain=DOMAIN)

@@ -5,13 +5,14 @@ languages are the catalogues present (:data:`LANGS`).
 
 The language is chosen, in order, by a ``lang`` query parameter (one of :data:`LANGS`; the
 switch links set it and the answer remembers it in a cookie), the ``itukg_lang`` cookie, the
-browser's ``Accept-Language`` (its first language we have a catalogue for, by primary
-subtag: ``zh-CN`` → ``zh``), else English.
+browser's ``Accept-Language`` (its first language, by primary subtag, ``zh-CN`` → ``zh``, when
+there is a catalogue for it), else English.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+
 from itukg.messages import N_, SOURCE, Messages, languages
 
 LANGS = languages()

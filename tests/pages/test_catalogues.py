@@ -56,3 +56,12 @@ def test_a_missing_translation_is_named(template: Catalog) -> None:
     buf.seek(0)
     missing = untranslated(template, read_po(buf, locale="zh", domain=DOMAIN))
     assert sorted(m.split(" (")[0] for m in missing) == ["Audit", "Trace"]
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_translations_are_plain_text(lang: str) -> None:
+    """Templates insert translations as markup (Jinja's i18n extension does), so a translation
+    must not carry markup or a quote that would end an attribute."""
+    bad = [m.id for m in _read(lang) if m.id
+           for s in (m.string if isinstance(m.string, tuple) else (m.string,)) if any(c in (s or "") for c in '<>&"')]
+    assert not bad, bad
