@@ -65,3 +65,15 @@ def test_translations_are_plain_text(lang: str) -> None:
     bad = [m.id for m in _read(lang) if m.id
            for s in (m.string if isinstance(m.string, tuple) else (m.string,)) if any(c in (s or "") for c in '<>&"')]
     assert not bad, bad
+
+
+def test_templates_translate_with_gettext_calls() -> None:
+    """Templates say ``_("English")``: a ``t("key")`` (the old word keys) would not be extracted
+    and would show the key itself."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "api" / "templates"
+    old = [f"{p.name}: {m[0]}" for p in sorted(templates.glob("*.html"))
+           for m in re.finditer(r"""\bt\(\s*["'][^"']*["']""", p.read_text(encoding="utf-8"))]
+    assert not old, "use _() / ngettext() / pgettext() in templates:\n" + "\n".join(old)
