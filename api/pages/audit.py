@@ -207,7 +207,7 @@ def focus_label(ctx: PageContext, f: Finding, outputs: dict[str, str]) -> str:
         return f.focus_label
     m = _IN_OUTPUT.match(f.focus)
     if m and m[1] in outputs:
-        return m[2] if m[2] else f"{ctx.t('output')} {outputs[m[1]]}"
+        return m[2] if m[2] else f"{ctx.t('Output')} {outputs[m[1]]}"
     doc_prefix = ctx.settings.base_iri + "id/doc/"
     if f.focus.startswith(doc_prefix) and "/" in f.focus[len(doc_prefix):]:
         return f.focus[len(doc_prefix):].split("/", 1)[1]  # citation/L33-1, footnote/1, ...

@@ -1,7 +1,7 @@
 """The Jinja environment of the pages and the per-request page context.
 
 :class:`PageContext` bundles what every page needs: the interface language (and the links that
-switch it), the translator, the graph reads (:class:`~.data.PageData`, whose queries run through
+switch it), the translator (messages from the catalogues), the graph reads (:class:`~.data.PageData`, whose queries run through
 the service's query executor: deadline, size caps, no network) and rendering.
 
 Handlers are plain ``def`` functions (FastAPI runs them in its threadpool); the executor is
@@ -20,17 +20,17 @@ from urllib.parse import urlencode
 import anyio.from_thread
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
 from itukg.graph.store import QueryResult
 from itukg.settings import Settings
+from itukg.templating import environment as shared_environment
 
 from .data import PageData
 from .i18n import COOKIE, LANGS, Translator, pick_lang
 from .text import Text
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
@@ -64,16 +64,10 @@ def _tx(ctx: Any, value: Any) -> Markup:
     return escape(str(value))
 
 
-@functools.lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=select_autoescape(["html", "svg"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["tx"] = pass_context(_tx)
-    env.globals["LANGS"] = LANGS
+    """The project's one Jinja environment (:mod:`itukg.templating`) with the pages' filter."""
+    env = shared_environment()
+    env.filters["tx"] = pass_context(_tx)  # idempotent: the same function every call
     return env
 
 
@@ -112,7 +106,7 @@ class PageContext:
     def render(self, template: str, *, status: int = 200, active: str = "", **ctx: Any) -> HTMLResponse:
         env = environment()
         html = env.get_template(template).render(
-            t=self.t, lang=self.lang, active=active, data=self.data, href=self.data.href,
+            **self.t.template_globals(), active=active, data=self.data, href=self.data.href,
             lang_urls={lg: self.lang_url(lg) for lg in LANGS}, url=self.url,
             static_v=_static_v(), path=self.request.url.path, **ctx,
         )

@@ -90,7 +90,7 @@ def render_view(view: Any, *, lang: str = "en", path: str | None = None, query: 
     types = {v.iri for v in view.types if getattr(v, "iri", None)}
     env = environment()
     return env.get_template("ld_resource.html").render(
-        view=view, t=Translator(lang), lang=lang, active="", lang_urls=lang_urls, static_v=_static_v(),
+        view=view, **Translator(lang).template_globals(), active="", lang_urls=lang_urls, static_v=_static_v(),
         path=path, traceable=bool(types & _TRACEABLE),
         title=(view.labels[0].text if view.labels else (code or short_iri(view.iri, base_iri))),
         code=code if view.labels else "",

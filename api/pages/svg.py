@@ -35,7 +35,7 @@ def _lang_attr(lang: str, page_lang: str) -> str:
 def _edge_title(e: Edge, t: Translator, label: Callable[[str], str]) -> str:
     head = f"{label(e.source)} → {label(e.target)}"
     if e.style == "kos":
-        return f"{head}: {t('trace.sdgkos')}"
+        return f"{head}: {t('UN SDG framework (target of goal)')}"
     parts = [head]
     if e.label:
         parts.append(f"“{e.label}”")
@@ -53,7 +53,7 @@ def trace_svg(graph: TraceGraph, t: Translator, href: Callable[[str], str], lang
         nodes = graph.columns.get(col, [])
         for i, n in enumerate(nodes):
             pos[n.iri] = (COL_X[col], TOP + i * (NODE_H + GAP))
-            names[n.iri] = f"{t('output')} {n.code}" if col == "output" else n.code
+            names[n.iri] = f"{t('Output')} {n.code}" if col == "output" else n.code
         heights.append(TOP + len(nodes) * (NODE_H + GAP))
     height = max(heights + [TOP + NODE_H + GAP]) + 8
     width = COL_X["goal"] + COL_W["goal"]
@@ -62,13 +62,13 @@ def trace_svg(graph: TraceGraph, t: Translator, href: Callable[[str], str], lang
     out: list[str] = [
         f'<svg class="trace" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="group" aria-labelledby="trace-svg-title trace-svg-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="trace-svg-title">{_attr(t("trace.title"))}</title>',
-        f'<desc id="trace-svg-desc">{_attr(t("trace.lead"))}</desc>',
+        f'<title id="trace-svg-title">{_attr(t("Trace"))}</title>',
+        f'<desc id="trace-svg-desc">{_attr(t("Pick an output, a resolution, an SDG goal or a target: the diagram shows the chain resolution → output → target → goal. Hover or focus an edge to read its source line; click it to open the line in the document."))}</desc>',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>',
     ]
     for col in COLS:
-        out.append(f'<text class="col-head" x="{COL_X[col]}" y="16">{_attr(t("trace.col." + col))}</text>')
+        out.append(f'<text class="col-head" x="{COL_X[col]}" y="16">{_attr(t.column(col))}</text>')
 
     # edges first, so nodes sit on top
     for i, e in enumerate(graph.edges):

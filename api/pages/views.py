@@ -85,16 +85,16 @@ def home(ctx: PageContext) -> HTMLResponse:
     docs = d.documents()
     outputs = d.outputs()
     links = d.link_counts()
-    kinds = [(ctx.t("kind." + k), links.get(k, 0), "bar-" + k) for k in LINK_KINDS]
+    kinds = [(ctx.t.kind(k), links.get(k, 0), "bar-" + k) for k in LINK_KINDS]
     sev = audit_mod.severity_counts(ctx)
     report = sev is not None
     sev_counts = sev or {}
-    sev_bars = [(ctx.t("sev." + s), sev_counts.get(s, 0), "bar-sev-" + s.lower()) for s in audit_mod.SEVERITIES]
+    sev_bars = [(ctx.t.severity(s), sev_counts.get(s, 0), "bar-sev-" + s.lower()) for s in audit_mod.SEVERITIES]
     per_doc = group_by(outputs, lambda n: n.iri.split("/output/")[0])  # D/output/{code} (model)
     return ctx.render(
         "home.html", active="home", docs=docs, outputs=outputs, per_doc=per_doc,
-        links_svg=bars_svg(kinds, ctx.t("home.links")), links=links,
-        sev_svg=bars_svg(sev_bars, ctx.t("home.findings")) if report else "",
+        links_svg=bars_svg(kinds, ctx.t("Links by kind")), links=links,
+        sev_svg=bars_svg(sev_bars, ctx.t("Audit findings by severity")) if report else "",
         report=report, sev_counts=sev_counts, goal_13=None,
     )
 
@@ -109,13 +109,13 @@ def coverage(ctx: PageContext, goal: str = "", document: str = "") -> HTMLRespon
     d = ctx.data
     doc_iri = _document_iri(ctx, document)
     if doc_iri is None:
-        return _problem_page(ctx, 404, ctx.t("notfound"), f"document {document!r}")
+        return _problem_page(ctx, 404, ctx.t("Not found"), f"document {document!r}")
     goal_node: Node | None = None
     if goal:
         giri = goal if goal.startswith("http") else SDG + goal
         goals = {n.iri: n for n in d.goals()}
         if giri not in goals:
-            return _problem_page(ctx, 404, ctx.t("notfound"), f"SDG goal {goal!r}")
+            return _problem_page(ctx, 404, ctx.t("Not found"), f"SDG goal {goal!r}")
         goal_node = goals[giri]
         m = d.coverage_targets(giri, doc_iri or None)
     else:
@@ -132,10 +132,10 @@ def coverage_cell(ctx: PageContext, output: str, goal: str = "", target: str = "
     d = ctx.data
     out = _output_node(ctx, output) if valid_iri(output) else None
     if out is None:
-        return _problem_page(ctx, 404, ctx.t("notfound"), f"output {output!r}")
+        return _problem_page(ctx, 404, ctx.t("Not found"), f"output {output!r}")
     col_iri = target or goal
     if not col_iri or not valid_iri(col_iri):
-        return _problem_page(ctx, 422, ctx.t("notfound"), "goal or target IRI required")
+        return _problem_page(ctx, 422, ctx.t("Not found"), "goal or target IRI required")
     targets = {t.iri for t in d.targets_of(col_iri)} if goal else {col_iri}
     kinds = ("servesTarget", "servesGoal") if goal else ("servesTarget",)
     links = [a for a in d.assertions(subject=output)
@@ -149,7 +149,7 @@ def coverage_wsis(ctx: PageContext, document: str = "") -> HTMLResponse:
     d = ctx.data
     doc_iri = _document_iri(ctx, document)
     if doc_iri is None:
-        return _problem_page(ctx, 404, ctx.t("notfound"), f"document {document!r}")
+        return _problem_page(ctx, 404, ctx.t("Not found"), f"document {document!r}")
     m = d.coverage_wsis(doc_iri or None)
     return ctx.render("wsis.html", active="wsis", m=m, document=_document_slug(ctx, doc_iri), docs=d.documents(),
                       **_matrix_view(m))
@@ -158,7 +158,7 @@ def coverage_wsis(ctx: PageContext, document: str = "") -> HTMLResponse:
 def coverage_wsis_cell(ctx: PageContext, wsis: str, goal: str, document: str = "") -> HTMLResponse:
     d = ctx.data
     if not (valid_iri(wsis) and valid_iri(goal)):
-        return _problem_page(ctx, 422, ctx.t("notfound"), "wsis and goal IRIs required")
+        return _problem_page(ctx, 422, ctx.t("Not found"), "wsis and goal IRIs required")
     doc_iri = _document_iri(ctx, document) or ""
     targets = {t.iri for t in d.targets_of(goal)}
     rows = []
@@ -183,7 +183,7 @@ def trace(ctx: PageContext, focus: str = "") -> HTMLResponse:
     if not focus:
         return ctx.render("trace.html", active="trace", pick=pick, graph=None, svg="", focus="")
     if not valid_iri(focus):
-        return _problem_page(ctx, 422, ctx.t("trace.unknown"), focus)
+        return _problem_page(ctx, 422, ctx.t("This IRI is not in the graph."), focus)
     g = d.trace(focus)
     if g.focus is None:
         return ctx.render("trace.html", active="trace", pick=pick, graph=None, svg="", focus=focus,
@@ -215,7 +215,7 @@ def sources(ctx: PageContext) -> HTMLResponse:
 def source(ctx: PageContext, slug: str) -> HTMLResponse:
     doc = ctx.data.document_by_slug(slug)
     if doc is None:
-        return _problem_page(ctx, 404, ctx.t("notfound"), f"document {slug!r}")
+        return _problem_page(ctx, 404, ctx.t("Not found"), f"document {slug!r}")
     view = source_mod.lines_of(ctx, doc)
     return ctx.render("source.html", active="sources", doc=doc, view=view)
 
@@ -231,13 +231,13 @@ def resource(ctx: PageContext, iri: str) -> HTMLResponse:
     from .resource import render_view
 
     if not iri or not valid_iri(iri):
-        return _problem_page(ctx, 422, ctx.t("res.notfound"), iri or "iri")
+        return _problem_page(ctx, 422, ctx.t("Not in the graph"), iri or "iri")
     runner = ctx.data.store.executor
     try:
         view = anyio.from_thread.run(functools.partial(ld.resource_view, runner, ctx.settings, URIRef(iri),
                                                        lang=ctx.lang))
     except NotFound:
-        return _problem_page(ctx, 404, ctx.t("res.notfound"), iri)
+        return _problem_page(ctx, 404, ctx.t("Not in the graph"), iri)
     path = ld.service_path(ctx.settings, iri)
     if path:
         view.alternates = [(f, f"{path}?format={f}", f) for f in ("turtle", "jsonld", "ntriples", "rdfxml")]

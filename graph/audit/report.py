@@ -97,8 +97,8 @@ class Finding:
     severity: str  # Violation | Warning | Info
     kind: str
     shape: str
-    check: dict[str, str]  # the check's name, {"en", "zh"}
-    message: dict[str, str]  # {"en", "zh"}
+    check: dict[str, str]  # the check's name: language → text
+    message: dict[str, str]  # language → text, the languages of its shape
     focus: Focus
     component: str = SH + "SPARQLConstraintComponent"  # sh:sourceConstraintComponent
     path: str | None = None
@@ -148,6 +148,12 @@ class AuditReport:
     @property
     def report_iri(self) -> str:
         return f"{self.base_iri}id/audit/report"
+
+    def message_languages(self) -> list[str]:
+        """The languages the checks' messages are written in (the shapes decide), English first."""
+        langs = {lg for k in self.kinds for lg in k.get("message", {})}
+        langs |= {lg for f in self.findings for lg in f.message}
+        return sorted(langs, key=lambda lg: (lg != "en", lg))
 
     def counts(self) -> dict[str, Any]:
         by_sev = Counter(f.severity for f in self.findings)

@@ -64,7 +64,7 @@ class ShapeInfo:
     iri: str
     kind: str
     severity: str  # Violation | Warning | Info
-    name: dict[str, str]  # {"en": ..., "zh": ...}
+    name: dict[str, str]  # language → text: whatever languages the shape gives (at least one)
     message: dict[str, str]
     concern: str  # the shapes file it comes from (without .ttl)
     target_class: str
@@ -115,7 +115,7 @@ def load_shapes(directory: str | Path | None = None, files: list[str] | None = N
     always loaded. Cached by directory and file list: the result must not be modified.
 
     Raises :class:`ShapeError` on a Turtle syntax error (with file and line), a shape without
-    severity, kind, message in en and zh, and a shape the compiler cannot translate.
+    severity, kind, a language-tagged sh:message and sh:name, and a shape the compiler cannot translate.
     """
     d = Path(directory) if directory is not None else default_shapes_dir()
     return _load_shapes(str(d.resolve()), tuple(sorted(files)) if files else None)
@@ -192,8 +192,9 @@ def _describe(g: Graph, shape: Node, concern: str, prefixes: dict[str, str]) -> 
     message = _lang_values(g, shape, SH.message)
     name = _lang_values(g, shape, SH.name)
     for what, vals in (("sh:message", message), ("sh:name", name)):
-        if not {"en", "zh"} <= set(vals):
-            raise ShapeError(f"{where}: {what} needs an English and a Chinese text")
+        # Any languages, at least one: the renderers show the reader's, or mark a fallback.
+        if not vals:
+            raise ShapeError(f"{where}: {what} needs a text with a language tag (\"…\"@en)")
     targets = list(g.objects(shape, SH.targetClass))
     if len(targets) != 1 or any(g.value(shape, t) is not None for t in _TARGETS):
         raise ShapeError(f"{where}: the fast engine supports exactly one sh:targetClass")

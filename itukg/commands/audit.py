@@ -13,6 +13,7 @@ from pathlib import Path
 
 from itukg.graph.audit import ENGINES, run_audit, store_audit_graph, stored_report_hash
 from itukg.graph.audit.render import FORMATS, render
+from itukg.messages import languages
 from itukg.errors import StoreError
 from itukg.graph.store import current_generation, open_store
 from itukg.settings import Settings
@@ -31,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("--format", "-f", choices=FORMATS, default="text", help="report format (default: text)")
+    p.add_argument("--lang", choices=languages(), default="en", help="language of the text and HTML reports (default: en)")
     p.add_argument(
         "--document", "-d", action="append", metavar="SLUG",
         help="audit only this document (its slug, e.g. acp-22a14-4-zh); repeatable",
@@ -78,7 +80,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                     )
                 store_audit_graph(writable, settings, report)
             stored_note = "audit graph replaced"
-    text = render(report, args.format)
+    text = render(report, args.format, lang=args.lang)
     if args.output:
         try:
             args.output.write_text(text, encoding="utf-8")

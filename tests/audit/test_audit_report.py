@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -142,6 +143,37 @@ def test_text_groups_by_kind_and_output_with_counts_first(report) -> None:
 def test_unknown_format_is_refused(report) -> None:
     with pytest.raises(ValueError, match="unknown report format"):
         render(report, "pdf")
+    with pytest.raises(ValueError, match="unknown interface language"):
+        render(report, "text", lang="xx")
+
+
+def test_text_and_html_speak_the_readers_language(report) -> None:
+    text = render(report, "text", lang="zh")
+    assert "不符合要求：29 条违规" in text.splitlines()[1]
+    assert "   区域性举措空缺：未列出该区域的任何区域性举措。" in text
+    assert "no regional initiative is named" not in text
+    page = render(report, "html", lang="zh")
+    assert "<html lang='zh'>" in page and "按输出成果列出的结果" in page
+    assert "<span class='sev Violation'>违规</span>" in page and "[en]" not in page
+    english = render(report, "text")
+    assert "   Empty regional-initiative slot: no regional initiative is named" in english
+    assert "区域性举措空缺" not in english
+
+
+def test_a_message_missing_in_the_readers_language_falls_back_visibly(report) -> None:
+    """Shapes may speak any languages: a reader whose language they lack sees another one,
+    tagged with its language."""
+    r = copy.deepcopy(report)
+    for k in r.kinds:
+        k["message"] = {"en": k["message"]["en"]}
+    for f in r.findings:
+        f.message = {"en": f.message["en"]}
+    text = render(r, "text", lang="zh")
+    assert "   [en] Empty regional-initiative slot: no regional initiative is named" in text
+    page = render(r, "html", lang="zh")
+    assert '<p class=\'msg\'><span lang="en">[en] Empty regional-initiative slot: ' in page
+    rows = list(csv.DictReader(io.StringIO(render(r, "csv"))))
+    assert list(rows[0])[-1] == "message_en" and "message_zh" not in rows[0]
 
 
 def test_coverage_of_the_corpus(cov: dict) -> None:
@@ -184,3 +216,15 @@ def test_coverage_of_one_document(clean_settings: Settings) -> None:
         store.close()
     assert [o["code"] for o in data["outputs"]] == ["3.1", "3.2"]
     assert data["totals"]["resolutions"] == 5
+
+
+def test_the_html_report_renders_without_the_web_app() -> None:
+    """`itukg audit --format html` renders through the one Jinja environment, which must not
+    pull in FastAPI or the pages (a fresh interpreter shows what an import really loads)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, itukg.graph.audit.render as r; "
+            "print(sorted(m for m in ('fastapi', 'starlette', 'itukg.api.pages') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -179,9 +179,9 @@ def test_gap_checks_become_minus_on_the_fast_engine() -> None:
          "sh:sparql [ sh:select \"SELECT $this WHERE { $this a ikg:Output }\" ] .",
          "sh:severity"),
         ("ex:S a sh:PropertyShape ; sh:targetClass ikg:Output ; sh:severity sh:Warning ; "
-         "ikg:checkKind \"k\" ; sh:message \"m\"@en ; sh:name \"n\"@en, \"名\"@zh ; "
+         "ikg:checkKind \"k\" ; sh:message \"m\" ; sh:name \"n\"@en, \"名\"@zh ; "
          "sh:path ikg:code ; sh:minCount 1 .",
-         "English and a Chinese"),
+         "sh:message needs a text with a language tag"),
         ("ex:S a sh:PropertyShape ; sh:targetClass ikg:Output ; sh:severity sh:Warning ; "
          "ikg:checkKind \"k\" ; sh:message \"m\"@en, \"消息\"@zh ; sh:name \"n\"@en, \"名\"@zh ; "
          "sh:path ikg:code ; sh:maxCount 1 .",
@@ -195,7 +195,7 @@ def test_gap_checks_become_minus_on_the_fast_engine() -> None:
          "sh:sparql [ sh:select \"SELECT $this WHERE { $this ikg:code ?c }\" ] .",
          "targetClass"),
     ],
-    ids=["no-severity", "no-chinese", "unsupported-core", "minus", "untargeted-query"],
+    ids=["no-severity", "no-language-tag", "unsupported-core", "minus", "untargeted-query"],
 )
 def test_bad_shapes_are_refused_with_a_reason(tmp_path: Path, ttl: str, message: str) -> None:
     from itukg.graph.audit.shapes import ShapeError
@@ -208,6 +208,21 @@ def test_bad_shapes_are_refused_with_a_reason(tmp_path: Path, ttl: str, message:
     )
     with pytest.raises(ShapeError, match=message):
         load_shapes(tmp_path)
+
+
+def test_shapes_may_speak_any_languages(tmp_path: Path) -> None:
+    """Messages in one language, or in languages the interface has no catalogue for, load."""
+    (tmp_path / "prefixes.ttl").write_text((default_shapes_dir() / "prefixes.ttl").read_text())
+    (tmp_path / "fr.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix ikg: <https://w3id.org/itukg/ontology#> .\n"
+        "@prefix ex: <http://example.org/> .\n"
+        "ex:S a sh:PropertyShape ; sh:targetClass ikg:Output ; sh:severity sh:Warning ; "
+        "ikg:checkKind \"k\" ; sh:message \"sans code\"@fr ; sh:name \"code\"@fr-CA ; "
+        "sh:path ikg:code ; sh:minCount 1 .\n"
+    )
+    (shape,) = load_shapes(tmp_path).shapes.values()
+    assert shape.message == {"fr": "sans code"} and shape.name == {"fr": "code"}
 
 
 def test_a_shapes_file_with_a_syntax_error_names_file_and_line(tmp_path: Path) -> None:

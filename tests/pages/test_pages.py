@@ -15,7 +15,7 @@ import pytest
 
 from pages_support import live_pages, pages_store  # noqa: F401 (fixtures)
 
-from itukg.api.pages.i18n import WORDS, Translator, pick_lang
+from itukg.api.pages.i18n import LANGS, Translator, pick_lang
 from itukg.api.pages.views import legend, shade
 
 HTML = {"accept": "text/html"}
@@ -74,9 +74,16 @@ def test_language_choice_and_words():
     assert pick_lang({}, {"itukg_lang": "zh"}, "en-US") == "zh"
     assert pick_lang({}, {}, "zh-CN,zh;q=0.9") == "zh"
     assert pick_lang({"lang": "fr"}, {}, None) == "en"
-    assert all(len(v) == 2 and all(v) for v in WORDS.values())
-    with pytest.raises(KeyError):
-        Translator("en")("no.such.word")
+    assert pick_lang({}, {}, "de-DE,zh;q=0.9") == "en"
+    assert LANGS == ("en", "zh")  # the catalogues present, the source language first
+    zh, en = Translator("zh"), Translator("en")
+    assert zh("Trace") == "追溯" and en("Trace") == "Trace"
+    assert zh("no such message") == "no such message"  # shows in English; test_catalogues names it
+    assert zh.pgettext("edge", "From") == "从" and zh("From") == "来自"
+    assert en.ngettext("%(num)d finding", "%(num)d findings", 1) == "1 finding"
+    assert en.ngettext("%(num)d finding", "%(num)d findings", 3) == "3 findings"
+    assert zh.ngettext("%(num)d finding", "%(num)d findings", 3) == "3 条结果"
+    assert zh.severity("Violation") == "违规" and zh.severity("Odd") == "Odd"
     with pytest.raises(ValueError):
         Translator("de")
 
