@@ -1,12 +1,12 @@
 """Extract the interface messages and merge them into the catalogues.
 
-    python tools/messages.py            # write messages/itukg.pot, update every catalogue
+    python tools/messages.py            # write itukg/messages/itukg.pot, update every catalogue
     python tools/messages.py --init fr  # start a catalogue for a new interface language
 
 Then translate the new or changed (``#, fuzzy``) entries of each ``.po`` with any PO editor;
 ``tests/pages/test_catalogues.py`` names what is still missing. The same as pybabel:
-``pybabel extract -F babel.cfg -k N_ -o messages/itukg.pot .`` then
-``pybabel update -i messages/itukg.pot -d messages -D itukg``.
+``pybabel extract -F babel.cfg -k N_ -o itukg/messages/itukg.pot .`` then
+``pybabel update -i itukg/messages/itukg.pot -d itukg/messages -D itukg``.
 """
 
 from __future__ import annotations

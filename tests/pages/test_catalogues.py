@@ -1,5 +1,5 @@
 """Every interface message the templates and the code use has a translation in every catalogue,
-the catalogues agree with their template (``messages/itukg.pot``), and no translation breaks a
+the catalogues agree with their template (``itukg/messages/itukg.pot``), and no translation breaks a
 placeholder. Adding a message without translating it fails here, naming it."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The messages the code and the templates use, read with Babel's extractors (``babel.cfg``).
 
-Used by ``tools/messages.py`` (which writes the template ``messages/itukg.pot`` and merges it
+Used by ``tools/messages.py`` (which writes the template ``itukg/messages/itukg.pot`` and merges it
 into every catalogue) and by the test that every catalogue translates every message.
 """
 
@@ -14,7 +14,7 @@ from babel.messages.frontend import parse_mapping_cfg
 
 from . import DOMAIN
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # N_ marks a message translated elsewhere; t is the pages' translator (ctx.t("…"), t("…")).
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "t": None}
 

@@ -1,6 +1,6 @@
 """The interface messages: one gettext domain (``itukg``), one catalogue per language.
 
-The catalogues are the ``.po`` files at ``messages/<lang>/LC_MESSAGES/itukg.po``; the message
+The catalogues are the ``.po`` files at ``itukg/messages/<lang>/LC_MESSAGES/itukg.po``; the message
 ids are the English texts (English is the source language, so its catalogue may leave a
 ``msgstr`` empty: gettext then answers the id itself). They are read at run time with Babel
 (no compiled ``.mo`` file is committed or needed), once per process.
