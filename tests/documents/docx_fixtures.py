@@ -233,6 +233,7 @@ def docx_from_text(text: str, path: str | Path, heading_pattern: str | None = No
     doc = new_document()
     section_abstract = None
     section_num = None
+    section_next = None
     bullets = add_numbering(doc, [("bullet", "\uf0b7", "tab", 1)])
     i = 0
     heading = re.compile(heading_pattern) if heading_pattern else None
@@ -282,12 +283,13 @@ def docx_from_text(text: str, path: str | Path, heading_pattern: str | None = No
         sm = _SECTION.match(para_text)
         if sm:
             n = int(sm.group(1))
-            if n == 1 or section_num is None:
+            if n != section_next:  # a new list (restarting at n) where the count breaks
                 if section_abstract is None:
-                    section_num = add_numbering(doc, [("decimal", "%1", "tab", 1)])
+                    section_num = add_numbering(doc, [("decimal", "%1", "tab", n)])
                     section_abstract = abstract_of(doc, section_num)
                 else:
                     section_num = add_numbering(doc, [], {0: n}, abstract_id=section_abstract)
+            section_next = n + 1
             number(p, section_num)
             p.style = doc.styles["Heading 2"]
             para_text = para_text[sm.end():]
