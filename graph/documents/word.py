@@ -17,6 +17,7 @@ tracked changes, merged cells) is read from its lxml elements with ``xpath``/``q
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -309,6 +310,7 @@ W_INS, W_DEL = qn("w:ins"), qn("w:del")
 W_MOVE_TO, W_MOVE_FROM = qn("w:moveTo"), qn("w:moveFrom")
 CHANGE_TAGS = {W_INS: ("insert", False), W_DEL: ("delete", False),
                W_MOVE_TO: ("insert", True), W_MOVE_FROM: ("delete", True)}
+ROW_CHANGES = ".//w:ins[w:r] | .//w:del[w:r] | .//w:moveTo[w:r] | .//w:moveFrom[w:r]"
 CONTAINERS = {qn(t) for t in ("w:hyperlink", "w:smartTag", "w:customXml", "w:fldSimple",
                               "w:sdtContent", "w:dir", "w:bdo")}
 
@@ -335,6 +337,7 @@ class _Renderer:
         self.max_paragraphs, self.max_chars = max_paragraphs, max_chars
         self.paragraphs = self.chars = 0
         self.warnings: list[tuple[str, str]] = []
+        self.carry: list = []  # zero-width marks of rows hidden in this view, for the next line
         self.styles = {}
         for s in X(document.styles.element, "./w:style"):
             self.styles[s.get(qn("w:styleId"))] = s
@@ -510,6 +513,9 @@ class _Renderer:
                 loc = f"{prefix}p{np}"
                 np += 1
                 lines = self.paragraph(child, loc)
+                if self.carry:
+                    lines[0].pieces[0:0] = self.carry
+                    self.carry = []
                 if pending:
                     has_text = any(t for t, _ in pending)
                     lines[0] = _Line(pending + lines[0].pieces,
@@ -544,11 +550,14 @@ class _Renderer:
 
     def table(self, tbl, loc: str) -> list[_Line]:
         out: list[_Line] = []
+        hidden = "w:del" if self.view == "proposed" else "w:ins"
         for ri, tr in enumerate(X(tbl, "./w:tr")):
-            hidden = "w:del" if self.view == "proposed" else "w:ins"
-            if X(tr, f"./w:trPr/{hidden}"):
+            if X(tr, f"./w:trPr/{hidden}"):  # a row deleted (inserted) by the proposal
+                self.carry.extend(("", ch) for ch in X(tr, ROW_CHANGES + " | ./w:trPr/w:ins | "
+                                                       "./w:trPr/w:del"))
                 continue
             header = bool(X(tr, "./w:trPr/w:tblHeader[not(@w:val='0' or @w:val='false')]"))
+            row: list[_Line] = []
             for ci, tc in enumerate(X(tr, "./w:tc")):
                 cloc = f"{loc}/r{ri}/c{ci}"
                 vm = X(tc, "./w:tcPr/w:vMerge")
@@ -557,10 +566,13 @@ class _Renderer:
                 else:
                     cell = self.blocks(tc, cloc + "/") or [_Line([], cloc)]
                 cell[0] = _Line([("\t", None)] + cell[0].pieces, cell[0].locator,
-                                cell[0].style, cell[0].level, header)
-                out.extend(cell if not header else
-                           [_Line(c.pieces, c.locator, c.style, c.level, True) for c in cell])
-            out.append(_Line([], f"{loc}/r{ri}", None, None, header))
+                                cell[0].style, cell[0].level)
+                row.extend(cell)
+            row.append(_Line([], f"{loc}/r{ri}"))
+            marks = [("", m) for m in X(tr, "./w:trPr/w:ins | ./w:trPr/w:del")]
+            row[0].pieces[0:0] = self.carry + marks
+            self.carry = []
+            out.extend(_Line(c.pieces, c.locator, c.style, c.level, header) for c in row)
         return out
 
 
@@ -606,8 +618,7 @@ def _all_changes(document, footnotes) -> list:
     roots = [document.element.body] + list(footnotes.values())
     out = []
     for root in roots:
-        out.extend(X(root, ".//w:ins[w:r] | .//w:del[w:r] | .//w:moveTo[w:r] | "
-                              ".//w:moveFrom[w:r]"))
+        out.extend(X(root, ROW_CHANGES + " | .//w:trPr/w:ins | .//w:trPr/w:del"))
     return out
 
 
@@ -622,8 +633,12 @@ def read_docx(path: str | Path, *, max_paragraphs: int = MAX_PARAGRAPHS,
         footnotes = _footnotes(document, name)
         proposed = _Renderer(document, footnotes, name, "proposed", max_paragraphs, max_chars)
         now = proposed.blocks(document.element.body, "")
+        if proposed.carry and now:
+            now[-1].pieces.extend(proposed.carry)
         before_r = _Renderer(document, footnotes, name, "before", max_paragraphs, max_chars)
         before = before_r.blocks(document.element.body, "")
+        if before_r.carry and before:
+            before[-1].pieces.extend(before_r.carry)
     except DocumentError:
         raise
     except (etree.XMLSyntaxError, ValueError, KeyError, AttributeError) as e:
@@ -638,10 +653,21 @@ def read_docx(path: str | Path, *, max_paragraphs: int = MAX_PARAGRAPHS,
         s, sb = spans_now.get(ch), spans_before.get(ch)
         if s is None:
             continue  # in a part that is not rendered
+        text = "".join(X(ch, ".//w:t/text() | .//w:delText/text()"))
+        if ch.getparent().tag == qn("w:trPr"):  # a whole row: its cells' text, tab-separated
+            text = "\t".join("".join(X(tc, ".//w:t/text() | .//w:delText/text()"))
+                              for tc in X(ch.getparent().getparent(), "./w:tc"))
+            if kind == "insert":
+                s = [s[0], 0, len(lines[s[0] - 1])]
+            elif sb:
+                sb = [sb[0], 0, len(lines_before[sb[0] - 1])]
+        # where it is in the Word file: deleted text is visible (has its place) before
+        locator = (info_before[sb[0] - 1] if kind == "delete" and sb else info[s[0] - 1]).locator
+        if ch.getparent().tag == qn("w:trPr"):
+            locator = re.match(r"(.*?/r\d+)(?:/c\d+.*)?$", locator).group(1)
         amendments.append(Amendment(
-            kind=kind, author=ch.get(qn("w:author")), date=ch.get(qn("w:date")),
-            text="".join(X(ch, ".//w:t/text() | .//w:delText/text()")),
-            locator=info[s[0] - 1].locator, line=s[0], span=(s[1], s[2]),
+            kind=kind, author=ch.get(qn("w:author")), date=ch.get(qn("w:date")), text=text,
+            locator=locator, line=s[0], span=(s[1], s[2]),
             line_before=sb[0] if sb else None, span_before=(sb[1], sb[2]) if sb else None,
             move=move, change_id=ch.get(qn("w:id"))))
     amendments.sort(key=lambda a: (a.line, a.span[0], a.kind))

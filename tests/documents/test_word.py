@@ -317,7 +317,7 @@ def test_amendments_list_each_change_with_author_date_line_and_span(amended):
         ("delete", "Alice", "2026-11-01T09:00:00Z", "16", "p0", 1),
         ("insert", "Bob", "2026-11-02T10:00:00Z", "17", "p0", 1),
         ("insert", "Alice", "2026-11-01T09:05:00Z", "和4.2", "p0", 1),
-        ("delete", "Bob", "2026-11-30T10:00:00Z", "整段删除", "p2", 2),
+        ("delete", "Bob", "2026-11-30T10:00:00Z", "整段删除", "p1", 2),  # its own paragraph
         ("insert", "Alice", "2026-11-30T10:00:00Z", "新增段落", "p3", 3),
     ]
     for a in amended.amendments:
@@ -353,6 +353,11 @@ def test_moves_deleted_rows_and_numbering_per_view(tmp_path):
     assert w.lines_before == ["1\t背景", "2\t实施框架", "旧位置", "\t保留", "", "\t删除行", ""]
     moves = [(a.kind, a.text, a.move) for a in w.amendments if a.move]
     assert moves == [("delete", "旧位置", True), ("insert", "新位置", True)]
+    row = [a for a in w.amendments if a.locator.startswith("t0")]
+    assert [a.locator for a in row] == ["t0/r1"]
+    assert [(a.kind, a.author, a.text, a.line, a.line_before) for a in row] == [
+        ("delete", "Bob", "删除行", 6, 6)]
+    assert w.lines_before[row[0].line_before - 1] == "\t删除行"
 
 
 # ------------------------------------------------------------------------------ errors
