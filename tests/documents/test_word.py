@@ -205,6 +205,33 @@ def test_numbering_from_the_paragraph_style_and_undefined_numbering(tmp_path):
     assert w.warnings == [("p2", "numbering 99 level 0 is not defined")]
 
 
+def test_heading_styles_tied_to_list_levels_and_numbering_style_links(tmp_path):
+    doc = new_document()
+    num = add_numbering(doc, [("decimal", "%1", "tab", 1), ("decimal", "%1.%2", "tab", 1)])
+    numbering = doc.part.numbering_part.element
+    aid = str(_abstract(doc, num))
+    defn = [a for a in numbering.findall(qn("w:abstractNum"))
+            if a.get(qn("w:abstractNumId")) == aid][0]
+    lvl1 = defn.findall(qn("w:lvl"))[1]
+    lvl1.insert(0, parse_xml(f'<w:pStyle {nsdecls("w")} w:val="Heading2"/>'))
+    h2 = doc.styles["Heading 2"].element.get_or_add_pPr()
+    h2.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="{num}"/></w:numPr>'))
+    # a second definition that only links to a numbering style using the first one
+    style = doc.styles.add_style("ItuNumbering", WD_STYLE_TYPE.PARAGRAPH)
+    style.element.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:numId w:val="{num}"/></w:numPr>'))
+    defn.addnext(parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="777">'
+                           '<w:numStyleLink w:val="ItuNumbering"/></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="770"><w:abstractNumId '
+                               'w:val="777"/></w:num>'))
+    number(add_text(doc.add_paragraph(), "背景"), num)
+    add_text(doc.add_paragraph(style="Heading 2"), "小节")  # level 1 through its style
+    number(add_text(doc.add_paragraph(), "链接"), 770, 1)
+    w = read_docx(save(doc, tmp_path))
+    assert w.lines == ["1\t背景", "1.1\t小节", "1.2\t链接"]  # a linked list counts on
+    assert w.line_info[1].heading_level == 2
+
+
 # ------------------------------------------------------------------------------ headings
 
 
@@ -329,6 +356,18 @@ def test_amendments_list_each_change_with_author_date_line_and_span(amended):
             s, e = a.span_before
             assert amended.lines_before[a.line_before - 1][s:e] == a.text
     assert {a.author for a in amended.amendments} == {"Alice", "Bob"}
+
+
+def test_a_deleted_paragraph_mark_joins_the_next_paragraph_under_its_number(tmp_path):
+    doc = new_document()
+    num = add_numbering(doc, [("decimal", "%1", "tab", 1)])
+    a = add_text(doc.add_paragraph(), "甲")
+    mark_paragraph(a, "del", "Bob")
+    number(add_text(doc.add_paragraph(), "乙"), num)
+    w = read_docx(save(doc, tmp_path))
+    assert w.lines == ["1\t甲乙"]
+    assert w.lines_before == ["甲", "1\t乙"]
+    assert w.line_info[0].locator == "p0"
 
 
 def test_moves_deleted_rows_and_numbering_per_view(tmp_path):

@@ -79,6 +79,8 @@ class Numbering:
         self.nums: dict[str, tuple[str, dict[int, _Level | None], dict[int, int]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
         self.started: set[str] = set()
+        self.style_levels: dict[tuple[str, str], int] = {}  # (abstractNumId, styleId) -> ilvl
+        links: dict[str, str] = {}  # abstractNumId -> style it takes its list from
         try:
             root = document.part.numbering_part.element
         except (NotImplementedError, KeyError, AttributeError):
@@ -86,8 +88,15 @@ class Numbering:
         if root is None:
             return
         for an in X(root, "./w:abstractNum"):
-            self.levels[an.get(qn("w:abstractNumId"))] = {
+            aid = an.get(qn("w:abstractNumId"))
+            self.levels[aid] = {
                 int(lvl.get(qn("w:ilvl"), "0")): self._level(lvl) for lvl in X(an, "./w:lvl")}
+            for lvl in X(an, "./w:lvl[w:pStyle]"):
+                style = X(lvl, "./w:pStyle/@w:val")[0]
+                self.style_levels[(aid, style)] = int(lvl.get(qn("w:ilvl"), "0"))
+            link = X(an, "./w:numStyleLink/@w:val")
+            if link:
+                links[aid] = link[0]
         for num in X(root, "./w:num"):
             aid = X(num, "./w:abstractNumId/@w:val")
             overrides: dict[int, _Level | None] = {}
@@ -101,6 +110,21 @@ class Numbering:
                 if lvl:
                     overrides[i] = self._level(lvl[0])
             self.nums[num.get(qn("w:numId"))] = (aid[0] if aid else "", overrides, starts)
+        # a list defined through a numbering style (w:numStyleLink → the style's w:numId)
+        for aid, style_id in links.items():
+            target = [v for st in X(document.styles.element, "./w:style")
+                      if st.get(qn("w:styleId")) == style_id
+                      for v in X(st, "./w:pPr/w:numPr/w:numId/@w:val")]
+            if target and target[0] in self.nums:
+                linked = self.nums[target[0]][0]
+                if linked != aid and linked in self.levels:  # one list: levels and counters
+                    self.nums = {n: (linked if a == aid else a, o, st)
+                                 for n, (a, o, st) in self.nums.items()}
+
+    def level_for_style(self, num_id: str, style_id: str | None) -> int:
+        """The level a paragraph style is tied to (w:lvl/w:pStyle), 0 if none."""
+        aid = self.nums.get(num_id, ("",))[0]
+        return self.style_levels.get((aid, style_id or ""), 0)
 
     @staticmethod
     def _level(lvl) -> _Level:

@@ -76,7 +76,7 @@ def read_docx(path: str | Path, *, max_paragraphs: int = MAX_PARAGRAPHS,
         s, sb = spans_now.get(ch), spans_before.get(ch)
         if s is None:
             continue  # in a part that is not rendered
-        text = "".join(X(ch, ".//w:t/text() | .//w:delText/text()"))
+        text = "".join(X(ch, ".//w:t/text()" if kind == "insert" else ".//w:delText/text()"))
         if ch.getparent().tag == qn("w:trPr"):  # a whole row: its cells' text, tab-separated
             text = "\t".join("".join(X(tc, ".//w:t/text() | .//w:delText/text()"))
                               for tc in X(ch.getparent().getparent(), "./w:tc"))

@@ -106,6 +106,8 @@ class _Renderer:
             lv = X(num[0], "./w:ilvl/@w:val")
             num_id = nid[0] if nid and nid[0] != "0" else None
             ilvl = int(lv[0]) if lv else 0
+            if not lv and num_id is not None:  # from the style: the level tied to the style
+                ilvl = self.numbering.level_for_style(num_id, sid)
         return name, level, num_id, ilvl
 
     # -- one paragraph → lines (a soft break starts a new line with the same locator)
