@@ -13,9 +13,15 @@ MAX_CHARS = 5_000_000  # characters of text in one document
 NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 
 
+_XPATHS: dict[str, etree.XPath] = {}
+
+
 def X(el, expr: str) -> list:
-    """Namespace-aware xpath on any lxml element (python-docx's or a plain one)."""
-    return etree._Element.xpath(el, expr, namespaces=NS)
+    """Namespace-aware xpath on any lxml element (python-docx's or a plain one), compiled once."""
+    f = _XPATHS.get(expr)
+    if f is None:
+        f = _XPATHS[expr] = etree.XPath(expr, namespaces=NS)
+    return f(el)
 
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
