@@ -456,6 +456,21 @@ def test_error_corrupt_files(tmp_path):
     assert e.message.startswith("corrupt Word document") and e.source == "badxml.docx"
 
 
+def test_error_damaged_compressed_part(tmp_path):
+    good = tmp_path / "good.docx"
+    docx_from_text(CORPUS.read_text(encoding="utf-8"), good)
+    data = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as z:
+        info = z.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for k in range(start + 40, start + 200):
+        data[k] ^= 0x5A
+    bad = tmp_path / "damaged.docx"
+    bad.write_bytes(bytes(data))
+    e = error_of(bad)
+    assert e.message.startswith("corrupt Word document") and e.source == "damaged.docx"
+
+
 def test_error_missing_file(tmp_path):
     e = error_of(tmp_path / "nope.docx")
     assert e.message.startswith("cannot read file") and e.source == "nope.docx"

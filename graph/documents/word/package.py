@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -60,6 +61,7 @@ def _open(path: Path, name: str):
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, ValueError, KeyError, etree.XMLSyntaxError, zipfile.BadZipFile,
+            zlib.error, NotImplementedError,
             OSError, EOFError) as e:
         raise DocumentError(f"corrupt Word document ({type(e).__name__}: {e})",
                             source=name) from e
