@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from lxml import etree
@@ -86,8 +85,7 @@ def read_docx(path: str | Path, *, max_paragraphs: int = MAX_PARAGRAPHS,
                 sb = [sb[0], 0, len(lines_before[sb[0] - 1])]
         # where it is in the Word file: deleted text is visible (has its place) before
         locator = (info_before[sb[0] - 1] if kind == "delete" and sb else info[s[0] - 1]).locator
-        if ch.getparent().tag == qn("w:trPr"):
-            locator = re.match(r"(.*?/r\d+)(?:/c\d+.*)?$", locator).group(1)
+        locator = proposed.row_locators.get(ch, locator)
         amendments.append(Amendment(
             kind=kind, author=ch.get(qn("w:author")), date=ch.get(qn("w:date")), text=text,
             locator=locator, line=s[0], span=(s[1], s[2]),

@@ -51,6 +51,7 @@ class _Renderer:
         self.paragraphs = self.chars = 0
         self.warnings: list[tuple[str, str]] = []
         self.carry: list = []  # zero-width marks of rows hidden in this view, for the next line
+        self.row_locators: dict = {}  # w:trPr/w:ins|w:del element -> "t3/r2"
         self.styles = {s.get(qn("w:styleId")): s for s in X(document.styles.element,
                                                              "./w:style")}
         default = [s for s in self.styles.values() if s.get(qn("w:type")) == "paragraph"
@@ -268,6 +269,8 @@ class _Renderer:
         out: list[_Line] = []
         hidden = "w:del" if self.view == "proposed" else "w:ins"
         for ri, tr in enumerate(X(tbl, "./w:tr")):
+            for m in X(tr, "./w:trPr/w:ins | ./w:trPr/w:del"):
+                self.row_locators[m] = f"{loc}/r{ri}"
             if X(tr, f"./w:trPr/{hidden}"):  # a row deleted (inserted) by the proposal
                 self.carry.extend(("", ch) for ch in X(tr, ROW_CHANGES + " | ./w:trPr/w:ins | "
                                                        "./w:trPr/w:del"))
