@@ -194,6 +194,23 @@ def set_cell(cell, paragraphs: list[str]):
         add_text(p, text)
 
 
+def amend(doc, old: str, new: str | None, author: str, date: str = DATE, nth: int = 0):
+    """Rewrite the ``nth`` body paragraph holding ``old`` (plain text runs only) so that
+    ``old`` is a tracked deletion by ``author``, followed by ``new`` as a tracked insertion."""
+    hits = [p for p in doc.paragraphs if old in p.text]
+    p = hits[nth]
+    text = p.text
+    k = text.index(old)
+    for r in list(p._p.findall(qn("w:r"))):
+        p._p.remove(r)
+    add_text(p, text[:k])
+    add_change(p, "del", old, author, date)
+    if new:
+        add_change(p, "ins", new, author, date)
+    add_text(p, text[k + len(old):])
+    return p
+
+
 # ------------------------------------------------------------------------ text export → Word
 
 

@@ -18,7 +18,7 @@ from docx.oxml.parser import parse_xml
 from docx.oxml.ns import nsdecls
 
 from docx_fixtures import (
-    add_change, add_footnote_reference, add_numbering, add_text, docx_from_text, header_row,
+    amend, add_change, add_footnote_reference, add_numbering, add_text, docx_from_text, header_row,
     mark_paragraph, new_document, number, set_cell, add_bookmark,
 )
 from itukg.errors import DocumentError
@@ -368,6 +368,28 @@ def test_a_deleted_paragraph_mark_joins_the_next_paragraph_under_its_number(tmp_
     assert w.lines == ["1\t甲乙"]
     assert w.lines_before == ["甲", "1\t乙"]
     assert w.line_info[0].locator == "p0"
+
+
+def test_a_proposal_in_the_corpus_links_what_is_proposed_and_keeps_what_was(tmp_path):
+    import docx
+
+    src = docx_from_text(CORPUS.read_text(encoding="utf-8"), tmp_path / "c.docx")
+    doc = docx.Document(str(src))
+    amend(doc, "落实WTDC第16号决议", "落实WTDC第17号决议", "Alice")  # output 4.1
+    amend(doc, "、C6和C7", "和C6", "Bob")  # WSIS C7 withdrawn from output 4.1
+    w = read_docx(save(doc, tmp_path, "ACP-22A14-4.zh.docx"))
+    assert [(a.kind, a.author, a.text, a.line) for a in w.amendments] == [
+        ("delete", "Alice", "落实WTDC第16号决议", 90), ("insert", "Alice", "落实WTDC第17号决议", 90),
+        ("delete", "Bob", "、C6和C7", 92), ("insert", "Bob", "和C6", 92)]
+    assert w.lines_before == text_lines(CORPUS)
+
+    def links(text):
+        out = parse_text(text, "ACP-22A14-4.zh.docx").output("4.1")
+        formal = {c.resolution for c in out.citations() if c.role == "FormalReferenceRole"}
+        return formal, {x.value for x in out.wsis}
+
+    assert links(w.text) == ({"wtdc/17"}, {"C2", "C6"})  # the document as proposed
+    assert links(w.text_before) == ({"wtdc/16"}, {"C2", "C6", "C7"})
 
 
 def test_moves_deleted_rows_and_numbering_per_view(tmp_path):
