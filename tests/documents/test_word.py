@@ -155,6 +155,24 @@ def test_nested_table_and_header_rows(tmp_path):
     assert w.line_info[7].locator == "t0/r1/c1/t0/r0"
 
 
+def test_rows_and_cells_inside_content_controls(tmp_path):
+    doc = new_document()
+    t = doc.add_table(rows=2, cols=2)
+    for (r, c), text in {(0, 0): "a", (0, 1): "b", (1, 0): "c", (1, 1): "d"}.items():
+        set_cell(t.cell(r, c), [text])
+    tr1 = t.rows[1]._tr
+    sdt = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent/></w:sdt>')
+    tr1.addprevious(sdt)
+    sdt[0].append(tr1)  # the second row inside a content control
+    tc = t.rows[0]._tr.findall(qn("w:tc"))[1]
+    cell_sdt = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent/></w:sdt>')
+    tc.addprevious(cell_sdt)
+    cell_sdt[0].append(tc)
+    w = read_docx(save(doc, tmp_path))
+    assert w.lines == ["\ta", "\tb", "", "\tc", "\td", ""]
+    assert w.line_info[4].locator == "t0/r1/c1/p0"
+
+
 # ------------------------------------------------------------------------------ numbering
 
 

@@ -23,6 +23,9 @@ W_MOVE_TO, W_MOVE_FROM = qn("w:moveTo"), qn("w:moveFrom")
 CHANGE_TAGS = {W_INS: ("insert", False), W_DEL: ("delete", False),
                W_MOVE_TO: ("insert", True), W_MOVE_FROM: ("delete", True)}
 ROW_CHANGES = ".//w:ins[w:r] | .//w:del[w:r] | .//w:moveTo[w:r] | .//w:moveFrom[w:r]"
+# rows and cells, also inside content controls and custom XML
+ROWS = "./w:tr | ./w:sdt/w:sdtContent/w:tr | ./w:customXml/w:tr"
+CELLS = "./w:tc | ./w:sdt/w:sdtContent/w:tc | ./w:customXml/w:tc"
 CONTAINERS = {qn(t) for t in ("w:hyperlink", "w:smartTag", "w:customXml", "w:fldSimple",
                               "w:sdtContent", "w:dir", "w:bdo")}
 
@@ -268,7 +271,7 @@ class _Renderer:
     def table(self, tbl, loc: str) -> list[_Line]:
         out: list[_Line] = []
         hidden = "w:del" if self.view == "proposed" else "w:ins"
-        for ri, tr in enumerate(X(tbl, "./w:tr")):
+        for ri, tr in enumerate(X(tbl, ROWS)):
             for m in X(tr, "./w:trPr/w:ins | ./w:trPr/w:del"):
                 self.row_locators[m] = f"{loc}/r{ri}"
             if X(tr, f"./w:trPr/{hidden}"):  # a row deleted (inserted) by the proposal
@@ -277,7 +280,7 @@ class _Renderer:
                 continue
             header = bool(X(tr, "./w:trPr/w:tblHeader[not(@w:val='0' or @w:val='false')]"))
             row: list[_Line] = []
-            for ci, tc in enumerate(X(tr, "./w:tc")):
+            for ci, tc in enumerate(X(tr, CELLS)):
                 cloc = f"{loc}/r{ri}/c{ci}"
                 vm = X(tc, "./w:tcPr/w:vMerge")
                 if vm and vm[0].get(qn("w:val")) in (None, "continue"):
