@@ -311,6 +311,8 @@ def test_fields_hyperlinks_breaks_and_bookmarks(tmp_path):
         f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
     p._p.append(parse_xml(
         f'<w:r {nsdecls("w")}><w:instrText> REF _Ref1 \\h </w:instrText></w:r>'))
+    # everything between begin and separate is the instruction, even as w:t (some tools)
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t>PAGEREF _Ref2</w:t></w:r>'))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
     add_text(p, "第3节")
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
@@ -477,6 +479,22 @@ def test_error_old_doc_and_encrypted_ole(tmp_path):
     enc.write_bytes(sig + b"\0" * 500 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 100)
     e = error_of(enc)
     assert "password-protected" in e.message and e.source == "locked.docx"
+
+
+def test_error_rtf_other_ole_and_file_size(tmp_path, monkeypatch):
+    rtf = tmp_path / "plan.docx"
+    rtf.write_bytes(b"{\\rtf1\\ansi hello}")
+    assert error_of(rtf).message == "an RTF file, not a Word .docx document: save it as .docx"
+    ole = tmp_path / "sheet.xls"
+    ole.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500
+                    + "Workbook".encode("utf-16-le"))
+    assert error_of(ole).message.startswith("an OLE compound file (old Office format)")
+    from itukg.graph.documents.word import package
+
+    good = docx_from_text("MOD\tX\n", tmp_path / "small.docx")
+    monkeypatch.setattr(package, "MAX_FILE_BYTES", 1000)
+    e = error_of(good)
+    assert e.message.startswith("file too large for a planning document") and "1,000" in e.message
 
 
 def test_error_corrupt_files(tmp_path):
