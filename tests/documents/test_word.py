@@ -322,8 +322,10 @@ def test_fields_hyperlinks_breaks_and_bookmarks(tmp_path):
     add_bookmark(q, "OLE_LINK28")
     add_text(q, "上")
     q._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:br/><w:t>下</w:t></w:r>'))
+    # a raw newline inside w:t is not a line break (Word shows a space): lines stay lines
+    q._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t xml:space="preserve">\n一</w:t></w:r>'))
     w = read_docx(save(doc, tmp_path))
-    assert w.lines == ["见第3节ITU", "[bookmark: OLE_LINK28]上", "下"]
+    assert w.lines == ["见第3节ITU", "[bookmark: OLE_LINK28]上", "下 一"]
     assert [i.locator for i in w.line_info] == ["p0", "p1", "p1"]
 
 

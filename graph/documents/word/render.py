@@ -177,7 +177,7 @@ class _Renderer:
                 continue  # field instructions are not text
             text = None
             if tag == qn("w:t") or (tag == qn("w:delText") and change is not None):
-                text = c.text or ""
+                text = (c.text or "").replace("\r", " ").replace("\n", " ")  # Word: a space
             elif tag == qn("w:tab") or tag == qn("w:ptab"):
                 text = "\t"
             elif tag in (qn("w:br"), qn("w:cr")):
