@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
 from .xml import PUA_BULLETS, X, qn
 
 
@@ -81,9 +83,9 @@ class Numbering:
         self.started: set[str] = set()
         self.style_levels: dict[tuple[str, str], int] = {}  # (abstractNumId, styleId) -> ilvl
         links: dict[str, str] = {}  # abstractNumId -> style it takes its list from
-        try:
-            root = document.part.numbering_part.element
-        except (NotImplementedError, KeyError, AttributeError):
+        try:  # through the relationship (python-docx's numbering_part would create one)
+            root = document.part.part_related_by(RT.NUMBERING).element
+        except (KeyError, AttributeError):
             root = None
         if root is None:
             return
