@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from babel.messages.catalog import Catalog  # noqa: E402
 from babel.messages.pofile import read_po, write_po  # noqa: E402
 
-from messages import DOMAIN, HERE, catalogue_path, languages  # noqa: E402
-from messages.extract import extract  # noqa: E402
+from itukg.messages import DOMAIN, HERE, catalogue_path, languages  # noqa: E402
+from itukg.messages.extract import extract  # noqa: E402
 
 
 def _entries(catalog: Catalog) -> list[tuple]:

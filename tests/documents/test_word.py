@@ -22,7 +22,7 @@ from docx_fixtures import (
     mark_paragraph, new_document, number, set_cell, add_bookmark,
 )
 from itukg.errors import DocumentError
-from itukg.graph.documents.parser import parse_file, parse_text
+from itukg.graph.documents import parse_file, parse_text
 from itukg.graph.documents.word import read_docx
 
 ROOT = Path(__file__).resolve().parents[2]

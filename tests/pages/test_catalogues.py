@@ -11,7 +11,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 from itukg.messages import DOMAIN, SOURCE, catalogue_path, languages
-from messages.extract import extract, untranslated
+from itukg.messages.extract import extract, untranslated
 
 
 @pytest.fixture(scope="module")
