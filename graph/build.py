@@ -10,7 +10,7 @@ of the store holding:
 - every graph a user loaded with ``itukg load`` (carried over from the current generation).
 
 The new generation becomes current only when all of it is loaded (see
-:class:`itukg.graph.store.Generation`); a bad document, an exception or an interrupt leaves the
+:func:`itukg.graph.store.begin_generation`); a bad document, an exception or an interrupt leaves the
 previous store exactly as it was. A build defines the document set: documents of an earlier
 build that are not given again are not carried over. The audit graph is not carried over either
 (it described the old documents).
@@ -38,11 +38,11 @@ from pathlib import Path
 
 from itukg.errors import DataError, DocumentError, ItukgError, ParseWarning
 from itukg.graph.store import (
-    Generation,
+    begin_generation,
     check_rdf,
-    current_generation,
     ntriples_to_nquads,
     open_store,
+    store_exists,
 )
 from itukg.settings import Settings
 
@@ -390,12 +390,11 @@ def build(
     report = BuildReport(workers=workers)
 
     ontology = ontology_turtle()
-    root = Path(settings.store)
-    carry = _user_graphs(settings) if (root.is_dir() and current_generation(root)) else []
+    carry = _user_graphs(settings) if store_exists(settings) else []
 
     pipeline = _Pipeline(docs, settings.base_iri, workers)
     try:
-        _build_generation(root, settings, pipeline, len(docs), ontology, carry,
+        _build_generation(settings, pipeline, len(docs), ontology, carry,
                           report, timings, progress)
     finally:
         pipeline.close()
@@ -446,7 +445,6 @@ class _QuadStream(io.RawIOBase):
 
 
 def _build_generation(
-    root: Path,
     settings: Settings,
     pipeline: _Pipeline,
     total: int,
@@ -456,7 +454,7 @@ def _build_generation(
     timings: dict[str, float],
     progress: ProgressCallback | None,
 ) -> None:
-    with Generation.begin(root, kind="build") as gen:
+    with begin_generation(settings, kind="build") as gen:
         t0 = time.perf_counter()
         gen.bulk_load(ontology, "turtle", settings.ontology_graph)
         report.ontology_triples = gen.store.triples_per_graph().get(settings.ontology_graph, 0)
@@ -511,9 +509,8 @@ def _build_generation(
         timings["parse_wait"] = stream.wait
 
         t0 = time.perf_counter()
-        path = gen.commit(
+        report.generation = gen.commit(
             documents=[d.slug for d in report.documents],
             triples=report.total_triples,
         )
         timings["commit"] = time.perf_counter() - t0
-    report.generation = path.name
