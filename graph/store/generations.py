@@ -183,9 +183,7 @@ class Generation:
                 assert previous is not None
                 src = OxigraphStore(previous / "db", read_only=True)
                 try:
-                    src.ox.backup(str(path / "db"))
-                except OSError as exc:
-                    raise StoreError(f"cannot copy the current generation: {exc}") from None
+                    src.backup(path / "db")
                 finally:
                     src.close()
             store = OxigraphStore(path / "db", location=str(root), generation=path.name)

@@ -25,7 +25,7 @@ BACKENDS: dict[str, str] = {
 
 def backend(settings: Settings) -> ModuleType:
     """The backend module of ``settings``. Raises StoreError for an unknown backend name."""
-    name = getattr(settings, "store_backend", "oxigraph")
+    name = settings.store_backend
     try:
         return importlib.import_module(BACKENDS[name])
     except KeyError:
