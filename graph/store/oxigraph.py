@@ -397,7 +397,7 @@ class OxigraphStore:
             generation=self.generation,
             size=database_bytes(self.path) if self.path is not None else 0,
             read_only=self.read_only,
-            session="direct",
+            session="reader" if self.read_only else "direct",
         )
 
     def copy_to_memory(self) -> OxigraphStore:

@@ -143,8 +143,9 @@ class StoreInfo:
     ``engine``: the backend and where it reads (``oxigraph-rocksdb``, ``oxigraph-memory``);
     ``location``: where it lives (a directory, a URL; ``None`` in memory); ``generation``: the
     id of the published state it shows (``None`` without one); ``size``: bytes on disk (0 when
-    unknown or in memory); ``read_only``; ``session``: ``"reader"``, ``"writer"`` (a private
-    state published on close) or ``"direct"`` (writes go straight to the store)."""
+    unknown or in memory; the query workers copy only a store with a size into memory);
+    ``read_only``; ``session``: ``"reader"`` (read-only), ``"writer"`` (a private state
+    published on close) or ``"direct"`` (writes go straight to the store)."""
 
     engine: str
     location: str | None = None
