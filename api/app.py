@@ -25,8 +25,9 @@ from starlette.concurrency import run_in_threadpool
 
 from itukg import __version__
 from itukg.api import problems
-from itukg.graph.store.workers import DEFAULT_OPENER, Executor
 from itukg.api.fastpath import SparqlFastPath
+from itukg.graph.store.pool import Executor
+from itukg.graph.store.workers import DEFAULT_OPENER
 from itukg.settings import Settings
 
 log = logging.getLogger("itukg.api")
@@ -66,7 +67,7 @@ def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
         settings.check_for_serving()
         mod, _, fn = opener.partition(":")
         open_fn = getattr(importlib.import_module(mod), fn)
-        from itukg.api.deps import store_generation
+        from itukg.graph.store import store_generation
 
         app.state.store_generation = store_generation(settings)
         app.state.store = await run_in_threadpool(open_fn, settings, read_only=True)

@@ -32,7 +32,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from itukg.errors import StoreError
-from itukg.graph.store import Store, store_generation  # store_generation: used by app.py
+from itukg.graph.store import Store, store_generation
 from itukg.graph.store.pool import Executor
 from itukg.settings import Settings
 

@@ -44,32 +44,23 @@ The event loop talks to them over Unix socket pairs (length-prefixed pickles), n
 and on a deadline kills the worker (SIGKILL) and starts a fresh one while the other workers keep
 serving. Each worker has an address-space limit so a runaway result cannot take the host down.
 
-(About 450 lines: :class:`Executor` is one class whose public methods are the contract above;
-the worker process, the wire and the fair queue live in their own modules.)
+The processes themselves (start, kill, replace) are :mod:`itukg.graph.store.processes`; the
+worker's side is :mod:`itukg.graph.store.workers`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
-import pickle
-import socket
-import subprocess
-import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from itukg import errors as E
 from itukg.graph.store import QueryResult, SelectResult
-from itukg.graph.store.fairqueue import FairPool, Slot
+from itukg.graph.store.processes import ExecutorStats, WorkerProcesses  # noqa: F401 - re-exported
 from itukg.graph.store.screen import check_query, check_update, dataset_of
-from itukg.graph.store.wire import HDR, dumps, rebuild_error
-from itukg.graph.store.workers import DEFAULT_OPENER
+from itukg.graph.store.wire import dumps, rebuild_error
 from itukg.settings import Settings
-
-log = logging.getLogger("itukg.graph.store.pool")
 
 WORKER_START_ALLOWANCE = 15.0  # seconds a request may wait for a replaced worker to start
 
@@ -101,78 +92,22 @@ class QueryOutcome:
 
 
 
-@dataclass
-class ExecutorStats:
-    started: int = 0
-    killed: int = 0
-    timeouts: int = 0
-    died: int = 0
-    queries: int = 0
-    extra: dict[str, int] = field(default_factory=dict)
-
-
-class Executor:
+class Executor(WorkerProcesses):
     """A pool of query worker processes. Create it in the app's ``lifespan``::
 
         executor = Executor(settings)
         await executor.start()      # raises StoreError when the store cannot be opened
         ...
         await executor.close()
+
+    Options (``workers``, ``opener``, ``memory_limit``): see
+    :class:`~itukg.graph.store.processes.WorkerProcesses`.
     """
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        workers: int | None = None,
-        opener: str = DEFAULT_OPENER,
-        memory_limit: int | None = None,
-    ):
-        self.settings = settings
-        self.size = workers or settings.query_workers
-        self.opener = opener
-        # address-space limit per worker: room for the store (RocksDB maps files and caches),
-        # the result and its serialisation, with a floor of 2 GiB
-        self.memory_limit = memory_limit if memory_limit is not None else max(
-            2 * 1024**3, 6 * settings.max_result_bytes + 1024**3
-        )
-        self._slots: list[Slot] = []
-        self._idle = FairPool()
-        self._closing = False
-        self._respawns: set[asyncio.Task] = set()
+    def __init__(self, settings: Settings, **options: Any):
+        super().__init__(settings, **options)
         self._sizes_cache: dict[str, int] | None = None
         self._generation: str | None = None
-        self.stats = ExecutorStats()
-
-    # -- lifecycle -----------------------------------------------------------------------------
-    async def start(self) -> None:
-        """Start the workers. Raises StoreError (with the worker's reason) if one cannot start."""
-        self._slots = [Slot(i) for i in range(self.size)]
-        results = await asyncio.gather(*(self._spawn(s) for s in self._slots), return_exceptions=True)
-        failures = [r for r in results if isinstance(r, BaseException)]
-        if failures:
-            await self.close()
-            raise failures[0]
-        for s in self._slots:
-            self._idle.put_nowait(s)
-
-    async def close(self) -> None:
-        """Stop every worker. Raises nothing."""
-        self._closing = True
-        for t in list(self._respawns):
-            t.cancel()
-        for s in self._slots:
-            self._kill(s, graceful=True)
-        for s in self._slots:
-            if s.proc is not None:
-                try:
-                    await asyncio.to_thread(s.proc.wait, 5)
-                except subprocess.TimeoutExpired:
-                    s.proc.kill()
-                    with contextlib.suppress(Exception):
-                        await asyncio.to_thread(s.proc.wait, 5)
-                except Exception:  # noqa: BLE001 - closing must not fail
-                    pass
 
     async def restart(self) -> None:
         """Replace every worker by a fresh one (they reopen the store: see a new generation).
@@ -181,93 +116,7 @@ class Executor:
         cannot open the store.
         """
         self._sizes_cache = None
-        taken = [await self._idle.get() for _ in range(len(self._slots))]
-        try:
-            for s in taken:
-                self._kill(s, graceful=True)
-                await self._spawn(s)
-        finally:
-            for s in taken:
-                self._idle.put_nowait(s)
-
-    async def _spawn(self, slot: Slot) -> None:
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "itukg.graph.store.workers", "--worker", str(child.fileno())],
-                pass_fds=(child.fileno(),),
-                stdin=subprocess.DEVNULL,
-            )
-        finally:
-            child.close()
-        slot.proc = proc
-        reader, writer = await asyncio.open_unix_connection(sock=parent, limit=2**20)
-        slot.reader, slot.writer = reader, writer
-        writer.write(
-            dumps(
-                {
-                    "settings": self.settings.model_dump_json(),
-                    "opener": self.opener,
-                    "memory_limit": self.memory_limit,
-                }
-            )
-        )
-        await writer.drain()
-        try:
-            meta, _ = await asyncio.wait_for(self._read(slot), timeout=60)
-        except (asyncio.TimeoutError, EOFError, asyncio.IncompleteReadError, ConnectionError) as exc:
-            self._kill(slot)
-            raise E.StoreError(f"query worker did not start: {exc!r}") from None
-        if not meta.get("ok"):
-            self._kill(slot)
-            raise rebuild_error(meta)
-        slot.pid = meta.get("pid")
-        slot.engine = meta.get("engine", "disk")
-        slot.served = 0
-        self.stats.started += 1
-
-    def _kill(self, slot: Slot, graceful: bool = False) -> None:
-        if slot.writer is not None:
-            with contextlib.suppress(Exception):
-                slot.writer.close()
-        slot.writer = slot.reader = None
-        if slot.proc is not None and slot.proc.poll() is None:
-            if graceful:
-                with contextlib.suppress(Exception):
-                    slot.proc.terminate()
-            else:
-                with contextlib.suppress(Exception):
-                    slot.proc.kill()
-                self.stats.killed += 1
-
-    def _respawn_later(self, slot: Slot) -> None:
-        proc = slot.proc
-        self._kill(slot)
-
-        async def again() -> None:
-            if proc is not None:
-                with contextlib.suppress(Exception):
-                    await asyncio.to_thread(proc.wait, 10)
-            delay = 0.1
-            while not self._closing:
-                try:
-                    await self._spawn(slot)
-                    self._idle.put_nowait(slot)
-                    return
-                except Exception as exc:  # noqa: BLE001 - keep trying, the store may come back
-                    log.error("could not restart query worker %d: %s", slot.index, exc)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 10)
-
-        task = asyncio.get_running_loop().create_task(again())
-        self._respawns.add(task)
-        task.add_done_callback(self._respawns.discard)
-
-    @staticmethod
-    async def _read(slot: Slot) -> tuple[dict[str, Any], Any]:
-        assert slot.reader is not None
-        (n,) = HDR.unpack(await slot.reader.readexactly(HDR.size))
-        return pickle.loads(await slot.reader.readexactly(n))
+        await super().restart()
 
     # -- one request ------------------------------------------------------------------------------
     async def _call(self, req: dict[str, Any], timeout: float | None) -> tuple[dict[str, Any], Any]:
@@ -276,17 +125,7 @@ class Executor:
         deadline = timeout if timeout is not None else self.settings.query_timeout
         # waiting for a worker is not running: a busy worker is freed by its own deadline at
         # the latest, a replaced one needs a few seconds to start
-        wait = deadline + WORKER_START_ALLOWANCE
-        try:
-            slot = self._idle.get_nowait()  # fast path: no task, no timer
-        except asyncio.QueueEmpty:
-            try:
-                slot = await asyncio.wait_for(self._idle.get(), timeout=wait)
-            except asyncio.TimeoutError:
-                self.stats.timeouts += 1
-                raise E.QueryTimeout(
-                    f"every query worker stayed busy for {_secs(wait)} s; try again later"
-                ) from None
+        slot = await self._acquire(deadline + WORKER_START_ALLOWANCE)
         timed_out = False
 
         def expire() -> None:  # the deadline: kill the worker; the read below then ends
@@ -304,23 +143,7 @@ class Executor:
             meta, payload = await self._read(slot)
         except (EOFError, asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
             handed_back = True
-            rc = None
-            if slot.proc is not None and not timed_out:  # how did it end? (reaped shortly after EOF)
-                with contextlib.suppress(Exception):
-                    rc = await asyncio.to_thread(slot.proc.wait, 2)
-            self._respawn_later(slot)
-            if timed_out:
-                self.stats.timeouts += 1
-                raise E.QueryTimeout(
-                    f"query timed out after {_secs(deadline)} s (limit ITUKG_QUERY_TIMEOUT)"
-                ) from None
-            self.stats.died += 1
-            if rc is not None and rc < 0:
-                raise E.ResultTooLarge(
-                    "the query worker was stopped while running this query (signal "
-                    f"{-rc}; most likely it exceeded its memory limit)"
-                ) from exc
-            raise E.StoreError(f"the query worker died while running this query ({exc!r})") from exc
+            raise await self._lost(slot, exc, timed_out, deadline) from exc
         except BaseException:
             # cancelled (client went away, server shutting down): the worker may still be busy
             self._respawn_later(slot)
@@ -496,7 +319,3 @@ def _dataset(
     if ds is None:
         return None, None
     return ds
-
-
-def _secs(x: float) -> str:
-    return f"{x:g}"
