@@ -124,41 +124,9 @@ def parse_request(method: str, raw_query_string: bytes, content_type: str | None
     """
     url_params = parse_qsl(_decode(raw_query_string, "URL query string"), keep_blank_values=True)
     if method in ("GET", "HEAD"):
-        params = url_params
-        direct_text: str | None = None
-        direct_kind = None
+        params, direct_kind, direct_text = url_params, None, ""
     elif method == "POST":
-        if len(body) > MAX_QUERY_BYTES:
-            raise ProtocolError(413, f"request body larger than {MAX_QUERY_BYTES} bytes")
-        ctype = (content_type or "").strip()
-        mtype = ctype.split(";")[0].strip().lower()
-        charset = _charset(ctype)
-        if not mtype:
-            raise ProtocolError(
-                415,
-                "POST without a Content-Type: use application/x-www-form-urlencoded (query= or "
-                "update=), application/sparql-query or application/sparql-update",
-            )
-        if charset not in (None, "utf-8", "utf8"):
-            raise ProtocolError(400, f"charset {charset!r} is not supported: SPARQL requests must be UTF-8")
-        if mtype == "application/x-www-form-urlencoded":
-            form = parse_qsl(_decode(body, "form body"), keep_blank_values=True)
-            params = url_params + form
-            direct_text, direct_kind = None, None
-        elif mtype in ("application/sparql-query", "application/sparql-update"):
-            direct_text = _decode(body, "request body")
-            direct_kind = "query" if mtype == "application/sparql-query" else "update"
-            params = url_params
-            if any(k in ("query", "update") for k, _ in url_params):
-                raise ProtocolError(
-                    400, f"a {mtype} request carries the operation in its body, not in the URL"
-                )
-        else:
-            raise ProtocolError(
-                415,
-                f"unsupported Content-Type {mtype!r}: use application/x-www-form-urlencoded, "
-                "application/sparql-query or application/sparql-update",
-            )
+        params, direct_kind, direct_text = _post_parts(url_params, content_type, body)
     else:  # pragma: no cover - the router only routes GET, HEAD and POST here
         raise ProtocolError(405, f"method {method} not allowed")
 
@@ -168,19 +136,10 @@ def parse_request(method: str, raw_query_string: bytes, content_type: str | None
         (v for k, v in params if k == "output"), None
     )
     if direct_kind == "query":
-        queries = [direct_text or ""]
+        queries = [direct_text]
     elif direct_kind == "update":
-        updates = [direct_text or ""]
-    if queries and updates:
-        raise ProtocolError(400, "a request carries either a query or an update, not both")
-    if len(queries) > 1:
-        raise ProtocolError(400, f"{len(queries)} query parameters given; exactly one is allowed")
-    if len(updates) > 1:
-        raise ProtocolError(400, f"{len(updates)} update parameters given; exactly one is allowed")
-    if updates and method in ("GET", "HEAD"):
-        raise ProtocolError(
-            400, "SPARQL Update is not allowed through GET (SPARQL 1.1 Protocol §2.2): use POST"
-        )
+        updates = [direct_text]
+    _check_operations(method, queries, updates)
     if updates:
         return ProtocolRequest(
             "update",
@@ -192,16 +151,65 @@ def parse_request(method: str, raw_query_string: bytes, content_type: str | None
         if method == "POST":
             raise ProtocolError(400, "no query: send query= (form) or a application/sparql-query body")
         return ProtocolRequest("description", format=fmt)
-    text = queries[0]
-    if not text.strip():
+    if not queries[0].strip():
         raise ProtocolError(400, "the query is empty")
     return ProtocolRequest(
         "query",
-        text,
+        queries[0],
         default_graphs=_iris(params, "default-graph-uri"),
         named_graphs=_iris(params, "named-graph-uri"),
         format=fmt,
     )
+
+
+def _post_parts(
+    url_params: list[tuple[str, str]], content_type: str | None, body: bytes
+) -> tuple[list[tuple[str, str]], str | None, str]:
+    """``(parameters, "query" | "update" | None, text)`` of a POST: a form adds its fields to
+    the URL's parameters; a direct body is the operation itself. Raises ProtocolError (413,
+    415, 400) as :func:`parse_request` says."""
+    if len(body) > MAX_QUERY_BYTES:
+        raise ProtocolError(413, f"request body larger than {MAX_QUERY_BYTES} bytes")
+    ctype = (content_type or "").strip()
+    mtype = ctype.split(";")[0].strip().lower()
+    charset = _charset(ctype)
+    if not mtype:
+        raise ProtocolError(
+            415,
+            "POST without a Content-Type: use application/x-www-form-urlencoded (query= or "
+            "update=), application/sparql-query or application/sparql-update",
+        )
+    if charset not in (None, "utf-8", "utf8"):
+        raise ProtocolError(400, f"charset {charset!r} is not supported: SPARQL requests must be UTF-8")
+    if mtype == "application/x-www-form-urlencoded":
+        form = parse_qsl(_decode(body, "form body"), keep_blank_values=True)
+        return url_params + form, None, ""
+    if mtype in ("application/sparql-query", "application/sparql-update"):
+        if any(k in ("query", "update") for k, _ in url_params):
+            raise ProtocolError(
+                400, f"a {mtype} request carries the operation in its body, not in the URL"
+            )
+        kind = "query" if mtype == "application/sparql-query" else "update"
+        return url_params, kind, _decode(body, "request body")
+    raise ProtocolError(
+        415,
+        f"unsupported Content-Type {mtype!r}: use application/x-www-form-urlencoded, "
+        "application/sparql-query or application/sparql-update",
+    )
+
+
+def _check_operations(method: str, queries: list[str], updates: list[str]) -> None:
+    """Exactly one operation, and no update through GET. Raises ProtocolError (400)."""
+    if queries and updates:
+        raise ProtocolError(400, "a request carries either a query or an update, not both")
+    if len(queries) > 1:
+        raise ProtocolError(400, f"{len(queries)} query parameters given; exactly one is allowed")
+    if len(updates) > 1:
+        raise ProtocolError(400, f"{len(updates)} update parameters given; exactly one is allowed")
+    if updates and method in ("GET", "HEAD"):
+        raise ProtocolError(
+            400, "SPARQL Update is not allowed through GET (SPARQL 1.1 Protocol §2.2): use POST"
+        )
 
 
 # ------------------------------------------------------------------------------------------

@@ -444,6 +444,53 @@ class _QuadStream(io.RawIOBase):
         return source, line - first + 1
 
 
+def _chunks(
+    settings: Settings,
+    pipeline: _Pipeline,
+    total: int,
+    carry: list[str],
+    report: BuildReport,
+    timings: dict[str, float],
+    progress: ProgressCallback | None,
+) -> Iterator[tuple[str, bytes, int]]:
+    """The build's N-Quads as ``(source, data, lines)`` chunks: each document as it is mapped,
+    then the reference data, then the graphs carried over from the current store. Fills
+    ``report`` on the way. Raises the document's error (DocumentError, DataError) for a
+    document that failed, and DocumentError for two documents with the same slug."""
+    slugs: dict[str, str] = {}
+    # Documents first: the reference graph is being built in a worker meanwhile.
+    for i, res in enumerate(pipeline, 1):
+        if isinstance(res, _Failed):
+            _raise(res)
+        assert isinstance(res, _Done)
+        if res.slug in slugs:
+            raise DocumentError(
+                f"two documents have the same slug {res.slug!r}: {slugs[res.slug]} and "
+                f"{res.path} (same symbol and language); build them into separate "
+                "stores or remove one",
+                source=res.path,
+            )
+        slugs[res.slug] = res.path
+        report.documents.append(DocumentReport(
+            res.path, res.slug, res.graph, res.triples, res.summary, res.warnings,
+            res.seconds))
+        data, res.nquads = res.nquads, b""
+        yield f"{res.path} (mapped data)", data, res.triples
+        if progress is not None:
+            progress(i, total, res.path)
+    t1 = time.perf_counter()
+    ref_nq, report.reference_triples = pipeline.reference()
+    timings["reference_wait"] = time.perf_counter() - t1
+    yield "reference data", ref_nq, report.reference_triples
+    del ref_nq
+    if carry:
+        with open_store(settings, read_only=True) as old:
+            for g in carry:
+                data = old.dump("nquads", g)
+                report.carried_graphs[g] = data.count(b"\n")
+                yield f"graph <{g}> of the current store", data, report.carried_graphs[g]
+
+
 def _build_generation(
     settings: Settings,
     pipeline: _Pipeline,
@@ -459,42 +506,7 @@ def _build_generation(
         gen.bulk_load(ontology, "turtle", settings.ontology_graph)
         report.ontology_triples = gen.store.triples_per_graph().get(settings.ontology_graph, 0)
         timings["ontology_load"] = time.perf_counter() - t0
-        slugs: dict[str, str] = {}
-
-        def chunks() -> Iterator[tuple[str, bytes, int]]:
-            # Documents first: the reference graph is being built in a worker meanwhile.
-            for i, res in enumerate(pipeline, 1):
-                if isinstance(res, _Failed):
-                    _raise(res)
-                assert isinstance(res, _Done)
-                if res.slug in slugs:
-                    raise DocumentError(
-                        f"two documents have the same slug {res.slug!r}: {slugs[res.slug]} and "
-                        f"{res.path} (same symbol and language); build them into separate "
-                        "stores or remove one",
-                        source=res.path,
-                    )
-                slugs[res.slug] = res.path
-                report.documents.append(DocumentReport(
-                    res.path, res.slug, res.graph, res.triples, res.summary, res.warnings,
-                    res.seconds))
-                data, res.nquads = res.nquads, b""
-                yield f"{res.path} (mapped data)", data, res.triples
-                if progress is not None:
-                    progress(i, total, res.path)
-            t1 = time.perf_counter()
-            ref_nq, report.reference_triples = pipeline.reference()
-            timings["reference_wait"] = time.perf_counter() - t1
-            yield "reference data", ref_nq, report.reference_triples
-            del ref_nq
-            if carry:
-                with open_store(settings, read_only=True) as old:
-                    for g in carry:
-                        data = old.dump("nquads", g)
-                        report.carried_graphs[g] = data.count(b"\n")
-                        yield f"graph <{g}> of the current store", data, report.carried_graphs[g]
-
-        stream = _QuadStream(chunks())
+        stream = _QuadStream(_chunks(settings, pipeline, total, carry, report, timings, progress))
         t0 = time.perf_counter()
         try:
             # every chunk was parsed strictly before (workers, reference job, or a store dump)
