@@ -50,17 +50,9 @@ def discover_routers() -> list[tuple[str, object]]:
     return [(name, router) for _, name, router in found]
 
 
-def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
-    """Build the app for ``settings``.
-
-    ``opener`` (``"module:function"``, called as ``function(settings, read_only=True)``)
-    opens the store, in this process and in each query worker; the default is
-    :func:`itukg.graph.store.open_store`.
-
-    Raises nothing itself; at startup the lifespan raises ``ValueError`` when updates are
-    enabled without a strong token and :class:`itukg.errors.StoreError` when the store cannot
-    be opened (the server then refuses to start).
-    """
+def _lifespan(settings: Settings, opener: str):
+    """The app's lifespan: open the store read-only, start the query executor (and the updater
+    when updates are enabled), close them at shutdown. Raises as :func:`create_app` says."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -100,6 +92,23 @@ def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
             app.state.store.close()
             app.state.executor = None
             app.state.store = None
+
+    return lifespan
+
+
+def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
+    """Build the app for ``settings``.
+
+    ``opener`` (``"module:function"``, called as ``function(settings, read_only=True)``)
+    opens the store, in this process and in each query worker; the default is
+    :func:`itukg.graph.store.open_store`.
+
+    Raises nothing itself; at startup the lifespan raises ``ValueError`` when updates are
+    enabled without a strong token and :class:`itukg.errors.StoreError` when the store cannot
+    be opened (the server then refuses to start).
+    """
+
+    lifespan = _lifespan(settings, opener)
 
     app = FastAPI(
         title="itukg",
