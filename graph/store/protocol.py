@@ -83,31 +83,41 @@ class Store(Protocol):
         ...
 
     def triples_per_graph(self) -> dict[str, int]:
+        """Named graph IRI → number of triples (an empty graph counts 0)."""
         ...
 
     def replace_graph(self, graph: str, ntriples: bytes) -> int:
         """Replace one named graph with N-Triples data, atomically. Returns triples loaded."""
         ...
 
-    def load(self, data: bytes, fmt: RDFFormat, graph: str | None = None, *, source: str = "") -> int:
+    def load(self, data: bytes, fmt: RDFFormat, graph: str | None = None, *, source: str = "",
+             default_graph: str | None = None, replace: bool = False) -> int:
         """Parse all of ``data`` first; on a syntax error raise DataError (with line) and leave
-        the store untouched; then load into ``graph`` (quad formats keep their own graphs
-        unless ``graph`` is given). Returns quads loaded."""
+        the store untouched; then load into ``graph`` in one transaction (quad formats keep
+        their own graphs unless ``graph`` is given; their triples outside any graph go to
+        ``default_graph``). ``replace``: empty every graph the data writes to first. Returns
+        quads loaded."""
         ...
 
     def add_triples(self, graph: str, triples: Iterable[tuple[Identifier, Identifier, Identifier]]) -> int:
+        """Add rdflib triples to ``graph``; returns how many. Raises DataError for an invalid
+        term."""
         ...
 
-    def dump(self, fmt: RDFFormat, graph: str | None = None) -> bytes:
-        """Serialise the whole store (quad formats) or one named graph."""
+    def dump(self, fmt: RDFFormat, graph: str | None = None, *,
+             prefixes: Mapping[str, str] | None = None) -> bytes:
+        """Serialise the whole store (quad formats; a triple format gives the union) or one
+        named graph; ``prefixes`` for Turtle and TriG. Raises DataError for an unknown format."""
         ...
 
     def drop_graph(self, graph: str) -> None:
+        """Remove one named graph (nothing when it does not exist)."""
         ...
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
-        """Run a SPARQL Update in one transaction. The caller screens it first
-        (:func:`itukg.graph.store.screen.check_update`: no SERVICE, no LOAD)."""
+        """Run a SPARQL Update in one transaction. Raises QueryError for a malformed update and
+        for one that would reach the network (SERVICE, LOAD: the screener,
+        :func:`itukg.graph.store.screen.check_update`, refuses it before the engine)."""
         ...
 
     def bulk_load(self, data: bytes | IO[bytes], fmt: RDFFormat, graph: str | None = None, *,
