@@ -15,7 +15,13 @@ previous store exactly as it was. A build defines the document set: documents of
 build that are not given again are not carried over. The audit graph is not carried over either
 (it described the old documents).
 
-Nothing here imports pyoxigraph: storage is reached through :mod:`itukg.graph.store`.
+Nothing here imports pyoxigraph or knows the store's disk layout: storage is reached through
+the functions of :mod:`itukg.graph.store` (``begin_generation``, ``open_store``,
+``store_exists``) and the Store protocol.
+
+(About 530 lines: the build is one pipeline, read top to bottom: find, parse and map in worker
+processes, stream into one bulk load, commit. The per-document worker part, lines ~160-330,
+could become its own module; it is left here while issue 9's document-stage work edits it.)
 """
 
 from __future__ import annotations
