@@ -25,8 +25,9 @@ from starlette.concurrency import run_in_threadpool
 
 from itukg import __version__
 from itukg.api import problems
-from itukg.graph.store.workers import DEFAULT_OPENER, Executor
 from itukg.api.fastpath import SparqlFastPath
+from itukg.graph.store.pool import Executor
+from itukg.graph.store.workers import DEFAULT_OPENER
 from itukg.settings import Settings
 
 log = logging.getLogger("itukg.api")
@@ -49,24 +50,16 @@ def discover_routers() -> list[tuple[str, object]]:
     return [(name, router) for _, name, router in found]
 
 
-def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
-    """Build the app for ``settings``.
-
-    ``opener`` (``"module:function"``, called as ``function(settings, read_only=True)``)
-    opens the store, in this process and in each query worker; the default is
-    :func:`itukg.graph.store.open_store`.
-
-    Raises nothing itself; at startup the lifespan raises ``ValueError`` when updates are
-    enabled without a strong token and :class:`itukg.errors.StoreError` when the store cannot
-    be opened (the server then refuses to start).
-    """
+def _lifespan(settings: Settings, opener: str):
+    """The app's lifespan: open the store read-only, start the query executor (and the updater
+    when updates are enabled), close them at shutdown. Raises as :func:`create_app` says."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.check_for_serving()
         mod, _, fn = opener.partition(":")
         open_fn = getattr(importlib.import_module(mod), fn)
-        from itukg.api.deps import store_generation
+        from itukg.graph.store import store_generation
 
         app.state.store_generation = store_generation(settings)
         app.state.store = await run_in_threadpool(open_fn, settings, read_only=True)
@@ -99,6 +92,23 @@ def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
             app.state.store.close()
             app.state.executor = None
             app.state.store = None
+
+    return lifespan
+
+
+def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
+    """Build the app for ``settings``.
+
+    ``opener`` (``"module:function"``, called as ``function(settings, read_only=True)``)
+    opens the store, in this process and in each query worker; the default is
+    :func:`itukg.graph.store.open_store`.
+
+    Raises nothing itself; at startup the lifespan raises ``ValueError`` when updates are
+    enabled without a strong token and :class:`itukg.errors.StoreError` when the store cannot
+    be opened (the server then refuses to start).
+    """
+
+    lifespan = _lifespan(settings, opener)
 
     app = FastAPI(
         title="itukg",

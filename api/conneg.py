@@ -14,7 +14,7 @@ kind          formats (first = default when the client accepts anything)
 
 plus ``html`` (``text/html``) for every kind when the caller passes ``html=True`` and the client
 prefers HTML (a browser). The returned *format* names are the ones
-:meth:`itukg.graph.store.Store.query_serialized` and :meth:`itukg.graph.store.workers.Executor.run` take.
+:meth:`itukg.graph.store.Store.query_serialized` and :meth:`itukg.graph.store.pool.Executor.run` take.
 
 Usage::
 

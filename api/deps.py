@@ -8,7 +8,7 @@ Use them as parameter types::
     async def outputs(executor: ExecutorDep, settings: SettingsDep): ...
 
 * ``SettingsDep``: the :class:`itukg.settings.Settings` the app was created with.
-* ``ExecutorDep``: the :class:`itukg.graph.store.workers.Executor`: run EVERY query through it (deadline,
+* ``ExecutorDep``: the :class:`itukg.graph.store.pool.Executor`: run EVERY query through it (deadline,
   size caps, no network).
 * ``StoreDep``: the read-only :class:`itukg.graph.store.Store` opened in the main process, for
   cheap metadata only (``graphs()``), called from a plain ``def`` handler (threadpool) or via
@@ -31,9 +31,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from itukg.graph.store.workers import Executor
 from itukg.errors import StoreError
-from itukg.graph.store import Store
+from itukg.graph.store import Store, store_generation
+from itukg.graph.store.pool import Executor
 from itukg.settings import Settings
 
 
@@ -51,16 +51,6 @@ async def get_executor(request: Request) -> Executor:
 
 
 _reopen_lock = threading.Lock()
-
-
-def store_generation(settings: Settings) -> str | None:
-    try:
-        from itukg.graph.store import current_generation
-
-        gen = current_generation(settings.store)
-    except Exception:  # noqa: BLE001 - no generations (a bare store) or not built
-        return None
-    return gen.name if gen is not None else None
 
 
 async def get_store(request: Request) -> Store:

@@ -4,9 +4,10 @@ A SPARQL query is the service's hot path: policy researchers' clients and other 
 many of them. Through FastAPI's route each one paid for about 1 ms of routing, dependency
 resolution, middleware and a second parse of the URL's query string, as much as evaluating
 a trace query in memory. This middleware answers the plain query operation (GET, or POST with a
-form or a ``application/sparql-query`` body, for a data format) itself: the same protocol
-parser (:func:`itukg.api.sparql.parse_request`), the same screening and content negotiation,
-the same executor (deadline, caps, no network) and the same problem+json errors
+form or a ``application/sparql-query`` body, for a data format) itself, with the SAME steps as
+the route (one implementation in :mod:`itukg.api.sparql`): :func:`~itukg.api.sparql.parse_request`,
+:func:`~itukg.api.sparql.plan_query` (screen, negotiate), :func:`~itukg.api.sparql.run_plan`
+(the executor: deadline, caps, no network), and the same problem+json errors
 (:mod:`itukg.api.problems`). Everything else (the service description, updates, HTML for
 browsers, HEAD, OPTIONS, other paths) goes on to the FastAPI app, whose ``/sparql`` route stays
 the documented one (OpenAPI) and answers those.
@@ -32,7 +33,7 @@ from starlette.requests import Request
 
 from itukg.api import problems
 from itukg.api.services import named
-from itukg.api.sparql import MAX_QUERY_BYTES, ProtocolError, parse_request
+from itukg.api.sparql import MAX_QUERY_BYTES, ProtocolError, parse_request, plan_query, run_plan
 from itukg.errors import ItukgError
 
 log = logging.getLogger("itukg.api")
@@ -101,17 +102,15 @@ class SparqlFastPath:
             await self.app(scope, _replay(body, receive), send)
             return
         try:
-            _, fmt, media_type = req.result_format(accept)
-            if fmt == "html":  # a browser: the route renders the page
+            plan = plan_query(req, accept)
+            if plan.fmt == "html":  # a browser: the route renders the page
                 await self.app(scope, _replay(body, receive), send)
                 return
-            outcome = await self.state.executor.run(
-                req.text, result_format=fmt, base_iri=self.state.settings.base_iri, **req.dataset
-            )
+            outcome = await run_plan(plan, self.state.executor, self.state.settings.base_iri)
         except (ItukgError, HTTPException) as exc:
             await self._error(scope, send, origin, exc)
             return
-        await self._ok(send, origin, media_type, outcome.body)
+        await self._ok(send, origin, plan.media_type, outcome.body)
 
     async def _named(self, scope: Scope, receive: Receive, send: Send, name: str) -> None:
         """``GET /api/queries/{name}`` for a data format: the route's steps

@@ -1,5 +1,9 @@
-"""The SPARQL 1.1 Protocol, without the web framework: request parsing, query screening, the
-service description and the HTML result page. The route itself is ``api/routers/sparql.py``.
+"""The SPARQL 1.1 Protocol, without the web framework: request parsing, the steps of the query
+operation shared by the FastAPI route (``api/routers/sparql.py``) and the lean ASGI path
+(``api/fastpath.py``), the service description and the HTML pages for browsers.
+
+Queries are screened by the one screener, :mod:`itukg.graph.store.screen` (its functions are
+re-exported here for older imports).
 
 Spec references: SPARQL 1.1 Protocol (https://www.w3.org/TR/sparql11-protocol/) §2.1 query
 operation, §2.2 update operation; SPARQL 1.1 Service Description
@@ -8,214 +12,24 @@ operation, §2.2 update operation; SPARQL 1.1 Service Description
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import Any
 from urllib.parse import parse_qsl
 
-from itukg.errors import QueryError
-
-MAX_QUERY_BYTES = 1024 * 1024  # a request body above this is refused (413) before parsing
-
-# ------------------------------------------------------------------------------------------
-# screening query text: a lexer, not a parser (fast: it runs on every request)
-# ------------------------------------------------------------------------------------------
-
-_TOKEN = re.compile(
-    r'''
-      (?P<lstr>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\')
-    | (?P<str>"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<comment>\#[^\n\r]*)
-    | (?P<var>[?$][\w\u00B7\u00C0-\uFFFF]+)
-    | (?P<pname>[\w\u00C0-\uFFFF][\w\-.\u00B7\u00C0-\uFFFF]*:(?:[\w\-.:%\u00B7\u00C0-\uFFFF]|\\.)*|:(?:[\w\-.:%\u00B7\u00C0-\uFFFF]|\\.)*)
-    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-    | (?P<other>\S)
-    ''',
-    re.VERBOSE | re.DOTALL,
+from itukg.graph.store.screen import (  # noqa: F401 - re-exported: the screener's old home
+    QUERY_FORMS,
+    UPDATE_KEYWORDS,
+    check_query,
+    check_update,
+    dataset_of,
+    keywords,
+    operation_of,
+    tokens,
 )
 
-QUERY_FORMS = {"SELECT": "select", "CONSTRUCT": "construct", "DESCRIBE": "describe", "ASK": "ask"}
-UPDATE_KEYWORDS = {
-    "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH",
-}
-
-
-@lru_cache(maxsize=512)
-def tokens(sparql: str) -> tuple[tuple[str, str, int], ...]:
-    """The significant tokens of a SPARQL text as ``(kind, text, offset)``: kinds ``word``
-    (keywords), ``pname``, ``iri``, ``var``, ``str``/``lstr``, ``other``; comments dropped.
-    One pass of one regex, cached for repeated texts (clients repeat queries). Raises nothing."""
-    return tuple(
-        (m.lastgroup, m.group(), m.start())
-        for m in _TOKEN.finditer(sparql)
-        if m.lastgroup != "comment"
-    )
-
-
-def keywords(sparql: str) -> list[str]:
-    """The bare words of a SPARQL text (keywords, upper-cased), outside strings, IRIs,
-    comments, variables and prefixed names. Raises nothing."""
-    return [text.upper() for kind, text, _ in tokens(sparql) if kind == "word"]
-
-
-def operation_of(sparql: str) -> str:
-    """``select ask construct describe`` for a query, ``update`` for an update, ``unknown`` if
-    the text starts with neither (the engine will then report the syntax error).
-    Raises nothing."""
-    words = keywords(sparql)
-    for w in words:
-        if w in ("BASE", "PREFIX"):
-            continue
-        if w in QUERY_FORMS:
-            return QUERY_FORMS[w]
-        if w in UPDATE_KEYWORDS:
-            return "update"
-        return "unknown"
-    return "unknown"
-
-
-def check_query(sparql: str) -> str:
-    """Screen a query before it reaches the engine; returns its form (or ``unknown``).
-
-    Raises :class:`QueryError` for a SPARQL update sent as a query, for a ``SERVICE`` clause
-    (federated queries would make the engine open network connections: refused) and for an
-    undeclared prefix. FROM / FROM NAMED are allowed: the engine resolves them against the
-    store's graphs only. The verdict is cached per text.
-    """
-    form, error = _screen(sparql)
-    if error is not None:
-        raise QueryError(error[0], source=error[1], line=error[2])
-    return form
-
-
-@lru_cache(maxsize=512)
-def _screen(sparql: str) -> tuple[str, tuple[str, str | None, int | None] | None]:
-    try:
-        return _check_query(sparql), None
-    except QueryError as exc:
-        return "", (exc.message, exc.source, exc.line)
-
-
-def _check_query(sparql: str) -> str:
-    """Screen a query before it reaches the engine; returns its form (or ``unknown``).
-
-    Raises :class:`QueryError` for a SPARQL update sent as a query and for a ``SERVICE``
-    clause (federated queries would make the engine open network connections: refused).
-    FROM / FROM NAMED are allowed: the engine resolves them against the store's graphs only.
-    """
-    words = keywords(sparql)
-    if "SERVICE" in words:
-        raise QueryError(
-            "SERVICE (federated query) is not allowed on this endpoint: queries cannot reach "
-            "the network; query the data held here, or run the federated query in your client"
-        )
-    op = operation_of(sparql)
-    if op != "update":
-        _check_prefixes(sparql)
-    if op == "update":
-        raise QueryError(
-            "this is a SPARQL Update, not a query; updates go through the update operation "
-            "(POST with update= or application/sparql-update), which is disabled unless the "
-            "server enables it"
-        )
-    return op
-
-
-def dataset_of(sparql: str, base_iri: str | None = None) -> tuple[list[str], list[str]] | None:
-    """See :func:`_dataset_of` (cached per text and base; returns fresh lists)."""
-    ds = _dataset_of(sparql, base_iri)
-    return None if ds is None else (list(ds[0]), list(ds[1]))
-
-
-@lru_cache(maxsize=512)
-def _dataset_of(sparql: str, base_iri: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """The query's own dataset (``FROM`` → default graphs, ``FROM NAMED`` → named graphs) as
-    absolute IRIs, or ``None`` when it has no dataset clause. Prefixed names are expanded
-    with the query's PREFIX declarations and relative IRIs resolved against its BASE (or
-    ``base_iri``). Dataset clauses only occur at the top level (never in subqueries), so every
-    ``FROM`` keyword starts one. Raises :class:`QueryError` for a FROM without a graph IRI or
-    with an undeclared prefix.
-    """
-    from urllib.parse import urljoin
-
-    toks = [(kind, text) for kind, text, _ in tokens(sparql)]
-    if not any(kind == "word" and text.upper() == "FROM" for kind, text in toks):
-        return None
-    base = base_iri or ""
-    prefixes: dict[str, str] = {}
-    defaults: list[str] = []
-    named: list[str] = []
-
-    def iri(kind: str, text: str) -> str:
-        if kind == "iri":
-            return urljoin(base, text[1:-1]) if base else text[1:-1]
-        prefix, _, local = text.partition(":")
-        if prefix not in prefixes:
-            raise QueryError(f"undeclared prefix {prefix + ':'!r} in a FROM clause")
-        return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
-
-    i = 0
-    while i < len(toks):
-        kind, text = toks[i]
-        word = text.upper() if kind == "word" else None
-        if word == "BASE" and i + 1 < len(toks) and toks[i + 1][0] == "iri":
-            base = iri(*toks[i + 1])
-            i += 2
-            continue
-        if word == "PREFIX" and i + 2 < len(toks) and toks[i + 1][0] == "pname" and toks[i + 2][0] == "iri":
-            prefixes[toks[i + 1][1].rstrip(":")] = iri(*toks[i + 2])
-            i += 3
-            continue
-        if word == "FROM":
-            j = i + 1
-            target = defaults
-            if j < len(toks) and toks[j][0] == "word" and toks[j][1].upper() == "NAMED":
-                target = named
-                j += 1
-            if j >= len(toks) or toks[j][0] not in ("iri", "pname"):
-                raise QueryError("FROM / FROM NAMED must be followed by a graph IRI")
-            target.append(iri(*toks[j]))
-            i = j + 1
-            continue
-        i += 1
-    return tuple(defaults), tuple(named)
-
-
-def _check_prefixes(sparql: str) -> None:
-    """Raise QueryError naming the first prefixed name whose prefix is not declared (the
-    engine's own message for that is a bare "expected ..." at the position)."""
-    declared: set[str] = set()
-    prev_word = None
-    for kind, text, start in tokens(sparql):
-        if kind == "pname":
-            prefix = text.split(":", 1)[0]
-            if prev_word == "PREFIX":
-                declared.add(prefix)
-            elif prefix != "_" and prefix not in declared:
-                line = sparql.count("\n", 0, start) + 1
-                raise QueryError(
-                    f"undeclared prefix {prefix + ':'!r} in {text!r} at line {line}; "
-                    f"add PREFIX {prefix}: <...>",
-                    source="query",
-                    line=line,
-                )
-        prev_word = text.upper() if kind == "word" else None
-
-
-def check_update(sparql: str) -> None:
-    """Screen an update: refuse ``SERVICE`` and ``LOAD`` (both would reach the network).
-
-    Raises :class:`QueryError`.
-    """
-    words = keywords(sparql)
-    if "SERVICE" in words:
-        raise QueryError("SERVICE is not allowed in updates: the service never reaches the network")
-    if "LOAD" in words:
-        raise QueryError("LOAD is not allowed: the service never fetches remote data")
-
+MAX_QUERY_BYTES = 1024 * 1024  # a request body above this is refused (413) before parsing
 
 # ------------------------------------------------------------------------------------------
 # protocol requests
@@ -310,41 +124,9 @@ def parse_request(method: str, raw_query_string: bytes, content_type: str | None
     """
     url_params = parse_qsl(_decode(raw_query_string, "URL query string"), keep_blank_values=True)
     if method in ("GET", "HEAD"):
-        params = url_params
-        direct_text: str | None = None
-        direct_kind = None
+        params, direct_kind, direct_text = url_params, None, ""
     elif method == "POST":
-        if len(body) > MAX_QUERY_BYTES:
-            raise ProtocolError(413, f"request body larger than {MAX_QUERY_BYTES} bytes")
-        ctype = (content_type or "").strip()
-        mtype = ctype.split(";")[0].strip().lower()
-        charset = _charset(ctype)
-        if not mtype:
-            raise ProtocolError(
-                415,
-                "POST without a Content-Type: use application/x-www-form-urlencoded (query= or "
-                "update=), application/sparql-query or application/sparql-update",
-            )
-        if charset not in (None, "utf-8", "utf8"):
-            raise ProtocolError(400, f"charset {charset!r} is not supported: SPARQL requests must be UTF-8")
-        if mtype == "application/x-www-form-urlencoded":
-            form = parse_qsl(_decode(body, "form body"), keep_blank_values=True)
-            params = url_params + form
-            direct_text, direct_kind = None, None
-        elif mtype in ("application/sparql-query", "application/sparql-update"):
-            direct_text = _decode(body, "request body")
-            direct_kind = "query" if mtype == "application/sparql-query" else "update"
-            params = url_params
-            if any(k in ("query", "update") for k, _ in url_params):
-                raise ProtocolError(
-                    400, f"a {mtype} request carries the operation in its body, not in the URL"
-                )
-        else:
-            raise ProtocolError(
-                415,
-                f"unsupported Content-Type {mtype!r}: use application/x-www-form-urlencoded, "
-                "application/sparql-query or application/sparql-update",
-            )
+        params, direct_kind, direct_text = _post_parts(url_params, content_type, body)
     else:  # pragma: no cover - the router only routes GET, HEAD and POST here
         raise ProtocolError(405, f"method {method} not allowed")
 
@@ -354,19 +136,10 @@ def parse_request(method: str, raw_query_string: bytes, content_type: str | None
         (v for k, v in params if k == "output"), None
     )
     if direct_kind == "query":
-        queries = [direct_text or ""]
+        queries = [direct_text]
     elif direct_kind == "update":
-        updates = [direct_text or ""]
-    if queries and updates:
-        raise ProtocolError(400, "a request carries either a query or an update, not both")
-    if len(queries) > 1:
-        raise ProtocolError(400, f"{len(queries)} query parameters given; exactly one is allowed")
-    if len(updates) > 1:
-        raise ProtocolError(400, f"{len(updates)} update parameters given; exactly one is allowed")
-    if updates and method in ("GET", "HEAD"):
-        raise ProtocolError(
-            400, "SPARQL Update is not allowed through GET (SPARQL 1.1 Protocol §2.2): use POST"
-        )
+        updates = [direct_text]
+    _check_operations(method, queries, updates)
     if updates:
         return ProtocolRequest(
             "update",
@@ -378,16 +151,106 @@ def parse_request(method: str, raw_query_string: bytes, content_type: str | None
         if method == "POST":
             raise ProtocolError(400, "no query: send query= (form) or a application/sparql-query body")
         return ProtocolRequest("description", format=fmt)
-    text = queries[0]
-    if not text.strip():
+    if not queries[0].strip():
         raise ProtocolError(400, "the query is empty")
     return ProtocolRequest(
         "query",
-        text,
+        queries[0],
         default_graphs=_iris(params, "default-graph-uri"),
         named_graphs=_iris(params, "named-graph-uri"),
         format=fmt,
     )
+
+
+def _post_parts(
+    url_params: list[tuple[str, str]], content_type: str | None, body: bytes
+) -> tuple[list[tuple[str, str]], str | None, str]:
+    """``(parameters, "query" | "update" | None, text)`` of a POST: a form adds its fields to
+    the URL's parameters; a direct body is the operation itself. Raises ProtocolError (413,
+    415, 400) as :func:`parse_request` says."""
+    if len(body) > MAX_QUERY_BYTES:
+        raise ProtocolError(413, f"request body larger than {MAX_QUERY_BYTES} bytes")
+    ctype = (content_type or "").strip()
+    mtype = ctype.split(";")[0].strip().lower()
+    charset = _charset(ctype)
+    if not mtype:
+        raise ProtocolError(
+            415,
+            "POST without a Content-Type: use application/x-www-form-urlencoded (query= or "
+            "update=), application/sparql-query or application/sparql-update",
+        )
+    if charset not in (None, "utf-8", "utf8"):
+        raise ProtocolError(400, f"charset {charset!r} is not supported: SPARQL requests must be UTF-8")
+    if mtype == "application/x-www-form-urlencoded":
+        form = parse_qsl(_decode(body, "form body"), keep_blank_values=True)
+        return url_params + form, None, ""
+    if mtype in ("application/sparql-query", "application/sparql-update"):
+        if any(k in ("query", "update") for k, _ in url_params):
+            raise ProtocolError(
+                400, f"a {mtype} request carries the operation in its body, not in the URL"
+            )
+        kind = "query" if mtype == "application/sparql-query" else "update"
+        return url_params, kind, _decode(body, "request body")
+    raise ProtocolError(
+        415,
+        f"unsupported Content-Type {mtype!r}: use application/x-www-form-urlencoded, "
+        "application/sparql-query or application/sparql-update",
+    )
+
+
+def _check_operations(method: str, queries: list[str], updates: list[str]) -> None:
+    """Exactly one operation, and no update through GET. Raises ProtocolError (400)."""
+    if queries and updates:
+        raise ProtocolError(400, "a request carries either a query or an update, not both")
+    if len(queries) > 1:
+        raise ProtocolError(400, f"{len(queries)} query parameters given; exactly one is allowed")
+    if len(updates) > 1:
+        raise ProtocolError(400, f"{len(updates)} update parameters given; exactly one is allowed")
+    if updates and method in ("GET", "HEAD"):
+        raise ProtocolError(
+            400, "SPARQL Update is not allowed through GET (SPARQL 1.1 Protocol §2.2): use POST"
+        )
+
+
+# ------------------------------------------------------------------------------------------
+# the query operation, step by step: ONE implementation for the route and the lean path
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """A screened, negotiated query operation, ready to run: ``fmt`` is what the client gets
+    (``html`` for a browser page), ``run_format`` what the engine serialises."""
+
+    request: ProtocolRequest
+    kind: str
+    fmt: str
+    media_type: str
+
+    @property
+    def run_format(self) -> str:
+        if self.fmt != "html":
+            return self.fmt
+        return "turtle" if self.kind == "graph" else "json"  # what the HTML page renders
+
+
+def plan_query(req: ProtocolRequest, accept: str | None) -> QueryPlan:
+    """Screen (:func:`check_query`) and negotiate the query operation ``req``.
+
+    Raises QueryError (400: refused by the screener), NotAcceptable (406) and
+    BadFormatParameter (400)."""
+    kind, fmt, media_type = req.result_format(accept)
+    return QueryPlan(req, kind, fmt, media_type)
+
+
+async def run_plan(plan: QueryPlan, executor: Any, base_iri: str) -> Any:
+    """Execute a plan through the query executor (deadline, caps, no network) with the
+    service's base IRI; returns its :class:`~itukg.graph.store.pool.QueryOutcome`.
+
+    Raises QueryError, QueryTimeout, ResultTooLarge, StoreError (the executor's errors)."""
+    req = plan.request
+    return await executor.run(req.text, result_format=plan.run_format, base_iri=base_iri,
+                              **req.dataset)
 
 
 # ------------------------------------------------------------------------------------------
@@ -455,80 +318,36 @@ RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rd
 
 
 # ------------------------------------------------------------------------------------------
-# HTML (browsers): one function per page, so a later pages module can restyle them
+# HTML (browsers): Jinja templates sparql_*.html through the pages' one environment
 # ------------------------------------------------------------------------------------------
 
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{{font-family:system-ui,sans-serif;margin:1.5rem;max-width:80rem}}
-textarea{{width:100%;font-family:monospace}} table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top;font-family:monospace;font-size:.9rem}}
-th{{background:#f3f3f3}} pre{{background:#f6f6f6;padding:.75rem;overflow:auto}}
-</style></head><body>
-<h1>{title}</h1>
-{content}
-</body></html>
-"""
+DEFAULT_QUERY = "SELECT ?g (COUNT(*) AS ?triples)\nWHERE { GRAPH ?g { ?s ?p ?o } }\nGROUP BY ?g\nORDER BY ?g"
+
+
+def _render(template: str, **context: Any) -> str:
+    from itukg.api.pages.render import environment
+
+    return environment().get_template(template).render(**context)
 
 
 def render_query_form(endpoint: str, query: str = "") -> str:
     """The HTML query form served to browsers at the endpoint. Raises nothing."""
-    q = query or "SELECT ?g (COUNT(*) AS ?triples)\nWHERE { GRAPH ?g { ?s ?p ?o } }\nGROUP BY ?g\nORDER BY ?g"
-    content = (
-        f'<form method="get" action="{html.escape(endpoint)}">'
-        f'<p><textarea name="query" rows="12">{html.escape(q)}</textarea></p>'
-        '<p><label>Format <select name="format"><option value="html">HTML table</option>'
-        '<option value="json">SPARQL JSON</option><option value="xml">SPARQL XML</option>'
-        '<option value="csv">CSV</option><option value="tsv">TSV</option>'
-        '<option value="turtle">Turtle (CONSTRUCT/DESCRIBE)</option></select></label> '
-        '<button type="submit">Run</button></p></form>'
-        "<p>This endpoint speaks the SPARQL 1.1 Protocol: point any SPARQL client at this URL. "
-        "It is read-only, never reaches the network (no SERVICE) and cuts queries at their "
-        "deadline.</p>"
-    )
-    return _PAGE.format(title="SPARQL endpoint", content=content)
+    return _render("sparql_form.html", title="SPARQL endpoint", endpoint=endpoint,
+                   query=query or DEFAULT_QUERY)
 
 
 def render_results_html(query: str, kind: str, body: bytes, endpoint: str) -> str:
     """Render a result as an HTML page: a table for SELECT (``body`` in SPARQL JSON), the
     answer for ASK (SPARQL JSON), the Turtle text for CONSTRUCT/DESCRIBE (``body`` in Turtle).
     Raises nothing for bodies produced by the engine."""
-    parts = [
-        f'<form method="get" action="{html.escape(endpoint)}">'
-        f'<p><textarea name="query" rows="8">{html.escape(query)}</textarea></p>'
-        '<input type="hidden" name="format" value="html"><button type="submit">Run</button></form>'
-    ]
+    context: dict[str, Any] = {"title": "SPARQL results", "endpoint": endpoint, "query": query,
+                               "kind": kind}
     if kind == "select":
         data = json.loads(body)
-        variables = data["head"].get("vars", [])
-        rows = data["results"]["bindings"]
-        parts.append(f"<p>{len(rows)} result{'s' if len(rows) != 1 else ''}</p>")
-        parts.append("<table><thead><tr>" + "".join(f"<th>?{html.escape(v)}</th>" for v in variables) + "</tr></thead><tbody>")
-        for row in rows:
-            cells = []
-            for v in variables:
-                t = row.get(v)
-                cells.append(f"<td>{_term_html(t) if t else ''}</td>")
-            parts.append("<tr>" + "".join(cells) + "</tr>")
-        parts.append("</tbody></table>")
+        context["variables"] = data["head"].get("vars", [])
+        context["rows"] = data["results"]["bindings"]
     elif kind == "ask":
-        data = json.loads(body)
-        parts.append(f"<p>Answer: <strong>{'true' if data.get('boolean') else 'false'}</strong></p>")
+        context["answer"] = bool(json.loads(body).get("boolean"))
     else:
-        parts.append(f"<pre>{html.escape(body.decode('utf-8', 'replace'))}</pre>")
-    return _PAGE.format(title="SPARQL results", content="\n".join(parts))
-
-
-def _term_html(t: dict) -> str:
-    value = html.escape(t.get("value", ""))
-    if t.get("type") == "uri":
-        return f'<a href="{value}">{value}</a>'
-    if t.get("type") == "bnode":
-        return f"_:{value}"
-    if "xml:lang" in t:
-        return f'"{value}"@{html.escape(t["xml:lang"])}'
-    if "datatype" in t and not t["datatype"].endswith("#string"):
-        return f'"{value}"^^&lt;{html.escape(t["datatype"])}&gt;'
-    return f'"{value}"'
+        context["text"] = body.decode("utf-8", "replace")
+    return _render("sparql_results.html", **context)

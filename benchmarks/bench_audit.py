@@ -290,7 +290,7 @@ def measure(n: int, args: argparse.Namespace, classpath: list[str] | None) -> Ca
     from generate import generate as write_documents
 
     from itukg.graph.build import build
-    from itukg.graph.store import current_generation
+    from itukg.graph.store import store_exists
     from itukg.settings import Settings
 
     work: Path = args.work / f"n{n}"
@@ -300,7 +300,7 @@ def measure(n: int, args: argparse.Namespace, classpath: list[str] | None) -> Ca
     if not docs.exists() or len(list(docs.glob("*.txt"))) != n:
         shutil.rmtree(docs, ignore_errors=True)
         write_documents(n, docs, seed=args.seed)
-    if not (store_dir.exists() and current_generation(store_dir) is not None):
+    if not store_exists(Settings(store=store_dir)):
         shutil.rmtree(store_dir, ignore_errors=True)
         print(f"[{n}] building the store ...", flush=True)
         build([str(docs)], Settings(store=store_dir))

@@ -45,23 +45,23 @@ def percentile(xs: list[float], p: float) -> float:
 
 def ensure_corpus_store(workdir: Path) -> Path:
     from itukg.graph.build import build, bundled_corpus
-    from itukg.graph.store import current_generation
+    from itukg.graph.store import store_exists
     from itukg.settings import Settings
 
     store = workdir / "corpus" / "store"
-    if current_generation(store) is None:
+    if not store_exists(Settings(store=store)):
         build([bundled_corpus()], Settings(store=store))
     return store
 
 
 def ensure_generated_store(workdir: Path, n: int) -> Path:
     from itukg.graph.build import build
-    from itukg.graph.store import current_generation
+    from itukg.graph.store import store_exists
     from itukg.settings import Settings
 
     base = workdir / f"generated-{n}"
     store = base / "store"
-    if current_generation(store) is None:
+    if not store_exists(Settings(store=store)):
         docs = base / "docs"
         if not docs.is_dir() or len(list(docs.glob("*.txt"))) < n:
             subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(n), str(docs)],
@@ -133,14 +133,14 @@ def bench_engine(store_dir: Path, runs: int, where: str = "memory") -> tuple[dic
     """``where``: ``memory`` (a memory copy of the store, what the service's workers read by
     default, decision 0075) or ``disk`` (RocksDB)."""
     from itukg.graph.reads.named import named_queries
-    from itukg.graph.store import memory_copy, open_store
+    from itukg.graph.store import open_store
     from itukg.settings import Settings
 
     settings = Settings(store=store_dir)
     store = open_store(settings, read_only=True)
     if where == "memory":
         t0 = time.perf_counter()
-        disk, store = store, memory_copy(store)
+        disk, store = store, store.copy_to_memory()
         disk.close()
         print(f"  memory copy made in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     level = f"engine ({where})"

@@ -220,7 +220,7 @@ def get_json(url: str, headers: dict[str, str]) -> dict:
 def build_store(store: Path, docs: Path | None) -> dict:
     """Build (or, with a ``--work`` directory from an earlier run, reuse) a store."""
     info_file = store.parent / (store.name + ".json")
-    if (store / "current").exists() and info_file.exists():
+    if _store_exists(store) and info_file.exists():
         return {**json.loads(info_file.read_text()), "reused": True}
     cmd = [str(VENV_BIN / "itukg"), "--store", str(store), "build", "--json"]
     if docs is not None:
@@ -234,8 +234,21 @@ def build_store(store: Path, docs: Path | None) -> dict:
     return info
 
 
-def current_db(store: Path) -> Path:
-    return (store / "current").resolve() / "db"
+def _store_exists(store: Path) -> bool:
+    from itukg.graph.store import store_exists
+    from itukg.settings import Settings
+
+    return store_exists(Settings(store=store))
+
+
+def copy_database(store: Path, target: Path) -> None:
+    """A copy of the store's current database for the standalone oxigraph server (the embedded
+    engine's own backup: consistent, no lock file)."""
+    from itukg.graph.store import open_store
+    from itukg.settings import Settings
+
+    with open_store(Settings(store=store), read_only=True) as s:
+        s.backup(target)
 
 
 @dataclass
@@ -274,8 +287,7 @@ ENGINES: dict[str, tuple[list[str], float]] = {}
 def bench_dataset(name: str, store: Path, work: Path, args: argparse.Namespace, triples: int) -> list[Row]:
     ox_db = work / f"oxigraph-{name.replace(' ', '-')}"
     shutil.rmtree(ox_db, ignore_errors=True)
-    shutil.copytree(current_db(store), ox_db)
-    (ox_db / "LOCK").unlink(missing_ok=True)
+    copy_database(store, ox_db)
     ip, p_itukg, p_ox = "127.0.0.1", free_port(), free_port()
     itukg = Server(
         "itukg",

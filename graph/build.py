@@ -10,12 +10,18 @@ of the store holding:
 - every graph a user loaded with ``itukg load`` (carried over from the current generation).
 
 The new generation becomes current only when all of it is loaded (see
-:class:`itukg.graph.store.Generation`); a bad document, an exception or an interrupt leaves the
+:func:`itukg.graph.store.begin_generation`); a bad document, an exception or an interrupt leaves the
 previous store exactly as it was. A build defines the document set: documents of an earlier
 build that are not given again are not carried over. The audit graph is not carried over either
 (it described the old documents).
 
-Nothing here imports pyoxigraph: storage is reached through :mod:`itukg.graph.store`.
+Nothing here imports pyoxigraph or knows the store's disk layout: storage is reached through
+the functions of :mod:`itukg.graph.store` (``begin_generation``, ``open_store``,
+``store_exists``) and the Store protocol.
+
+(About 530 lines: the build is one pipeline, read top to bottom: find, parse and map in worker
+processes, stream into one bulk load, commit. The per-document worker part, lines ~160-330,
+could become its own module; it is left here while issue 9's document-stage work edits it.)
 """
 
 from __future__ import annotations
@@ -38,11 +44,11 @@ from pathlib import Path
 
 from itukg.errors import DataError, DocumentError, ItukgError, ParseWarning
 from itukg.graph.store import (
-    Generation,
+    begin_generation,
     check_rdf,
-    current_generation,
     ntriples_to_nquads,
     open_store,
+    store_exists,
 )
 from itukg.settings import Settings
 
@@ -390,12 +396,11 @@ def build(
     report = BuildReport(workers=workers)
 
     ontology = ontology_turtle()
-    root = Path(settings.store)
-    carry = _user_graphs(settings) if (root.is_dir() and current_generation(root)) else []
+    carry = _user_graphs(settings) if store_exists(settings) else []
 
     pipeline = _Pipeline(docs, settings.base_iri, workers)
     try:
-        _build_generation(root, settings, pipeline, len(docs), ontology, carry,
+        _build_generation(settings, pipeline, len(docs), ontology, carry,
                           report, timings, progress)
     finally:
         pipeline.close()
@@ -445,8 +450,54 @@ class _QuadStream(io.RawIOBase):
         return source, line - first + 1
 
 
+def _chunks(
+    settings: Settings,
+    pipeline: _Pipeline,
+    total: int,
+    carry: list[str],
+    report: BuildReport,
+    timings: dict[str, float],
+    progress: ProgressCallback | None,
+) -> Iterator[tuple[str, bytes, int]]:
+    """The build's N-Quads as ``(source, data, lines)`` chunks: each document as it is mapped,
+    then the reference data, then the graphs carried over from the current store. Fills
+    ``report`` on the way. Raises the document's error (DocumentError, DataError) for a
+    document that failed, and DocumentError for two documents with the same slug."""
+    slugs: dict[str, str] = {}
+    # Documents first: the reference graph is being built in a worker meanwhile.
+    for i, res in enumerate(pipeline, 1):
+        if isinstance(res, _Failed):
+            _raise(res)
+        assert isinstance(res, _Done)
+        if res.slug in slugs:
+            raise DocumentError(
+                f"two documents have the same slug {res.slug!r}: {slugs[res.slug]} and "
+                f"{res.path} (same symbol and language); build them into separate "
+                "stores or remove one",
+                source=res.path,
+            )
+        slugs[res.slug] = res.path
+        report.documents.append(DocumentReport(
+            res.path, res.slug, res.graph, res.triples, res.summary, res.warnings,
+            res.seconds))
+        data, res.nquads = res.nquads, b""
+        yield f"{res.path} (mapped data)", data, res.triples
+        if progress is not None:
+            progress(i, total, res.path)
+    t1 = time.perf_counter()
+    ref_nq, report.reference_triples = pipeline.reference()
+    timings["reference_wait"] = time.perf_counter() - t1
+    yield "reference data", ref_nq, report.reference_triples
+    del ref_nq
+    if carry:
+        with open_store(settings, read_only=True) as old:
+            for g in carry:
+                data = old.dump("nquads", g)
+                report.carried_graphs[g] = data.count(b"\n")
+                yield f"graph <{g}> of the current store", data, report.carried_graphs[g]
+
+
 def _build_generation(
-    root: Path,
     settings: Settings,
     pipeline: _Pipeline,
     total: int,
@@ -456,47 +507,12 @@ def _build_generation(
     timings: dict[str, float],
     progress: ProgressCallback | None,
 ) -> None:
-    with Generation.begin(root, kind="build") as gen:
+    with begin_generation(settings, kind="build") as gen:
         t0 = time.perf_counter()
         gen.bulk_load(ontology, "turtle", settings.ontology_graph)
         report.ontology_triples = gen.store.triples_per_graph().get(settings.ontology_graph, 0)
         timings["ontology_load"] = time.perf_counter() - t0
-        slugs: dict[str, str] = {}
-
-        def chunks() -> Iterator[tuple[str, bytes, int]]:
-            # Documents first: the reference graph is being built in a worker meanwhile.
-            for i, res in enumerate(pipeline, 1):
-                if isinstance(res, _Failed):
-                    _raise(res)
-                assert isinstance(res, _Done)
-                if res.slug in slugs:
-                    raise DocumentError(
-                        f"two documents have the same slug {res.slug!r}: {slugs[res.slug]} and "
-                        f"{res.path} (same symbol and language); build them into separate "
-                        "stores or remove one",
-                        source=res.path,
-                    )
-                slugs[res.slug] = res.path
-                report.documents.append(DocumentReport(
-                    res.path, res.slug, res.graph, res.triples, res.summary, res.warnings,
-                    res.seconds))
-                data, res.nquads = res.nquads, b""
-                yield f"{res.path} (mapped data)", data, res.triples
-                if progress is not None:
-                    progress(i, total, res.path)
-            t1 = time.perf_counter()
-            ref_nq, report.reference_triples = pipeline.reference()
-            timings["reference_wait"] = time.perf_counter() - t1
-            yield "reference data", ref_nq, report.reference_triples
-            del ref_nq
-            if carry:
-                with open_store(settings, read_only=True) as old:
-                    for g in carry:
-                        data = old.dump("nquads", g)
-                        report.carried_graphs[g] = data.count(b"\n")
-                        yield f"graph <{g}> of the current store", data, report.carried_graphs[g]
-
-        stream = _QuadStream(chunks())
+        stream = _QuadStream(_chunks(settings, pipeline, total, carry, report, timings, progress))
         t0 = time.perf_counter()
         try:
             # every chunk was parsed strictly before (workers, reference job, or a store dump)
@@ -511,9 +527,8 @@ def _build_generation(
         timings["parse_wait"] = stream.wait
 
         t0 = time.perf_counter()
-        path = gen.commit(
+        report.generation = gen.commit(
             documents=[d.slug for d in report.documents],
             triples=report.total_triples,
         )
         timings["commit"] = time.perf_counter() - t0
-    report.generation = path.name

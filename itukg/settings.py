@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ITUKG_", extra="ignore")
 
     store: Path = Field(Path("var/store"), description="Directory of the on-disk store")
+    store_backend: str = Field(
+        "oxigraph",
+        description="Store backend serving `store` (itukg.graph.store.registry; docs/store.md)",
+    )
     base_iri: str = Field(DEFAULT_BASE_IRI, description="Base IRI of every minted identifier")
     host: str = "127.0.0.1"
     port: int = 8000

@@ -1,6 +1,8 @@
 """``/sparql``: the SPARQL 1.1 Protocol endpoint (query operation; update operation refused
-unless enabled). The protocol logic is in :mod:`itukg.api.sparql`; queries run through the
-executor (deadline, caps, no network)."""
+unless enabled). The protocol steps are in :mod:`itukg.api.sparql` (:func:`plan_query`,
+:func:`run_plan`), shared with the lean path (:mod:`itukg.api.fastpath`, which answers most
+query operations before they get here); queries run through the executor (deadline, caps, no
+network)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ from itukg.api.sparql import (
     RDFLIB_FORMATS,
     ProtocolError,
     parse_request,
+    plan_query,
     render_query_form,
     render_results_html,
+    run_plan,
     service_description,
 )
 
@@ -80,14 +84,13 @@ async def sparql(request: Request, executor: ExecutorDep, settings: SettingsDep)
         data = g.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
         return Response(data, media_type=media_type, headers={"Vary": "Accept"})
 
-    kind, fmt, media_type = req.result_format(accept)
-    run_fmt = fmt if fmt != "html" else ("turtle" if kind == "graph" else "json")
-    outcome = await executor.run(req.text, result_format=run_fmt, base_iri=settings.base_iri, **req.dataset)
+    plan = plan_query(req, accept)
+    outcome = await run_plan(plan, executor, settings.base_iri)
     headers = {"Vary": "Accept"}
-    if fmt == "html":
+    if plan.fmt == "html":
         page = render_results_html(req.text, outcome.kind, outcome.body, _endpoint(request))
         return HTMLResponse(page, headers=headers)
-    return Response(outcome.body, media_type=media_type, headers=headers)
+    return Response(outcome.body, media_type=plan.media_type, headers=headers)
 
 
 # one operation per method, each with its own operationId in the OpenAPI description

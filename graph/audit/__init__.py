@@ -125,15 +125,13 @@ def store_audit_graph(store: Any, settings: Settings, report: AuditReport) -> in
     """Replace the audit graph with ``report`` (its SHACL report plus our provenance). Returns
     the triples written.
 
-    In a private generation (the store ``open_store(settings)`` returns: it becomes current only
+    In a writer session (the store ``open_store(settings)`` returns: it becomes current only
     when closed, and is discarded on failure) the report is bulk-loaded, which is several times
     faster than a transactional insert for tens of thousands of findings; elsewhere the graph is
     replaced in one transaction. Raises :class:`itukg.errors.StoreError` (read-only store) and
     :class:`itukg.errors.DataError`."""
-    from itukg.graph.store import WritableStore
-
     data = report.to_ntriples()
-    if isinstance(store, WritableStore):
+    if store.info().session == "writer":
         store.drop_graph(settings.audit_graph)
         store.bulk_load(data, "ntriples", settings.audit_graph)
         return data.count(b"\n")

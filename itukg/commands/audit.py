@@ -15,7 +15,7 @@ from itukg.graph.audit import ENGINES, run_audit, store_audit_graph, stored_repo
 from itukg.graph.audit.render import FORMATS, render
 from itukg.messages import languages
 from itukg.errors import StoreError
-from itukg.graph.store import current_generation, open_store
+from itukg.graph.store import open_store, store_generation
 from itukg.settings import Settings
 
 
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     # slower); the report is written afterwards, only when it differs from the stored one, into
     # a private generation (decision 0064), and only if no other writer switched the store in
     # between (then the report would describe data that is no longer current).
-    generation = current_generation(settings.store) if settings.store.is_dir() else None
+    generation = store_generation(settings)
     store = open_store(settings, read_only=True)
     try:
         report = run_audit(store, settings, args.document, store_report=False,
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             stored_note = "audit graph unchanged"
         else:
             with open_store(settings) as writable:  # holds the writer lock until closed
-                if current_generation(settings.store) != generation:
+                if store_generation(settings) != generation:
                     writable.abort()
                     raise StoreError(
                         "the store changed while it was being audited (a build or load ran); "

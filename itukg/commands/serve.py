@@ -11,17 +11,13 @@ import argparse
 import importlib.util
 import sys
 
-from itukg.errors import StoreError
 from itukg.settings import Settings
 
 
 def _store_exists(settings: Settings) -> bool:
-    from itukg.graph.store import current_generation
+    from itukg.graph.store import store_exists
 
-    try:
-        return current_generation(settings.store) is not None
-    except StoreError:
-        return False
+    return store_exists(settings)
 
 
 def build_if_missing(settings: Settings, *, out=sys.stderr) -> bool:

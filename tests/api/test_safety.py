@@ -47,6 +47,25 @@ def test_listener_sees_what_pyoxigraph_would_do_unguarded() -> None:
         assert rec.connections == 1
 
 
+# The query a lexer without escape decoding let reach the network: it read <a\u0061'> as
+# "<", a word, "\", ... and a string from the quote to the one in the comment, hiding SERVICE.
+EXPLOIT_TEMPLATE = r"SELECT * WHERE {{ {{ <a\u0061'> ?p ?o }} UNION {{ SERVICE <http://{a}/x> {{ ?s ?p2 ?o2 }} }} }} #'"
+
+
+def test_the_escape_exploit_is_real_for_the_bare_engine() -> None:
+    """Control: the bare engine decodes the escape and connects, so the screener must refuse."""
+    import pyoxigraph as ox
+
+    with ConnectionRecorder() as rec:
+        with pytest.raises(OSError):
+            # with a base IRI, as the service runs queries (<aa'> is a relative IRI)
+            list(ox.Store().query(EXPLOIT_TEMPLATE.format(a=rec.address), base_iri="http://e/"))
+        deadline = time.monotonic() + 5
+        while rec.connections == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert rec.connections == 1
+
+
 SERVICE_QUERIES = [
     "SELECT * {{ SERVICE <http://{a}/sparql> {{ ?s ?p ?o }} }}",
     "select * {{ service silent <http://{a}/sparql> {{ ?s ?p ?o }} }}",
@@ -55,6 +74,14 @@ SERVICE_QUERIES = [
     "SELECT * {{ BIND(<http://{a}/> AS ?svc) SERVICE ?svc {{ ?s ?p ?o }} }}",
     "ASK {{ SERVICE <http://{a}/sparql> {{ }} }}",
     "CONSTRUCT {{ ?s ?p ?o }} {{ SERVICE <http://{a}/sparql> {{ ?s ?p ?o }} }}",
+    # codepoint escapes are decoded before parsing (SPARQL 1.1 §19.2): the screener does too
+    EXPLOIT_TEMPLATE,
+    r"SELECT * {{ SERVI\u0043E <http://{a}/x> {{ ?s ?p ?o }} }}",
+    r"SELECT * {{ \U00000053ERVICE <http://{a}/x> {{ ?s ?p ?o }} }}",
+    "SELECT * {{\n  SeRvIcE # a comment\n\n  <http://{a}/x>\n  {{ ?s ?p ?o }} }}",
+    "SELECT * {{ SERVICE <http://{a}/x> {{ SERVICE <http://{a}/y> {{ ?s ?p ?o }} }} }}",
+    "PREFIX r: <http://{a}/>\nSELECT * {{ SERVICE r:x {{ ?s ?p ?o }} }}",
+    r'SELECT * {{ ?s ?p "x\u0022 . SERVICE <http://{a}/x> {{ ?s ?p ?o }} . ?s ?p "y" }}',
 ]
 
 
@@ -269,7 +296,15 @@ def test_enabled_updates_need_the_token_and_publish_a_generation(tmp_path) -> No
         assert r.status_code == 204, r.text
         assert _get(client, ask).json()["boolean"] is True  # the query workers see the new generation
         # still refused with a token: network reach, and malformed updates
-        assert client.post("/sparql", data={"update": "LOAD <http://127.0.0.1:9/x>"}, headers=auth).status_code == 400
+        with ConnectionRecorder() as rec:
+            for load in (f"LOAD <http://{rec.address}/x>", f"load silent <http://{rec.address}/x>",
+                         rf"L\u004FAD <http://{rec.address}/x> INTO GRAPH <http://e/g>",
+                         f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <http://{rec.address}/s> {{ ?s ?p ?o }} }}"):
+                r = client.post("/sparql", data={"update": load}, headers=auth)
+                assert r.status_code == 400, (load, r.text)
+                assert r.headers["content-type"].startswith("application/problem+json")
+            time.sleep(0.3)
+            assert rec.connections == 0
         r = client.post("/sparql", data={"update": "CLEAR XYZ"}, headers=auth)
         assert r.status_code == 400
         r = client.post("/sparql", data={"update": "CLEAR ALL"}, params={"using-graph-uri": "http://e/g"}, headers=auth)

@@ -346,3 +346,22 @@ def test_sparql_on_the_corpus_store(corpus_store) -> None:
                  for ng in g.subjects(rdflib.RDF.type, SD.NamedGraph)}
         assert sizes == store.triples_per_graph()
         assert settings.ontology_graph in sizes and settings.reference_graph in sizes
+
+
+def test_html_pages_escape_and_write_terms_as_turtle(w3c_client) -> None:  # noqa: F811
+    """The endpoint's pages are templates (decision 0083): terms written as in Turtle, every
+    value escaped, the query kept in the form."""
+    q = ('SELECT ?iri ?lang ?typed ?plain ?unbound WHERE { BIND(<http://e/a?x=1&y=2> AS ?iri) '
+         'BIND("<b>x</b>"@en AS ?lang) BIND(3 AS ?typed) BIND("a & b" AS ?plain) }')
+    r = w3c_client.get("/sparql", params={"query": q}, headers={"accept": BROWSER})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    page = r.text
+    assert page.startswith("<!doctype html>") and "<title>SPARQL results</title>" in page
+    assert '<a href="http://e/a?x=1&amp;y=2">http://e/a?x=1&amp;y=2</a>' in page
+    assert '"&lt;b&gt;x&lt;/b&gt;"@en' in page and "<b>x</b>" not in page
+    assert '"3"^^&lt;http://www.w3.org/2001/XMLSchema#integer&gt;' in page
+    assert '<td>"a &amp; b"</td>' in page and "<td></td>" in page  # ?unbound
+    assert "1 result<" in page and "<th>?unbound</th>" in page
+    assert "BIND(&lt;http://e/a?x=1&amp;y=2&gt; AS ?iri)" in page  # the query, in the form
+    form = w3c_client.get("/sparql", headers={"accept": BROWSER}).text
+    assert "<title>SPARQL endpoint</title>" in form and "GROUP BY ?g" in form

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from itukg.api.app import create_app
-from itukg.graph.store.workers import _FairPool, _Slot
+from itukg.graph.store.fairqueue import FairPool as _FairPool, Slot as _Slot
 from itukg.errors import StoreError
 from itukg.graph.store import SNAPSHOT, OxigraphStore, current_generation, memory_copy, open_store
 from itukg.settings import Settings

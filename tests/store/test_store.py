@@ -26,8 +26,8 @@ from itukg.graph.store import (
     current_generation,
     format_from_filename,
     open_store,
-    scan_query,
 )
+from itukg.graph.store.screen import check_query, network_keywords
 from itukg.settings import Settings
 
 EX = "http://example.org/"
@@ -294,7 +294,8 @@ def test_service_is_refused_before_the_engine_sees_it():
         srv.accept()
     srv.close()
     # the word inside a string or an IRI is not the keyword
-    assert scan_query("SELECT * WHERE { ?s ?p 'SERVICE' . ?s ?p <http://e/SERVICE> }") == ("select", False)
+    text = "SELECT * WHERE { ?s ?p 'SERVICE' . ?s ?p <http://e/SERVICE> }"
+    assert check_query(text) == "select" and not network_keywords(text)
 
 
 def test_replace_graph_add_triples_drop_and_dump(two_graphs):

@@ -1,0 +1,226 @@
+"""The query worker processes of the pool: started, stopped, killed at a deadline, replaced.
+
+Each worker is ``python -m itukg.graph.store.workers --worker FD`` with one end of a Unix
+socket pair (:mod:`itukg.graph.store.wire`); a replaced worker is restarted in the background
+while the others keep serving. Requests are run by :class:`itukg.graph.store.pool.Executor`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import pickle
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from itukg import errors as E
+from itukg.graph.store.fairqueue import FairPool, Slot
+from itukg.graph.store.wire import HDR, dumps, rebuild_error
+from itukg.graph.store.workers import DEFAULT_OPENER
+from itukg.settings import Settings
+
+log = logging.getLogger("itukg.graph.store.pool")
+
+
+@dataclass
+class ExecutorStats:
+    started: int = 0
+    killed: int = 0
+    timeouts: int = 0
+    died: int = 0
+    queries: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+
+class WorkerProcesses:
+    """The query worker processes of a pool: start, stop, replace (the base of
+    :class:`itukg.graph.store.pool.Executor`, which runs requests on them).
+
+    ``memory_limit``: the address-space limit of each worker (default: room for the store,
+    RocksDB's maps and caches, the result and its serialisation, at least 2 GiB).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        workers: int | None = None,
+        opener: str = DEFAULT_OPENER,
+        memory_limit: int | None = None,
+    ):
+        self.settings = settings
+        self.size = workers or settings.query_workers
+        self.opener = opener
+        self.memory_limit = memory_limit if memory_limit is not None else max(
+            2 * 1024**3, 6 * settings.max_result_bytes + 1024**3
+        )
+        self._slots: list[Slot] = []
+        self._idle = FairPool()
+        self._closing = False
+        self._respawns: set[asyncio.Task] = set()
+        self.stats = ExecutorStats()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Start the workers. Raises StoreError (with the worker's reason) if one cannot start."""
+        self._slots = [Slot(i) for i in range(self.size)]
+        results = await asyncio.gather(*(self._spawn(s) for s in self._slots), return_exceptions=True)
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            await self.close()
+            raise failures[0]
+        for s in self._slots:
+            self._idle.put_nowait(s)
+
+    async def close(self) -> None:
+        """Stop every worker. Raises nothing."""
+        self._closing = True
+        for t in list(self._respawns):
+            t.cancel()
+        for s in self._slots:
+            self._kill(s, graceful=True)
+        for s in self._slots:
+            if s.proc is not None:
+                try:
+                    await asyncio.to_thread(s.proc.wait, 5)
+                except subprocess.TimeoutExpired:
+                    s.proc.kill()
+                    with contextlib.suppress(Exception):
+                        await asyncio.to_thread(s.proc.wait, 5)
+                except Exception:  # noqa: BLE001 - closing must not fail
+                    pass
+
+    async def restart(self) -> None:
+        """Replace every worker by a fresh one (they reopen the store: see a new generation).
+
+        Waits for each worker to finish its current query. Raises StoreError if a new worker
+        cannot open the store.
+        """
+        taken = [await self._idle.get() for _ in range(len(self._slots))]
+        try:
+            for s in taken:
+                self._kill(s, graceful=True)
+                await self._spawn(s)
+        finally:
+            for s in taken:
+                self._idle.put_nowait(s)
+
+    async def _spawn(self, slot: Slot) -> None:
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "itukg.graph.store.workers", "--worker", str(child.fileno())],
+                pass_fds=(child.fileno(),),
+                stdin=subprocess.DEVNULL,
+            )
+        finally:
+            child.close()
+        slot.proc = proc
+        reader, writer = await asyncio.open_unix_connection(sock=parent, limit=2**20)
+        slot.reader, slot.writer = reader, writer
+        writer.write(
+            dumps(
+                {
+                    "settings": self.settings.model_dump_json(),
+                    "opener": self.opener,
+                    "memory_limit": self.memory_limit,
+                }
+            )
+        )
+        await writer.drain()
+        try:
+            meta, _ = await asyncio.wait_for(self._read(slot), timeout=60)
+        except (asyncio.TimeoutError, EOFError, asyncio.IncompleteReadError, ConnectionError) as exc:
+            self._kill(slot)
+            raise E.StoreError(f"query worker did not start: {exc!r}") from None
+        if not meta.get("ok"):
+            self._kill(slot)
+            raise rebuild_error(meta)
+        slot.pid = meta.get("pid")
+        slot.engine = meta.get("engine", "disk")
+        slot.served = 0
+        self.stats.started += 1
+
+    def _kill(self, slot: Slot, graceful: bool = False) -> None:
+        if slot.writer is not None:
+            with contextlib.suppress(Exception):
+                slot.writer.close()
+        slot.writer = slot.reader = None
+        if slot.proc is not None and slot.proc.poll() is None:
+            if graceful:
+                with contextlib.suppress(Exception):
+                    slot.proc.terminate()
+            else:
+                with contextlib.suppress(Exception):
+                    slot.proc.kill()
+                self.stats.killed += 1
+
+    def _respawn_later(self, slot: Slot) -> None:
+        proc = slot.proc
+        self._kill(slot)
+
+        async def again() -> None:
+            if proc is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.to_thread(proc.wait, 10)
+            delay = 0.1
+            while not self._closing:
+                try:
+                    await self._spawn(slot)
+                    self._idle.put_nowait(slot)
+                    return
+                except Exception as exc:  # noqa: BLE001 - keep trying, the store may come back
+                    log.error("could not restart query worker %d: %s", slot.index, exc)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 10)
+
+        task = asyncio.get_running_loop().create_task(again())
+        self._respawns.add(task)
+        task.add_done_callback(self._respawns.discard)
+
+    @staticmethod
+    async def _read(slot: Slot) -> tuple[dict[str, Any], Any]:
+        assert slot.reader is not None
+        (n,) = HDR.unpack(await slot.reader.readexactly(HDR.size))
+        return pickle.loads(await slot.reader.readexactly(n))
+
+    async def _acquire(self, wait: float) -> Slot:
+        """An idle worker, first come first served. Raises QueryTimeout after ``wait`` s."""
+        try:
+            return self._idle.get_nowait()  # fast path: no task, no timer
+        except asyncio.QueueEmpty:
+            pass
+        try:
+            return await asyncio.wait_for(self._idle.get(), timeout=wait)
+        except asyncio.TimeoutError:
+            self.stats.timeouts += 1
+            raise E.QueryTimeout(
+                f"every query worker stayed busy for {wait:g} s; try again later"
+            ) from None
+
+    async def _lost(self, slot: Slot, exc: BaseException, timed_out: bool,
+                    deadline: float) -> Exception:
+        """The error for a worker lost in the middle of a request (killed at its deadline, or
+        died); the worker is replaced in the background. Raises nothing."""
+        rc = None
+        if slot.proc is not None and not timed_out:  # how did it end? (reaped shortly after EOF)
+            with contextlib.suppress(Exception):
+                rc = await asyncio.to_thread(slot.proc.wait, 2)
+        self._respawn_later(slot)
+        if timed_out:
+            self.stats.timeouts += 1
+            return E.QueryTimeout(
+                f"query timed out after {deadline:g} s (limit ITUKG_QUERY_TIMEOUT)"
+            )
+        self.stats.died += 1
+        if rc is not None and rc < 0:
+            return E.ResultTooLarge(
+                "the query worker was stopped while running this query (signal "
+                f"{-rc}; most likely it exceeded its memory limit)"
+            )
+        return E.StoreError(f"the query worker died while running this query ({exc!r})")
