@@ -20,6 +20,7 @@ from rdflib import Literal, URIRef
 from .data import LineRef, code_key
 from .render import PageContext
 from .text import Text
+from itukg.graph.reads.sparql import read_query
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _OUTPUT_SECTION = re.compile(r"^output/([^/]+)")
@@ -102,12 +103,61 @@ def normalise(ctx: PageContext, raw: dict) -> Report:
     return Report(bool(raw.get("conforms")), findings)
 
 
-_Q_REPORT = """PREFIX sh: <http://www.w3.org/ns/shacl#>
-SELECT ?report ?conforms WHERE { ?report a sh:ValidationReport ; sh:conforms ?conforms }"""
+_Q_REPORT = read_query("findings/page-report")
 
-_Q_COUNTS = """PREFIX sh: <http://www.w3.org/ns/shacl#>
-PREFIX ikg: <https://w3id.org/itukg/ontology#>
-SELECT ?sev (COUNT(?f) AS ?n) WHERE { ?f a ikg:Finding ; sh:resultSeverity ?sev } GROUP BY ?sev"""
+_Q_COUNTS = read_query("findings/page-counts")
+
+def severity_counts(self) -> dict[str, int]:
+        c = Counter(f.severity for f in self.findings)
+        return {s: c.get(s, 0) for s in SEVERITIES}
+
+
+def _severity(s: Any) -> str:
+    s = str(s or "")
+    s = s.rsplit("#", 1)[-1]
+    return s if s in SEVERITIES else (s.capitalize() or "Info")
+
+
+def normalise(ctx: PageContext, raw: dict) -> Report:
+    """A report in the ``GET /api/audit`` shape → :class:`Report`. Tolerates missing fields."""
+    findings = []
+    for f in raw.get("findings", []):
+        prov = f.get("provenance") or {}
+        focus = f.get("focus")
+        focus_label = ""
+        if isinstance(focus, dict):
+            focus_label = focus.get("label") or focus.get("code") or ""
+            if isinstance(focus_label, dict):
+                focus_label = focus_label.get(ctx.lang) or focus_label.get("en") or focus_label.get("zh") or ""
+            focus = focus.get("iri") or ""
+        doc = prov.get("document") or ""
+        if isinstance(doc, dict):
+            doc = doc.get("iri") or ""
+        slug = ctx.data.slug_of(doc) if doc else ""
+        line = None
+        if prov.get("line") and slug:
+            n = int(prov["line"])
+            line = LineRef(f"{doc}/line/{n}", slug, n, prov.get("text") or "", prov.get("section") or "")
+        m = _OUTPUT_SECTION.match(prov.get("section") or "")
+        output = f.get("outputCode") or (m[1] if m else "")
+        if not output and focus:
+            m2 = re.search(r"/output/([^/]+)", str(focus))
+            output = m2[1] if m2 else ""
+        msg = f.get("message") or {}
+        if isinstance(msg, str):
+            msg = {"en": msg}
+        value = f.get("value")
+        findings.append(Finding(str(f.get("id") or ""), _severity(f.get("severity")), str(f.get("kind") or ""),
+                                str(focus or ""), str(focus_label or ""), msg, "" if value is None else str(value),
+                                str(doc), slug, output, line))
+    findings.sort(key=lambda f: (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9, f.kind,
+                                 f.slug, code_key(f.output), f.line.number if f.line else 0))
+    return Report(bool(raw.get("conforms")), findings)
+
+
+_Q_REPORT = read_query("findings/page-report")
+
+_Q_COUNTS = read_query("findings/page-counts")
 
 _PREFIXES = """PREFIX sh: <http://www.w3.org/ns/shacl#>
 PREFIX ikg: <https://w3id.org/itukg/ontology#>
@@ -147,11 +197,12 @@ def _fetch(ctx: PageContext, document: str = "") -> dict | None:
         return None
     conforms = all(str(r["conforms"]).lower() == "true" for r in reports)
     found: dict[str, dict] = {}
-    scope = "?f ikg:inDocument ?doc ." if document else ""
+    scope = "-in-document" if document else ""
     bindings = {"doc": URIRef(document)} if document else None
 
     def facet(name: str) -> list[dict]:
-        return store.query(_PREFIXES + _Q_FINDING_FACETS[name] % scope, bindings=bindings).dicts()
+        # one simple query per facet, joined here (see queries/reads/findings/facet-base.rq)
+        return store.query(read_query(f"findings/facet-{name}{scope}"), bindings=bindings).dicts()
 
     for r in facet("base"):
         found[str(r["f"])] = {

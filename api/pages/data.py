@@ -22,6 +22,7 @@ from urllib.parse import quote
 from rdflib import URIRef
 from rdflib.term import Identifier, Literal
 
+from itukg.graph.reads.sparql import read_query
 from itukg.graph.store import SelectResult, Store
 
 from .text import Text, choose, local_name, text_of
@@ -29,20 +30,6 @@ from .text import Text, choose, local_name, text_of
 IKG = "https://w3id.org/itukg/ontology#"
 SDG = "http://metadata.un.org/sdg/"
 SDGO = "http://metadata.un.org/sdg/ontology#"
-
-PREFIXES = """PREFIX ikg: <https://w3id.org/itukg/ontology#>
-PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
-
-# Label-like properties. A FILTER, not VALUES: Oxigraph plans ``VALUES ?p`` as a scan of every
-# triple with those predicates (0.5 s at 740k triples) but the FILTER after the subject is bound.
-LABEL_FILTER = ("FILTER(?p IN (rdfs:label, skos:prefLabel, skos:altLabel, skos:notation, ikg:code, "
-                "dcterms:identifier, dcterms:title, ikg:shortTitle))")
 
 # The formal links of an output, in the order the pages show them.
 LINK_KINDS = ("mandatedBy", "supportsActionLine", "servesTarget", "servesGoal")
@@ -193,8 +180,9 @@ class PageData:
         self._line_re = re.compile(re.escape(base_iri + "id/doc/") + r"([^/]+)/line/(\d+)$")
 
     # -- plumbing ---------------------------------------------------------------------------
-    def _select(self, body: str, **bindings: Identifier) -> list[dict[str, Identifier]]:
-        res = self.store.query(PREFIXES + body, bindings=bindings or None)
+    def _select(self, name: str, **bindings: Identifier) -> list[dict[str, Identifier]]:
+        """Rows of the internal query ``queries/reads/pages/{name}.rq`` with ``bindings``."""
+        res = self.store.query(read_query("pages/" + name), bindings=bindings or None)
         if not isinstance(res, SelectResult):  # pragma: no cover - our queries are SELECTs
             raise TypeError("expected a SELECT result")
         return res.dicts()
@@ -222,10 +210,7 @@ class PageData:
     # -- labels -----------------------------------------------------------------------------
     def _label_rows(self, iri: str) -> list[tuple[str, Text]]:
         if iri not in self._labels:
-            rows = self._select(
-                "SELECT ?x ?p ?l WHERE { ?x ?p ?l . " + LABEL_FILTER + " }",
-                x=URIRef(iri),
-            )
+            rows = self._select("labels", x=URIRef(iri))
             self._labels[iri] = [(str(r["p"]), text_of(r["l"])) for r in rows if isinstance(r["l"], Literal)]
         return self._labels[iri]
 
@@ -278,12 +263,7 @@ class PageData:
     # -- documents and outputs ---------------------------------------------------------------
     def documents(self) -> list[Document]:
         if self._docs is None:
-            rows = self._select(
-                """SELECT ?d ?id ?lang ?title ?file ?n WHERE { ?d a ikg:PlanningDocument .
-                   OPTIONAL { ?d dcterms:identifier ?id } OPTIONAL { ?d dcterms:language ?lang }
-                   OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d ikg:sourceFile ?file }
-                   OPTIONAL { ?d ikg:lineCount ?n } }"""
-            )
+            rows = self._select("documents")
             docs: dict[str, Document] = {}
             for r in rows:
                 iri = str(r["d"])
@@ -307,10 +287,7 @@ class PageData:
 
     def outputs(self, document: str | None = None) -> list[Node]:
         """Every output (optionally of one document IRI), sorted by document and code."""
-        where = "?o ikg:inDocument ?doc ." if document else "OPTIONAL { ?o ikg:inDocument ?doc }"
-        body = ("SELECT ?doc ?o ?code ?l WHERE { ?o a ikg:Output . " + where +
-                " OPTIONAL { ?o ikg:code ?code } OPTIONAL { ?o rdfs:label ?l } }")
-        rows = self._select(body, doc=URIRef(document)) if document else self._select(body)
+        rows = self._select("outputs-of-document", doc=URIRef(document)) if document else self._select("outputs")
         docs = self.documents()
         twice = {d.identifier for d in docs if sum(e.identifier == d.identifier for e in docs) > 1}
         ids = {d.iri: f"{d.identifier} ({d.language})" if d.identifier in twice else d.identifier for d in docs}
@@ -330,40 +307,34 @@ class PageData:
         provenance nodes (one query per kind: each is an index lookup)."""
         out = {}
         for kind in LINK_KINDS:
-            rows = self._select("SELECT ?p (COUNT(?la) AS ?n) WHERE { ?la rdf:predicate ?p } GROUP BY ?p",
-                                p=URIRef(IKG + kind))
+            rows = self._select("link-count", p=URIRef(IKG + kind))
             out[kind] = _int(rows[0]["n"]) if rows else 0
         return out
 
     def class_counts(self) -> dict[str, int]:
-        rows = self._select(
-            """SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?c .
-               VALUES ?c { ikg:PlanningDocument ikg:Output ikg:Resolution ikg:ResolutionCitation
-                           ikg:SourceLine ikg:LinkAssertion sdgo:Goal sdgo:Target ikg:WSISActionLine } }
-               GROUP BY ?c"""
-        )
+        rows = self._select("class-counts")
         return {local_name(str(r["c"])): _int(r["n"]) or 0 for r in rows}
 
     # -- reference ---------------------------------------------------------------------------
     def goals(self) -> list[Node]:
-        rows = self._select("SELECT ?g WHERE { ?g a sdgo:Goal }")
-        self._prefetch_labels("?x a sdgo:Goal .")
+        rows = self._select("goals")
+        self._prefetch_labels(SDGO + "Goal")
         self._known(str(r["g"]) for r in rows)
         return sorted((self.node(str(r["g"]), "goal") for r in rows), key=lambda n: code_key(n.code))
 
     def targets_of(self, goal: str) -> list[Node]:
-        rows = self._select("SELECT ?g ?t WHERE { ?t sdgo:isTargetOf ?g }", g=URIRef(goal))
+        rows = self._select("targets-of-goal", g=URIRef(goal))
         return sorted((self.node(str(r["t"]), "target") for r in rows), key=lambda n: code_key(n.code))
 
     def goal_of(self, target: str) -> str:
         """The goal IRI of a target IRI (``""`` when unknown)."""
-        rows = self._select("SELECT ?t ?g WHERE { ?t sdgo:isTargetOf ?g }", t=URIRef(target))
+        rows = self._select("targets-of-goal", t=URIRef(target))
         return str(rows[0]["g"]) if rows else ""
 
     def served_targets(self) -> list[Node]:
         """The SDG targets some output serves (for the trace picker), by code."""
-        rows = self._select("SELECT DISTINCT ?t WHERE { ?o ikg:servesTarget ?t }")
-        self._prefetch_labels("?x a sdgo:Target .")
+        rows = self._select("served-targets")
+        self._prefetch_labels(SDGO + "Target")
         self._known(str(r["t"]) for r in rows)
         return sorted((self.node(str(r["t"]), "target") for r in rows), key=lambda n: code_key(n.code))
 
@@ -372,11 +343,10 @@ class PageData:
         for iri in iris:
             self._labels.setdefault(iri, [])
 
-    def _prefetch_labels(self, pattern: str) -> None:
-        """Fill the label cache, in one query instead of one per resource, for every ``?x``
-        that ``pattern`` (a constant graph pattern of this module, never user input) matches."""
-        rows = self._select(
-            "SELECT DISTINCT ?x ?p ?l WHERE { " + pattern + " ?x ?p ?l . " + LABEL_FILTER + " }")
+    def _prefetch_labels(self, cls: str) -> None:
+        """Fill the label cache, in one query instead of one per resource, for every resource
+        of the class ``cls`` (an IRI)."""
+        rows = self._select("labels-of-class", **{"class": URIRef(cls)})
         found: dict[str, list[tuple[str, Text]]] = defaultdict(list)
         for r in rows:
             if isinstance(r["l"], Literal):
@@ -385,13 +355,13 @@ class PageData:
             self._labels.setdefault(iri, labels)
 
     def wsis_lines(self) -> list[Node]:
-        rows = self._select("SELECT ?w WHERE { ?w a ikg:WSISActionLine FILTER NOT EXISTS { ?w skos:broader ?b } }")
-        self._prefetch_labels("?x a ikg:WSISActionLine .")
+        rows = self._select("wsis-lines")
+        self._prefetch_labels(IKG + "WSISActionLine")
         self._known(str(r["w"]) for r in rows)
         return sorted((self.node(str(r["w"]), "wsis") for r in rows), key=lambda n: code_key(n.code))
 
     def kind_of(self, iri: str) -> str:
-        rows = self._select("SELECT ?x ?c WHERE { ?x a ?c }", x=URIRef(iri))
+        rows = self._select("types", x=URIRef(iri))
         types = {str(r["c"]) for r in rows}
         for cls, kind in ((IKG + "Output", "output"), (IKG + "Resolution", "resolution"),
                           (SDGO + "Target", "target"), (SDGO + "Goal", "goal"),
@@ -404,7 +374,7 @@ class PageData:
         """Every resolution, named by its IRI (``WTDC 16``), without titles: fetching titles
         for all of them is the slow part on a large store (their triples repeat in every
         document graph), and the picker needs only the names."""
-        rows = self._select("SELECT DISTINCT ?r WHERE { ?r a ikg:Resolution }")
+        rows = self._select("resolutions")
         out = []
         for r in rows:
             iri = str(r["r"])
@@ -418,19 +388,19 @@ class PageData:
 
     def _output_docs(self) -> dict[str, str]:
         return {str(r["o"]): _s(r.get("doc")) for r in
-                self._select("SELECT ?o ?doc WHERE { ?o a ikg:Output . OPTIONAL { ?o ikg:inDocument ?doc } }")}
+                self._select("output-documents")}
 
     def _goal_links(self, document: str | None) -> dict[tuple[str, str], set[str]]:
         """``(output, goal) → targets of that goal the output serves`` (an empty set when it
         names the goal only). Simple pattern queries joined here: each is an index scan."""
         docs = self._output_docs() if document else {}
         keep = (lambda o: docs.get(o) == document) if document else (lambda o: True)
-        goal_of = {str(r["t"]): str(r["g"]) for r in self._select("SELECT ?t ?g WHERE { ?t sdgo:isTargetOf ?g }")}
+        goal_of = {str(r["t"]): str(r["g"]) for r in self._select("targets-of-goal")}
         links: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for r in self._select("SELECT ?o ?g WHERE { ?o ikg:servesGoal ?g }"):
+        for r in self._select("serves-goal"):
             if keep(str(r["o"])):
                 links[(str(r["o"]), str(r["g"]))]
-        for r in self._select("SELECT ?o ?t WHERE { ?o ikg:servesTarget ?t }"):
+        for r in self._select("serves-target"):
             o, t = str(r["o"]), str(r["t"])
             if keep(o) and t in goal_of:
                 links[(o, goal_of[t])].add(t)
@@ -443,10 +413,7 @@ class PageData:
         return Matrix(self.outputs(document), self.goals(), counts)
 
     def coverage_targets(self, goal: str, document: str | None = None) -> Matrix:
-        rows = self._doc_filter(self._select(
-            """SELECT ?g ?o ?doc ?t WHERE { ?t sdgo:isTargetOf ?g . ?o ikg:servesTarget ?t .
-               OPTIONAL { ?o ikg:inDocument ?doc } }""", g=URIRef(goal)
-        ), document)
+        rows = self._doc_filter(self._select("goal-target-outputs", g=URIRef(goal)), document)
         counts = {(str(r["o"]), str(r["t"])): 1 for r in rows}
         return Matrix(self.outputs(document), self.targets_of(goal), counts)
 
@@ -456,7 +423,7 @@ class PageData:
         for o, g in self._goal_links(document):
             by_output[o].add(g)
         outs: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for r in self._select("SELECT ?o ?w WHERE { ?o ikg:supportsActionLine ?w }"):
+        for r in self._select("supports-action-line"):
             o = str(r["o"])
             for g in by_output.get(o, ()):
                 outs[(str(r["w"]), g)].add(o)
@@ -467,20 +434,15 @@ class PageData:
                    kinds: tuple[str, ...] = ()) -> list[Assertion]:
         """Link assertions with their source lines, by subject and/or object IRI, optionally
         only those of some ``kinds`` (local names of ``ikg:`` properties, from this module)."""
-        kind_filter = ("FILTER(?p IN (" + ", ".join("ikg:" + k for k in kinds) + "))") if kinds else ""
+        wanted = {IKG + k for k in kinds}
         b: dict[str, Identifier] = {}
         if subject:
             b["s"] = URIRef(subject)
         if obj:
             b["o"] = URIRef(obj)
-        rows = self._select(
-            """SELECT ?la ?s ?p ?o ?aw ?line ?n ?text ?sec WHERE {
-               ?la rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . """ + kind_filter + """
-               OPTIONAL { ?la ikg:asWritten ?aw }
-               OPTIONAL { ?la prov:wasDerivedFrom ?line . OPTIONAL { ?line ikg:lineNumber ?n }
-                          OPTIONAL { ?line ikg:text ?text } OPTIONAL { ?line ikg:section ?sec } } }""",
-            **b,
-        )
+        # the kinds are kept here rather than in a FILTER: a subject or object is bound, so
+        # the rows are few, and the query text stays one constant file
+        rows = [r for r in self._select("assertions", **b) if not wanted or str(r["p"]) in wanted]
         out: dict[str, Assertion] = {}
         for r in rows:
             a = out.setdefault(str(r["la"]), Assertion(str(r["la"]), str(r["s"]), str(r["p"]), str(r["o"]),
@@ -493,33 +455,20 @@ class PageData:
                                                    code_key(local_name(a.object))))
 
     def derived_from(self, iri: str) -> list[LineRef]:
-        rows = self._select(
-            """SELECT ?x ?line ?n ?text ?sec WHERE { ?x prov:wasDerivedFrom ?line .
-               OPTIONAL { ?line ikg:lineNumber ?n } OPTIONAL { ?line ikg:text ?text }
-               OPTIONAL { ?line ikg:section ?sec } }""", x=URIRef(iri))
+        rows = self._select("derived-from", x=URIRef(iri))
         refs = [self.line_ref(str(r["line"]), r.get("n"), r.get("text"), r.get("sec")) for r in rows]
         return sorted({r for r in refs if r}, key=lambda r: (r.slug, r.number))
 
     # -- trace -------------------------------------------------------------------------------
-    _RELATED = {
-        "resolution": ["SELECT ?focus ?out WHERE { ?out ikg:mandatedBy ?focus }",
-                       "SELECT ?focus ?out WHERE { ?out ikg:hasCitation ?c . ?c ikg:citesResolution ?focus }"],
-        "goal": ["SELECT ?focus ?out WHERE { ?out ikg:servesGoal ?focus }",
-                 "SELECT ?focus ?out WHERE { ?t sdgo:isTargetOf ?focus . ?out ikg:servesTarget ?t }"],
-        "target": ["SELECT ?focus ?out WHERE { ?out ikg:servesTarget ?focus }"],
+    _RELATED = {  # focus kind → the queries (files) of the outputs related to it
+        "resolution": ["related-mandated", "related-citing"],
+        "goal": ["related-goal", "related-goal-targets"],
+        "target": ["related-target"],
     }
 
     def _citations(self, output: str) -> list[dict]:
         """Resolutions an output's text cites outside its formal references, with lines."""
-        return self._select(
-            """SELECT ?out ?c ?r ?q ?line ?n ?text ?sec WHERE {
-               ?out ikg:hasCitation ?c . ?c ikg:citesResolution ?r .
-               OPTIONAL { ?c ikg:citationRole ?role }
-               FILTER(!BOUND(?role) || ?role != ikg:FormalReferenceRole)
-               OPTIONAL { ?c ikg:quote ?q }
-               OPTIONAL { ?c prov:wasDerivedFrom ?line . OPTIONAL { ?line ikg:lineNumber ?n }
-                          OPTIONAL { ?line ikg:text ?text } OPTIONAL { ?line ikg:section ?sec } } }""",
-            out=URIRef(output))
+        return self._select("citations", out=URIRef(output))
 
     def trace(self, focus: str, max_nodes: int = 80) -> TraceGraph:
         """The chain resolution → output → target → goal around ``focus`` (an output, a
@@ -538,10 +487,10 @@ class PageData:
         else:
             related = {str(r["out"]) for q in self._RELATED[kind] for r in self._select(q, focus=f)}
         all_outputs = [n for n in self.outputs() if n.iri in related][:max_nodes]
-        goal_of = {str(r["t"]): str(r["g"]) for r in self._select("SELECT ?t ?g WHERE { ?t sdgo:isTargetOf ?g }")}
+        goal_of = {str(r["t"]): str(r["g"]) for r in self._select("targets-of-goal")}
         focus_goal = goal_of.get(focus, "") if kind == "target" else ""
-        self._prefetch_labels("?x a sdgo:Target .")
-        self._prefetch_labels("?x a sdgo:Goal .")
+        self._prefetch_labels(SDGO + "Target")
+        self._prefetch_labels(SDGO + "Goal")
 
         def keep_target(t: str) -> bool:
             return {"goal": goal_of.get(t) == focus, "target": t == focus}.get(kind, True)
@@ -600,26 +549,23 @@ class PageData:
 
     # -- resources ---------------------------------------------------------------------------
     def outgoing(self, iri: str) -> list[tuple[str, Identifier, str]]:
-        rows = self._select("SELECT ?x ?p ?o ?g WHERE { GRAPH ?g { ?x ?p ?o } }", x=URIRef(iri))
+        rows = self._select("outgoing", x=URIRef(iri))
         return [(str(r["p"]), r["o"], str(r["g"])) for r in rows]
 
     def incoming(self, iri: str, limit: int = 200) -> tuple[list[tuple[str, str]], int]:
-        rows = self._select("SELECT DISTINCT ?x ?s ?p WHERE { ?s ?p ?x . FILTER(isIRI(?s)) }", x=URIRef(iri))
+        rows = self._select("incoming", x=URIRef(iri))
         pairs = sorted({(str(r["s"]), str(r["p"])) for r in rows}, key=lambda sp: (sp[1], code_key(local_name(sp[0]))))
         return pairs[:limit], len(pairs)
 
     # -- source ------------------------------------------------------------------------------
     def stored_lines(self, doc_iri: str) -> dict[int, str]:
-        rows = self._select(
-            """SELECT ?d ?n ?text WHERE { ?line dcterms:isPartOf ?d ; ikg:lineNumber ?n .
-               OPTIONAL { ?line ikg:text ?text } }""", d=URIRef(doc_iri))
+        rows = self._select("stored-lines", d=URIRef(doc_iri))
         return {int(str(r["n"])): _s(r.get("text")) for r in rows}
 
     def full_text(self, doc_iri: str) -> str | None:
         """The document's full text when the build kept it (``ikg:sourceText``), else ``None``."""
         try:
-            rows = self._select("SELECT ?d ?t WHERE { ?d <https://w3id.org/itukg/ontology#sourceText> ?t }",
-                                d=URIRef(doc_iri))
+            rows = self._select("full-text", d=URIRef(doc_iri))
         except Exception:  # noqa: BLE001 - an engine that rejects the term means "not kept"
             return None
         return _s(rows[0]["t"]) if rows else None

@@ -19,15 +19,11 @@ from itukg.api.services import QueryRunner
 from itukg.api.services.common import as_int, doc_bindings, local_name, resolve_document, s, slug_of
 from itukg.errors import NotFound
 from itukg.settings import Settings
+from itukg.graph.reads.sparql import read_query
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
-Q_REPORT = """PREFIX sh: <http://www.w3.org/ns/shacl#>
-PREFIX ikg: <https://w3id.org/itukg/ontology#>
-SELECT ?report ?conforms ?document WHERE {
-  ?report sh:conforms ?conforms .
-  OPTIONAL { ?report ikg:inDocument ?document }
-}"""
+Q_REPORT = read_query("findings/report")
 
 
 def _checks() -> tuple[dict[str, dict[str, str]], dict[str, str], list[str]]:

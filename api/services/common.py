@@ -14,6 +14,7 @@ from itukg.api.services import QueryRunner
 from itukg.api.services.models import DocumentRef, LangText, Provenance
 from itukg.errors import ItukgError, NotFound
 from itukg.settings import Settings
+from itukg.graph.reads.sparql import read_query
 
 PREFIXES = """\
 PREFIX ikg:  <https://w3id.org/itukg/ontology#>
@@ -115,7 +116,7 @@ def lang_text(values: Iterable[Identifier | None]) -> LangText:
         lang = (v.language or "und").lower()
         lang = lang.split("-")[0] if lang.startswith("zh") else lang
         out.setdefault(lang, str(v))
-    return LangText(**out)
+    return LangText(out)
 
 
 _NATURAL = re.compile(r"(\d+)")
@@ -164,17 +165,9 @@ def group(rows: Iterable[Mapping[str, Identifier]], key: str) -> dict[Identifier
 # documents
 # -------------------------------------------------------------------------------------------
 
-Q_DOCUMENTS = PREFIXES + """
-SELECT DISTINCT ?document ?identifier ?language WHERE {
-  ?document a ikg:PlanningDocument .
-  ?document dcterms:identifier ?identifier .
-  ?document dcterms:language ?language .
-}
-"""
+Q_DOCUMENTS = read_query("documents/documents")
 
-Q_DOCUMENT_EXISTS = PREFIXES + """
-SELECT ?document WHERE { ?document ikg:hasOutput ?output } LIMIT 1
-"""
+Q_DOCUMENT_EXISTS = read_query("documents/document-exists")
 
 
 def slug_of(document: str, settings: Settings) -> str:

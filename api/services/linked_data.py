@@ -26,63 +26,17 @@ from itukg.api.services import QueryRunner
 from itukg.api.services.common import PREFIXES, as_int, local_name, s
 from itukg.errors import NotFound
 from itukg.settings import ONTOLOGY_IRI, Settings
+from itukg.graph.reads.sparql import read_query
 
-# The description of a resource: its own triples, the triples pointing at it, the provenance
-# records (ikg:LinkAssertion) of its links, and the source lines it and its links were read from.
-Q_DESCRIBE = """
-PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-CONSTRUCT { ?resource ?p ?o . ?s ?q ?resource . ?assertion ?ap ?ao . ?line ?lp ?lo . }
-WHERE {
-  { ?resource ?p ?o }
-  UNION { ?s ?q ?resource }
-  UNION { ?assertion rdf:subject ?resource . ?assertion ?ap ?ao }
-  UNION { ?resource prov:wasDerivedFrom ?line . ?line ?lp ?lo }
-  UNION { ?assertion rdf:subject ?resource . ?assertion prov:wasDerivedFrom ?line . ?line ?lp ?lo }
-}
-"""
+Q_DESCRIBE = read_query("linked-data/describe")
 
-Q_EXISTS = "SELECT ?resource WHERE { { ?resource ?p ?o } UNION { ?s ?q ?resource } } LIMIT 1"
+Q_EXISTS = read_query("linked-data/exists")
 
-Q_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+Q_GRAPH = read_query("linked-data/graph")
 
-# labels of the resource's neighbours, for the HTML page. The label pattern has a variable
-# predicate on purpose: with the same estimate as the bound ?resource's pattern, the planner
-# keeps the textual order and starts from ?resource (decision 0051).
-Q_NEIGHBOUR_LABELS = PREFIXES + """
-SELECT DISTINCT ?resource ?node ?label WHERE {
-  {
-    ?resource ?p ?node .
-    ?node ?labelProperty ?label .
-    FILTER (?labelProperty IN (rdfs:label, skos:prefLabel))
-  } UNION {
-    ?node ?q ?resource .
-    ?node ?labelProperty ?label .
-    FILTER (?labelProperty IN (rdfs:label, skos:prefLabel))
-  }
-}
-"""
+Q_NEIGHBOUR_LABELS = read_query("linked-data/neighbour-labels")
 
-# where the resource and its links were read from, for the HTML page
-Q_PROVENANCE = PREFIXES + """
-SELECT DISTINCT ?resource ?assertion ?predicate ?object ?asWritten ?line ?lineNumber ?text ?section WHERE {
-  {
-    ?resource prov:wasDerivedFrom ?line .
-    ?line ikg:lineNumber ?lineNumber .
-    ?line ikg:text ?text .
-    OPTIONAL { ?line ikg:section ?section }
-  } UNION {
-    ?assertion rdf:subject ?resource .
-    ?assertion rdf:predicate ?predicate .
-    ?assertion rdf:object ?object .
-    ?assertion prov:wasDerivedFrom ?line .
-    ?line ikg:lineNumber ?lineNumber .
-    ?line ikg:text ?text .
-    OPTIONAL { ?line ikg:section ?section }
-    OPTIONAL { ?assertion ikg:asWritten ?asWritten }
-  }
-}
-"""
+Q_PROVENANCE = read_query("linked-data/provenance")
 
 
 def resource_iri(settings: Settings, raw_path: str) -> URIRef:

@@ -69,6 +69,7 @@ from itukg.api.services.models import (
 from itukg.errors import NotFound
 from itukg.graph.vocab import IKG, SDGO
 from itukg.settings import Settings
+from itukg.graph.reads.sparql import read_query
 
 # -------------------------------------------------------------------------------------------
 # queries (values bound through the engine; every bound variable is projected). Written for
@@ -79,225 +80,35 @@ from itukg.settings import Settings
 # ikg:resolutionNumber (repeated in every document graph that cites it).
 # -------------------------------------------------------------------------------------------
 
-Q_FIND_OUTPUT = PREFIXES + """
-SELECT DISTINCT ?outputCode ?document ?output WHERE {
-  ?output ikg:code ?outputCode .
-  ?document ikg:hasOutput ?output .
-}
-"""
+Q_FIND_OUTPUT = read_query("trace/find-output")
 
-# the output's titles, and the labels, codes and goals of what it links to (one branch per
-# link and property: a pattern with a variable predicate would make the planner start elsewhere)
-Q_OUTPUT_NODES = PREFIXES + """
-SELECT DISTINCT ?output ?link ?node ?p ?value WHERE {
-  {
-    ?output ?p ?value .
-    FILTER (?p IN (rdfs:label, ikg:shortTitle))
-    BIND (?output AS ?node)
-    BIND (rdfs:label AS ?link)
-  } UNION
-  {
-    ?output ikg:mandatedBy ?node .
-    ?node rdfs:label ?value .
-    BIND (ikg:mandatedBy AS ?link)
-    BIND (rdfs:label AS ?p)
-  } UNION
-  {
-    ?output ikg:mandatedBy ?node .
-    ?node dcterms:title ?value .
-    BIND (ikg:mandatedBy AS ?link)
-    BIND (dcterms:title AS ?p)
-  } UNION
-  {
-    ?output ikg:supportsActionLine ?node .
-    ?node skos:prefLabel ?value .
-    BIND (ikg:supportsActionLine AS ?link)
-    BIND (skos:prefLabel AS ?p)
-  } UNION
-  {
-    ?output ikg:supportsActionLine ?node .
-    ?node ikg:code ?value .
-    BIND (ikg:supportsActionLine AS ?link)
-    BIND (ikg:code AS ?p)
-  } UNION
-  {
-    ?output ikg:servesTarget ?node .
-    ?node skos:prefLabel ?value .
-    BIND (ikg:servesTarget AS ?link)
-    BIND (skos:prefLabel AS ?p)
-  } UNION
-  {
-    ?output ikg:servesTarget ?node .
-    ?node sdgo:isTargetOf ?value .
-    BIND (ikg:servesTarget AS ?link)
-    BIND (sdgo:isTargetOf AS ?p)
-  } UNION
-  {
-    ?output ikg:servesGoal ?node .
-    ?node skos:prefLabel ?value .
-    BIND (ikg:servesGoal AS ?link)
-    BIND (skos:prefLabel AS ?p)
-  }
-}
-"""
+Q_OUTPUT_NODES = read_query("trace/output-nodes")
 
-Q_OUTCOME = PREFIXES + """
-SELECT DISTINCT ?output ?outcome ?code ?text ?label WHERE {
-  ?output ikg:servesOutcome ?outcome .
-  OPTIONAL { ?outcome ikg:code ?code }
-  OPTIONAL { ?outcome ikg:text ?text }
-  OPTIONAL { ?outcome rdfs:label ?label }
-}
-"""
+Q_OUTCOME = read_query("trace/outcome")
 
-Q_INDICATORS = PREFIXES + """
-SELECT DISTINCT ?output ?indicator ?ordinal ?text WHERE {
-  ?output ikg:servesOutcome ?outcome .
-  ?outcome ikg:hasIndicator ?indicator .
-  OPTIONAL { ?indicator ikg:ordinal ?ordinal }
-  OPTIONAL { ?indicator ikg:text ?text }
-}
-"""
+Q_INDICATORS = read_query("trace/indicators")
 
-Q_REGIONAL = PREFIXES + """
-SELECT DISTINCT ?output ?slot ?region ?slotRegionName ?lineNumber ?text ?section WHERE {
-  ?output ikg:hasRegionalSlot ?slot .
-  ?slot prov:wasDerivedFrom ?line .
-  ?line ikg:lineNumber ?lineNumber .
-  ?line ikg:text ?text .
-  ?line ikg:section ?section .
-  ?slot ikg:region ?region .
-  ?slot ikg:regionAsWritten ?slotRegionName .
-}
-"""
+Q_REGIONAL = read_query("trace/regional")
 
-Q_INITIATIVES = PREFIXES + """
-SELECT DISTINCT ?output ?slot ?initiative ?ordinal ?text WHERE {
-  ?output ikg:hasRegionalSlot ?slot .
-  ?slot ikg:holdsInitiative ?initiative .
-  OPTIONAL { ?initiative ikg:ordinal ?ordinal }
-  OPTIONAL { ?initiative ikg:text ?text }
-}
-"""
+Q_INITIATIVES = read_query("trace/initiatives")
 
-Q_REGIONS = PREFIXES + """
-SELECT DISTINCT ?region ?label WHERE {
-  ?region a ikg:Region .
-  ?region rdfs:label ?label .
-}
-"""
+Q_REGIONS = read_query("trace/regions")
 
-Q_QUESTIONS = PREFIXES + """
-SELECT DISTINCT ?output ?slot ?ordinal ?isPlaceholder ?placeholder ?textAsWritten ?question
-       ?lineNumber ?text ?section WHERE {
-  ?output ikg:hasQuestionSlot ?slot .
-  ?slot prov:wasDerivedFrom ?line .
-  ?line ikg:lineNumber ?lineNumber .
-  ?line ikg:text ?text .
-  ?line ikg:section ?section .
-  ?slot ikg:ordinal ?ordinal .
-  ?slot ikg:isPlaceholder ?isPlaceholder .
-  OPTIONAL { ?slot ikg:placeholder ?placeholder }
-  OPTIONAL { ?slot ikg:textAsWritten ?textAsWritten }
-  OPTIONAL { ?slot ikg:holdsQuestion ?question }
-}
-"""
+Q_QUESTIONS = read_query("trace/questions")
 
-# resolution citations (a citation role: mentions of conferences and programmes have none)
-Q_CITATIONS = PREFIXES + """
-SELECT DISTINCT ?output ?citation ?quote ?role ?bodyAsWritten ?body ?year ?venue ?resolution
-       ?rule ?lineNumber ?text ?section WHERE {
-  ?output ikg:hasCitation ?citation .
-  ?citation ikg:citationRole ?role .
-  ?citation prov:wasDerivedFrom ?line .
-  ?line ikg:lineNumber ?lineNumber .
-  ?line ikg:text ?text .
-  ?line ikg:section ?section .
-  ?citation ikg:quote ?quote .
-  OPTIONAL { ?citation ikg:bodyAsWritten ?bodyAsWritten }
-  OPTIONAL { ?citation ikg:body ?body }
-  OPTIONAL { ?citation ikg:revisionYear ?year }
-  OPTIONAL { ?citation ikg:revisionVenue ?venue }
-  OPTIONAL { ?citation ikg:citesResolution ?resolution }
-  OPTIONAL { ?citation ikg:resolutionRule ?rule }
-}
-"""
+Q_CITATIONS = read_query("trace/citations")
 
-Q_SDG_NODE = PREFIXES + """
-SELECT DISTINCT ?sdg ?type ?title ?goal ?target WHERE {
-  ?sdg a ?type .
-  FILTER (?type IN (sdgo:Goal, sdgo:Target))
-  OPTIONAL { ?sdg skos:prefLabel ?title }
-  OPTIONAL { ?sdg sdgo:isTargetOf ?goal }
-  OPTIONAL { ?target sdgo:isTargetOf ?sdg }
-}
-"""
+Q_SDG_NODE = read_query("trace/sdg-node")
 
-# titles of the outputs serving an SDG code (driven from the link assertions, like sdg-trace)
-Q_SDG_OUTPUT_TITLES = PREFIXES + """
-SELECT DISTINCT ?sdg ?document ?output ?p ?value WHERE {
-  {
-    ?assertion rdf:object ?sdg .
-    ?assertion rdf:predicate ?predicate .
-    FILTER (?predicate IN (ikg:servesTarget, ikg:servesGoal))
-    ?assertion rdf:subject ?output .
-    ?output ikg:inDocument ?document .
-    ?output ?p ?value .
-    FILTER (?p IN (rdfs:label, ikg:shortTitle))
-  } UNION {
-    ?target sdgo:isTargetOf ?sdg .
-    ?assertion rdf:object ?target .
-    ?assertion rdf:predicate ?predicate .
-    FILTER (?predicate = ikg:servesTarget)
-    ?assertion rdf:subject ?output .
-    ?output ikg:inDocument ?document .
-    ?output ?p ?value .
-    FILTER (?p IN (rdfs:label, ikg:shortTitle))
-  }
-}
-"""
+Q_SDG_OUTPUT_TITLES = read_query("trace/sdg-output-titles")
 
-# labels and titles of the resolutions of the reference data (a few dozen; the only ones that
-# have labels): driven by ikg:titleStatus, which only reference resolutions carry
-Q_RESOLUTION_LABELS = PREFIXES + """
-SELECT DISTINCT ?resolution ?p ?value WHERE {
-  { ?resolution ikg:titleStatus ?status . ?resolution rdfs:label ?value . BIND (rdfs:label AS ?p) }
-  UNION
-  { ?resolution ikg:titleStatus ?status . ?resolution dcterms:title ?value . BIND (dcterms:title AS ?p) }
-}
-"""
+Q_RESOLUTION_LABELS = read_query("trace/resolution-labels")
 
-Q_EXISTS = "SELECT ?resource WHERE { ?resource ?p ?o } LIMIT 1"
+Q_EXISTS = read_query("trace/exists")
 
-# titles of every output of one document (the document-bound case of the two queries around)
-Q_DOCUMENT_OUTPUT_TITLES = PREFIXES + """
-SELECT DISTINCT ?document ?output ?p ?value WHERE {
-  ?document ikg:hasOutput ?output .
-  ?output ?p ?value .
-  FILTER (?p IN (rdfs:label, ikg:shortTitle))
-}
-"""
+Q_DOCUMENT_OUTPUT_TITLES = read_query("trace/document-output-titles")
 
-# titles of the outputs citing a resolution (driven like resolution-trace)
-Q_RESOLUTION_OUTPUT_TITLES = PREFIXES + """
-SELECT DISTINCT ?resolution ?document ?output ?p ?value WHERE {
-  {
-    ?assertion rdf:object ?resolution .
-    ?assertion rdf:predicate ?predicate .
-    FILTER (?predicate = ikg:mandatedBy)
-    ?assertion rdf:subject ?output .
-    ?output ikg:inDocument ?document .
-    ?output ?p ?value .
-    FILTER (?p IN (rdfs:label, ikg:shortTitle))
-  } UNION {
-    ?citation ikg:citesResolution ?resolution .
-    ?output ikg:hasCitation ?citation .
-    ?output ikg:inDocument ?document .
-    ?output ?p ?value .
-    FILTER (?p IN (rdfs:label, ikg:shortTitle))
-  }
-}
-"""
+Q_RESOLUTION_OUTPUT_TITLES = read_query("trace/resolution-output-titles")
 
 _MANDATED = URIRef(IKG_NS + "mandatedBy")
 _WSIS = URIRef(IKG_NS + "supportsActionLine")
@@ -481,7 +292,7 @@ async def output_detail(runner: QueryRunner, settings: Settings, code: str,
             ot.add(oc, IKG.text, r.get("text"))
             ot.add(oc, RDFS.label, r.get("label"))
         text = ot.text(oc, IKG.text)
-        if text.zh is None and text.en is None and not text.model_extra:
+        if not text.root:
             text = ot.text(oc, RDFS.label)
         outcome_model = Outcome(code=s(orows[0].get("code")) or "", iri=str(oc), text=text,
                                 provenance=prov_of(_OUTCOME, oc))

@@ -18,32 +18,16 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, XSD
 from itukg.api.services import QueryRunner
 from itukg.api.services.common import PREFIXES
 from itukg.settings import ONTOLOGY_IRI, Settings
+from itukg.graph.reads.sparql import read_query
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
-Q_DOCUMENTS = PREFIXES + """
-SELECT DISTINCT ?document ?identifier ?language ?file ?sha256 WHERE {
-  ?document a ikg:PlanningDocument .
-  OPTIONAL { ?document dcterms:identifier ?identifier }
-  OPTIONAL { ?document dcterms:language ?language }
-  OPTIONAL { ?document ikg:sourceFile ?file }
-  OPTIONAL { ?document ikg:sha256 ?sha256 }
-}
-"""
+Q_DOCUMENTS = read_query("void/documents")
 
-# the reference data's source files and their licences (driven by the reference data set node)
-Q_REFERENCE_SOURCES = PREFIXES + """
-SELECT DISTINCT ?dataset ?source ?title ?license WHERE {
-  ?dataset dcterms:source ?source .
-  ?source dcterms:license ?license .
-  OPTIONAL { ?source dcterms:title ?title }
-}
-"""
+Q_REFERENCE_SOURCES = read_query("void/reference-sources")
 
-Q_ONTOLOGY_LICENSE = PREFIXES + """
-SELECT ?ontology ?license WHERE { ?ontology dcterms:license ?license }
-"""
+Q_ONTOLOGY_LICENSE = read_query("void/ontology-license")
 
 FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from rdflib import Literal
 
+from itukg.graph.reads.sparql import read_query
 from itukg.settings import Settings
 
 LINK_KINDS = {
@@ -41,18 +42,14 @@ def coverage(store: Any, settings: Settings, document: str | None = None) -> dic
     "totals"}`` (see docs/audit.md). Raises :class:`itukg.errors.NotFound` for an unknown
     document slug and :class:`itukg.errors.StoreError` when the store cannot be read.
     """
-    from itukg.graph.audit.engine import PREFIXES, Labeller, _select, _short_name, select_dataset
+    from itukg.graph.audit.engine import Labeller, _select, _short_name, select_dataset
 
     dataset = select_dataset(store, settings, [document] if document else None)
     dg = dataset.default_graph
     docs = {d["iri"]: d for d in dataset.documents}
 
     outputs: dict[str, dict[str, Any]] = {}
-    for r in _select(store, PREFIXES + """
-        SELECT ?out ?code ?label ?doc WHERE {
-          ?out a ikg:Output ; ikg:code ?code ; ikg:inDocument ?doc .
-          OPTIONAL { ?out rdfs:label ?label . }
-        }""", dg):
+    for r in _select(store, read_query("coverage/outputs"), dg):
         d = docs.get(str(r["doc"]))
         if d is None:
             continue
@@ -69,12 +66,7 @@ def coverage(store: Any, settings: Settings, document: str | None = None) -> dic
 
     labeller = Labeller(store, settings)
     links: list[tuple[str, str, str]] = []
-    for r in _select(store, PREFIXES + """
-        SELECT ?out ?p ?o WHERE {
-          VALUES ?p { ikg:mandatedBy ikg:supportsActionLine ikg:servesTarget ikg:servesGoal
-                      ikg:servesOutcome }
-          ?out a ikg:Output ; ?p ?o .
-        }""", dg):
+    for r in _select(store, read_query("coverage/links"), dg):
         out = str(r["out"])
         if out in outputs:
             links.append((out, LINK_KINDS[str(r["p"])], str(r["o"])))
@@ -83,37 +75,21 @@ def coverage(store: Any, settings: Settings, document: str | None = None) -> dic
     goals: dict[str, dict[str, Any]] = {}
     targets: dict[str, dict[str, Any]] = {}
     ref_graphs = [settings.reference_graph]
-    for r in _select(store, PREFIXES + """
-        PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
-        SELECT ?g ?en ?zh WHERE {
-          ?g a sdgo:Goal .
-          OPTIONAL { ?g skos:prefLabel ?en . FILTER (LANGMATCHES(LANG(?en), "en")) }
-          OPTIONAL { ?g skos:prefLabel ?zh . FILTER (LANGMATCHES(LANG(?zh), "zh")) }
-        }""", ref_graphs):
+    for r in _select(store, read_query("coverage/goals"), ref_graphs):
         iri = str(r["g"])
         code = iri.rsplit("/", 1)[1]
-        goals.setdefault(iri, {
-            "iri": iri, "code": code, "label": _lit(r.get("en")), "label_zh": _lit(r.get("zh")),
-            "outputs": [], "targets": [],
-        })
-    for r in _select(store, PREFIXES + """
-        PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
-        SELECT ?t ?g ?en ?zh WHERE {
-          ?t a sdgo:Target ; sdgo:isTargetOf ?g .
-          OPTIONAL { ?t skos:prefLabel ?en . FILTER (LANGMATCHES(LANG(?en), "en")) }
-          OPTIONAL { ?t skos:prefLabel ?zh . FILTER (LANGMATCHES(LANG(?zh), "zh")) }
-        }""", ref_graphs):
+        g = goals.setdefault(iri, {"iri": iri, "code": code, "label": "", "title": {},
+                                   "outputs": [], "targets": []})
+        _add_title(g, r.get("title"))
+    for r in _select(store, read_query("coverage/targets"), ref_graphs):
         iri = str(r["t"])
-        targets.setdefault(iri, {
+        t = targets.setdefault(iri, {
             "iri": iri, "code": iri.rsplit("/", 1)[1], "goal": str(r["g"]).rsplit("/", 1)[1],
-            "label": _lit(r.get("en")), "label_zh": _lit(r.get("zh")), "outputs": [],
+            "label": "", "title": {}, "outputs": [],
         })
+        _add_title(t, r.get("title"))
     wsis: dict[str, dict[str, Any]] = {}
-    for r in _select(store, PREFIXES + """
-        SELECT ?w ?code ?label WHERE {
-          ?w a ikg:WSISActionLine ; ikg:code ?code .
-          OPTIONAL { ?w skos:prefLabel ?label . }
-        }""", ref_graphs):
+    for r in _select(store, read_query("coverage/wsis"), ref_graphs):
         wsis.setdefault(str(r["w"]), {
             "iri": str(r["w"]), "code": str(r["code"]), "label": _lit(r.get("label")),
             "outputs": [],
@@ -126,9 +102,10 @@ def coverage(store: Any, settings: Settings, document: str | None = None) -> dic
         if kind == "resolutions":
             res = resolutions.get(obj)
             if res is None:
-                en, zh = labeller.labels(obj)
+                titles = labeller.titles(obj)
                 res = resolutions[obj] = {
-                    "iri": obj, "label": en or _short_name(obj, settings.base_iri), "label_zh": zh or "",
+                    "iri": obj, "label": titles.get("en") or _short_name(obj, settings.base_iri),
+                    "title": titles,
                     "body": _body(obj, settings), "number": obj.rstrip("/").rsplit("/", 1)[1],
                     "outputs": [],
                 }
@@ -198,6 +175,16 @@ def coverage(store: Any, settings: Settings, document: str | None = None) -> dic
             "wsis": len(wsis),
         },
     }
+
+
+def _add_title(item: dict[str, Any], title: Any) -> None:
+    """Add one language's title to ``item["title"]`` (first per language wins); ``label`` is the
+    English one (what the terminal and CSV renderings show)."""
+    if not isinstance(title, Literal):
+        return
+    lang = (title.language or "en").lower().split("-")[0]
+    item["title"].setdefault(lang, str(title))
+    item["label"] = item["title"].get("en", "")
 
 
 def settings_goal_iri(target_iri: str, goal_code: str) -> str:
