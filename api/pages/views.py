@@ -225,7 +225,7 @@ def resource(ctx: PageContext, iri: str) -> HTMLResponse:
     """Any IRI of the store (also those not minted under the base, e.g. UN SDG KOS IRIs) in the
     same view the linked-data IRIs give a browser. 422 page for an invalid IRI, 404 page when
     nothing is known about it."""
-    from itukg.api.services import linked_data as ld
+    from itukg.graph.reads import linked_data as ld
     from itukg.errors import NotFound
 
     from .resource import render_view

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, select_autoescape
 
-from itukg.api.services.linked_data import ResourceView
+from itukg.graph.reads.linked_data import ResourceView
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="{{ lang }}">

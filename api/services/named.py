@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from rdflib.term import Identifier
 
 from itukg.graph.reads.named import NamedQuery, ParameterError, named_queries
-from itukg.api.services import QueryRunner
-from itukg.api.services.models import NamedQueryInfo, NamedQueryParam
+from itukg.graph.reads.runner import QueryRunner
+from itukg.graph.reads.models import NamedQueryInfo, NamedQueryParam
 from itukg.errors import NotFound
 from itukg.settings import Settings
 

@@ -1,7 +1,9 @@
 """Mandate and SDG coverage: which outputs implement which resolution, serve which SDG goal and
 target, support which WSIS action line; which targets no output serves.
 
-:func:`coverage` returns a plain dict (documented in ``docs/audit.md``; the body of the service's
+:func:`coverage` returns a plain dict (documented in ``docs/audit.md``), read from a
+:class:`~itukg.graph.store.Store` (the CLI, the pages); :func:`coverage_report` is the same dict
+with the counts the traceability API promises, read through a :class:`QueryRunner` (the body of
 ``GET /api/coverage``); :func:`coverage_text` and :func:`coverage_csv` render it.
 
 A goal is served by an output that lists it (``ikg:servesGoal``) or lists one of its targets
@@ -16,8 +18,11 @@ import io
 import re
 from typing import Any
 
+import anyio.to_thread
 from rdflib import Literal
 
+from itukg.graph.reads.common import resolve_document, slug_of
+from itukg.graph.reads.runner import QueryRunner, ThreadStore
 from itukg.graph.reads.sparql import read_query
 from itukg.settings import Settings
 
@@ -205,6 +210,40 @@ def _body(iri: str, settings: Settings) -> str:
 def _sorted_refs(refs: Any) -> list[dict[str, Any]]:
     uniq = {r["iri"]: r for r in refs}
     return sorted(uniq.values(), key=lambda r: (r["document"], _natural(r["code"])))
+
+
+# =============================================================================================
+# The JSON answer of GET /api/coverage: the same dict, read through the service's runner
+# =============================================================================================
+
+async def coverage_report(runner: QueryRunner, settings: Settings, document: str | None = None) -> dict[str, Any]:
+    """Coverage of every document, or of one (slug or IRI).
+
+    Raises ParameterError (422) for a malformed document, NotFound (404) for an unknown one,
+    and what the queries raise (QueryTimeout, StoreError, ...)."""
+    doc = await resolve_document(runner, settings, document)
+    slug = slug_of(str(doc), settings) if doc is not None else None
+    store = ThreadStore(runner)
+    data = await anyio.to_thread.run_sync(lambda: coverage(store, settings, slug))
+    return with_counts(data, document=str(doc) if doc is not None else None)
+
+
+def with_counts(data: dict[str, Any], *, document: str | None) -> dict[str, Any]:
+    """Add ``outputCount`` (and per goal ``unservedTargetCodes``) to a coverage dict.
+    Raises nothing."""
+    for goal in data.get("goals", []):
+        goal["outputCount"] = len(goal.get("outputs", []))
+        unserved = []
+        for t in goal.get("targets", []):
+            t["outputCount"] = len(t.get("outputs", []))
+            if not t["outputCount"]:
+                unserved.append(t.get("code"))
+        goal["unservedTargetCodes"] = unserved
+    for key in ("wsis", "resolutions"):
+        for item in data.get(key, []):
+            item["outputCount"] = len(item.get("outputs", []))
+    data["document"] = document
+    return data
 
 
 # =============================================================================================

@@ -15,8 +15,8 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from itukg.graph.reads.named import convert_param, named_queries
-from itukg.api.services import QueryRunner
-from itukg.api.services.common import as_int, doc_bindings, local_name, resolve_document, s, slug_of
+from itukg.graph.reads.runner import QueryRunner
+from itukg.graph.reads.common import as_int, doc_bindings, local_name, resolve_document, s, slug_of
 from itukg.errors import NotFound
 from itukg.settings import Settings
 from itukg.graph.reads.sparql import read_query

@@ -22,8 +22,9 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import BNode, Identifier
 
 from itukg.graph.reads.named import valid_iri
-from itukg.api.services import QueryRunner
-from itukg.api.services.common import PREFIXES, as_int, local_name, s
+from itukg.graph.ontology import PREFIXES
+from itukg.graph.reads.runner import QueryRunner
+from itukg.graph.reads.common import as_int, local_name, s
 from itukg.errors import NotFound
 from itukg.settings import ONTOLOGY_IRI, Settings
 from itukg.graph.reads.sparql import read_query
@@ -131,21 +132,13 @@ class ResourceView:
     kind: str = "resource"
 
 
-_PREFIXES = {
-    "https://w3id.org/itukg/ontology#": "ikg",
-    "http://metadata.un.org/sdg/ontology#": "sdgo",
-    "http://metadata.un.org/sdg/": "sdg",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs",
-    "http://www.w3.org/2004/02/skos/core#": "skos",
-    "http://purl.org/dc/terms/": "dcterms",
-    "http://www.w3.org/ns/prov#": "prov",
-    "http://www.w3.org/2002/07/owl#": "owl",
-    "http://www.w3.org/2001/XMLSchema#": "xsd",
-    "http://www.w3.org/ns/shacl#": "sh",
-    "http://rdfs.org/ns/void#": "void",
-    "http://www.w3.org/ns/dcat#": "dcat",
-}
+# namespace → prefix for display: the one map plus the two vocabularies of the VoID
+# description; longest namespace first, so sdgo: wins over sdg: (a prefix of it)
+_PREFIXES = dict(sorted(
+    {**{PREFIXES[p]: p for p in ("ikg", "sdgo", "sdg", "rdf", "rdfs", "skos", "dcterms", "prov",
+                                 "owl", "xsd", "sh")},
+     "http://rdfs.org/ns/void#": "void", "http://www.w3.org/ns/dcat#": "dcat"}.items(),
+    key=lambda kv: -len(kv[0])))
 
 
 def curie(iri: str) -> str:

@@ -10,25 +10,13 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from itukg.graph.reads.named import ParameterError, document_iri
-from itukg.api.services import QueryRunner
-from itukg.api.services.models import DocumentRef, LangText, Provenance
+from itukg.graph.reads.runner import QueryRunner
+from itukg.graph.reads.models import DocumentRef, LangText, Provenance
 from itukg.errors import ItukgError, NotFound
+from itukg.graph.ontology import IKG_NS, SDG_NS
 from itukg.settings import Settings
 from itukg.graph.reads.sparql import read_query
 
-PREFIXES = """\
-PREFIX ikg:  <https://w3id.org/itukg/ontology#>
-PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX xsd:  <http://www.w3.org/2001/XMLSchema#>
-"""
-
-SDG_NS = "http://metadata.un.org/sdg/"
-IKG_NS = "https://w3id.org/itukg/ontology#"
 
 
 class _ListsDocuments(ItukgError):

@@ -23,10 +23,9 @@ from itukg.graph.reads.named import (
     parse_sdg_code,
     resolution_iri,
 )
-from itukg.api.services import QueryRunner
-from itukg.api.services.common import (
+from itukg.graph.reads.runner import QueryRunner
+from itukg.graph.reads.common import (
     IKG_NS,
-    PREFIXES,
     ambiguous,
     as_bool,
     as_int,
@@ -42,7 +41,7 @@ from itukg.api.services.common import (
     s,
     sdg_code,
 )
-from itukg.api.services.models import (
+from itukg.graph.reads.models import (
     ActionLineLink,
     Citation,
     CitingPlace,
@@ -204,7 +203,7 @@ async def find_output(runner: QueryRunner, settings: Settings, code: str,
     """The ``(output, document)`` IRIs for an output code.
 
     Raises ParameterError (422) for a malformed code, NotFound (404) when no output has it,
-    :class:`~itukg.api.services.common.AmbiguousCode` (409) when several documents have it and
+    :class:`~itukg.graph.reads.common.AmbiguousCode` (409) when several documents have it and
     no document was given."""
     code_term = convert_param("output-code", code, base_iri=settings.base_iri, name="code")
     doc = await resolve_document(runner, settings, document)

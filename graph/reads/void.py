@@ -15,8 +15,7 @@ import asyncio
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, XSD
 
-from itukg.api.services import QueryRunner
-from itukg.api.services.common import PREFIXES
+from itukg.graph.reads.runner import QueryRunner
 from itukg.settings import ONTOLOGY_IRI, Settings
 from itukg.graph.reads.sparql import read_query
 
