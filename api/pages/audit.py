@@ -104,78 +104,7 @@ def normalise(ctx: PageContext, raw: dict) -> Report:
 
 
 _Q_REPORT = read_query("findings/page-report")
-
 _Q_COUNTS = read_query("findings/page-counts")
-
-def severity_counts(self) -> dict[str, int]:
-        c = Counter(f.severity for f in self.findings)
-        return {s: c.get(s, 0) for s in SEVERITIES}
-
-
-def _severity(s: Any) -> str:
-    s = str(s or "")
-    s = s.rsplit("#", 1)[-1]
-    return s if s in SEVERITIES else (s.capitalize() or "Info")
-
-
-def normalise(ctx: PageContext, raw: dict) -> Report:
-    """A report in the ``GET /api/audit`` shape → :class:`Report`. Tolerates missing fields."""
-    findings = []
-    for f in raw.get("findings", []):
-        prov = f.get("provenance") or {}
-        focus = f.get("focus")
-        focus_label = ""
-        if isinstance(focus, dict):
-            focus_label = focus.get("label") or focus.get("code") or ""
-            if isinstance(focus_label, dict):
-                focus_label = focus_label.get(ctx.lang) or focus_label.get("en") or focus_label.get("zh") or ""
-            focus = focus.get("iri") or ""
-        doc = prov.get("document") or ""
-        if isinstance(doc, dict):
-            doc = doc.get("iri") or ""
-        slug = ctx.data.slug_of(doc) if doc else ""
-        line = None
-        if prov.get("line") and slug:
-            n = int(prov["line"])
-            line = LineRef(f"{doc}/line/{n}", slug, n, prov.get("text") or "", prov.get("section") or "")
-        m = _OUTPUT_SECTION.match(prov.get("section") or "")
-        output = f.get("outputCode") or (m[1] if m else "")
-        if not output and focus:
-            m2 = re.search(r"/output/([^/]+)", str(focus))
-            output = m2[1] if m2 else ""
-        msg = f.get("message") or {}
-        if isinstance(msg, str):
-            msg = {"en": msg}
-        value = f.get("value")
-        findings.append(Finding(str(f.get("id") or ""), _severity(f.get("severity")), str(f.get("kind") or ""),
-                                str(focus or ""), str(focus_label or ""), msg, "" if value is None else str(value),
-                                str(doc), slug, output, line))
-    findings.sort(key=lambda f: (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9, f.kind,
-                                 f.slug, code_key(f.output), f.line.number if f.line else 0))
-    return Report(bool(raw.get("conforms")), findings)
-
-
-_Q_REPORT = read_query("findings/page-report")
-
-_Q_COUNTS = read_query("findings/page-counts")
-
-_PREFIXES = """PREFIX sh: <http://www.w3.org/ns/shacl#>
-PREFIX ikg: <https://w3id.org/itukg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
-# One simple query per facet, joined in Python: the single query with five OPTIONAL blocks
-# ran past the 30 s deadline on 5,000 findings, each facet alone takes well under 2 s.
-# ``%s`` is a constant scope pattern of this module (one document bound as ?doc, or none).
-_Q_FINDING_FACETS = {
-    "base": "SELECT ?doc ?f ?sev ?focus ?kind WHERE { %s ?f a ikg:Finding ; sh:resultSeverity ?sev ; "
-            "sh:focusNode ?focus . OPTIONAL { ?f ikg:checkKind ?kind } }",
-    "doc": "SELECT ?doc ?f ?d WHERE { %s ?f a ikg:Finding ; ikg:inDocument ?d }",
-    "msg": "SELECT ?doc ?f ?msg WHERE { %s ?f a ikg:Finding ; sh:resultMessage ?msg }",
-    "value": "SELECT ?doc ?f ?value WHERE { %s ?f a ikg:Finding ; sh:value ?value }",
-    "line": "SELECT ?doc ?f ?line ?n ?text ?sec WHERE { %s ?f a ikg:Finding ; prov:wasDerivedFrom ?line . "
-            "?line ikg:lineNumber ?n . OPTIONAL { ?line ikg:text ?text } OPTIONAL { ?line ikg:section ?sec } }",
-    "out": "SELECT ?doc ?f ?out ?outcode WHERE { %s ?f a ikg:Finding ; ikg:aboutOutput ?out . ?out ikg:code ?outcode }",
-}
 
 
 def severity_counts(ctx: PageContext) -> dict[str, int] | None:
@@ -201,7 +130,7 @@ def _fetch(ctx: PageContext, document: str = "") -> dict | None:
     bindings = {"doc": URIRef(document)} if document else None
 
     def facet(name: str) -> list[dict]:
-        # one simple query per facet, joined here (see queries/reads/findings/facet-base.rq)
+        # one simple query per facet, joined here (why: queries/reads/findings/facet-base.rq)
         return store.query(read_query(f"findings/facet-{name}{scope}"), bindings=bindings).dicts()
 
     for r in facet("base"):

@@ -13,7 +13,7 @@ from itukg.graph.reads.named import ParameterError, document_iri
 from itukg.graph.reads.runner import QueryRunner
 from itukg.graph.reads.models import DocumentRef, LangText, Provenance
 from itukg.errors import ItukgError, NotFound
-from itukg.graph.ontology import IKG_NS, SDG_NS
+from itukg.graph.ontology import SDG_NS
 from itukg.settings import Settings
 from itukg.graph.reads.sparql import read_query
 
