@@ -17,9 +17,9 @@ from typing import Any
 from fastapi.responses import HTMLResponse, Response
 from rdflib import Literal, URIRef
 
-from .data import LineRef, code_key
+from itukg.graph.reads.views import LineRef, code_key
 from .render import PageContext
-from .text import Text
+from itukg.graph.reads.text import Text
 from itukg.graph.reads.sparql import read_query
 
 SEVERITIES = ("Violation", "Warning", "Info")

@@ -1,7 +1,7 @@
 """The Jinja environment of the pages and the per-request page context.
 
 :class:`PageContext` bundles what every page needs: the interface language (and the links that
-switch it), the translator, the graph reads (:class:`~.data.PageData`, whose queries run through
+switch it), the translator, the graph reads (:class:`~itukg.graph.reads.views.PageData`, whose queries run through
 the service's query executor: deadline, size caps, no network) and rendering.
 
 Handlers are plain ``def`` functions (FastAPI runs them in its threadpool); the executor is
@@ -26,9 +26,9 @@ from markupsafe import Markup, escape
 from itukg.graph.store import QueryResult
 from itukg.settings import Settings
 
-from .data import PageData
+from itukg.graph.reads.views import PageData
 from .i18n import COOKIE, LANGS, Translator, pick_lang
-from .text import Text
+from itukg.graph.reads.text import Text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC = Path(__file__).resolve().parent.parent / "static"

@@ -1,4 +1,4 @@
-"""One function per page: read the graph through :class:`~.data.PageData`, shape the view,
+"""One function per page: read the graph through :class:`~itukg.graph.reads.views.PageData`, shape the view,
 render the template. Each takes a :class:`~.render.PageContext` and returns a response.
 
 Bad input (an IRI that is not in the graph, an unknown document) gives a page with status 404
@@ -22,10 +22,10 @@ from itukg.graph.reads.named import valid_iri
 from . import audit as audit_mod
 from . import query as query_mod
 from . import source as source_mod
-from .data import IKG, LINK_KINDS, SDG, Matrix, Node, code_key, group_by
+from itukg.graph.reads.views import IKG, LINK_KINDS, SDG, Matrix, Node, code_key, group_by
 from .render import PageContext
 from .svg import bars_svg, trace_svg
-from .text import Text, local_name, text_of
+from itukg.graph.reads.text import Text, local_name, text_of
 
 LEVELS = 5  # shade steps of the heatmaps (0 = no link)
 
@@ -232,7 +232,7 @@ def resource(ctx: PageContext, iri: str) -> HTMLResponse:
 
     if not iri or not valid_iri(iri):
         return _problem_page(ctx, 422, ctx.t("res.notfound"), iri or "iri")
-    runner = ctx.data.store.executor
+    runner = ctx.data.store.runner
     try:
         view = anyio.from_thread.run(functools.partial(ld.resource_view, runner, ctx.settings, URIRef(iri),
                                                        lang=ctx.lang))

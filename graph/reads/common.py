@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
@@ -105,15 +104,6 @@ def lang_text(values: Iterable[Identifier | None]) -> LangText:
         lang = lang.split("-")[0] if lang.startswith("zh") else lang
         out.setdefault(lang, str(v))
     return LangText(out)
-
-
-_NATURAL = re.compile(r"(\d+)")
-
-
-def natural_key(code: str | None) -> tuple:
-    """Sort key for codes: ``9.c`` < ``17.18``, ``C2`` < ``C11``, ``4.2`` < ``4.10``."""
-    parts = _NATURAL.split(code or "")
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
 
 
 def provenance(row: Mapping[str, Identifier], document: Identifier | str | None = None,

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Any
 
 import anyio.to_thread
 from rdflib import Literal
 
+from itukg.graph.reads.codes import code_key
 from itukg.graph.reads.common import resolve_document, slug_of
 from itukg.graph.reads.runner import QueryRunner, ThreadStore
 from itukg.graph.reads.sparql import read_query
@@ -33,11 +33,6 @@ LINK_KINDS = {
     "https://w3id.org/itukg/ontology#servesGoal": "goals",
     "https://w3id.org/itukg/ontology#servesOutcome": "outcomes",
 }
-
-
-def _natural(code: str) -> tuple:
-    """Sort key: "9.c" < "10.1", "C2" < "C11", "WTDC Resolution 9" < "WTDC Resolution 17"."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code))
 
 
 def coverage(store: Any, settings: Settings, document: str | None = None) -> dict[str, Any]:
@@ -144,7 +139,7 @@ def coverage(store: Any, settings: Settings, document: str | None = None) -> dic
         t["outputs"] = _sorted_refs(t["outputs"])
         goals.get(settings_goal_iri(t["iri"], t["goal"]), {"targets": []})["targets"].append(t)
     for g in goals.values():
-        g["targets"].sort(key=lambda t: _natural(t["code"]))
+        g["targets"].sort(key=lambda t: code_key(t["code"]))
         g["targets_total"] = len(g["targets"])
         g["targets_served"] = sum(1 for t in g["targets"] if t["outputs"])
     for coll in (resolutions, wsis):
@@ -152,23 +147,23 @@ def coverage(store: Any, settings: Settings, document: str | None = None) -> dic
             item["outputs"] = _sorted_refs(item["outputs"])
     for o in outputs.values():
         for v in o["links"].values():
-            v.sort(key=lambda x: _natural(x.get("code") or x.get("label") or x["iri"]))
+            v.sort(key=lambda x: code_key(x.get("code") or x.get("label") or x["iri"]))
         o["counts"] = {k: len(v) for k, v in o["links"].items()}
 
     unserved = [
         {"iri": t["iri"], "code": t["code"], "goal": t["goal"], "label": t["label"]}
-        for t in sorted(targets.values(), key=lambda t: _natural(t["code"])) if not t["outputs"]
+        for t in sorted(targets.values(), key=lambda t: code_key(t["code"])) if not t["outputs"]
     ]
     return {
         "documents": [
             {k: d.get(k) for k in ("slug", "iri", "identifier", "language", "file")}
             for d in dataset.documents
         ],
-        "outputs": sorted(outputs.values(), key=lambda o: (o["document"], _natural(o["code"]))),
-        "resolutions": sorted(resolutions.values(), key=lambda r: (r["body"], _natural(r["number"]))),
-        "goals": sorted(goals.values(), key=lambda g: _natural(g["code"])),
+        "outputs": sorted(outputs.values(), key=lambda o: (o["document"], code_key(o["code"]))),
+        "resolutions": sorted(resolutions.values(), key=lambda r: (r["body"], code_key(r["number"]))),
+        "goals": sorted(goals.values(), key=lambda g: code_key(g["code"])),
         "targets_unserved": unserved,
-        "wsis": sorted(wsis.values(), key=lambda w: _natural(w["code"])),
+        "wsis": sorted(wsis.values(), key=lambda w: code_key(w["code"])),
         "totals": {
             "outputs": len(outputs),
             "resolutions": len(resolutions),
@@ -209,7 +204,7 @@ def _body(iri: str, settings: Settings) -> str:
 
 def _sorted_refs(refs: Any) -> list[dict[str, Any]]:
     uniq = {r["iri"]: r for r in refs}
-    return sorted(uniq.values(), key=lambda r: (r["document"], _natural(r["code"])))
+    return sorted(uniq.values(), key=lambda r: (r["document"], code_key(r["code"])))
 
 
 # =============================================================================================
@@ -283,7 +278,7 @@ def coverage_text(data: dict[str, Any]) -> str:
     by_goal: dict[str, list[str]] = {}
     for t in data["targets_unserved"]:
         by_goal.setdefault(t["goal"], []).append(t["code"])
-    for g, codes in sorted(by_goal.items(), key=lambda kv: _natural(kv[0])):
+    for g, codes in sorted(by_goal.items(), key=lambda kv: code_key(kv[0])):
         lines.append(f"  Goal {g:<3} " + " ".join(codes))
     lines += ["", "WSIS action lines and the outputs that support them"]
     for w in data["wsis"]:

@@ -11,6 +11,7 @@ from rdflib.namespace import RDFS, SKOS
 from rdflib.term import Identifier
 
 from itukg.errors import NotFound
+from itukg.graph.reads.codes import code_key
 from itukg.graph.reads.common import (
     ambiguous,
     doc_bindings,
@@ -18,7 +19,6 @@ from itukg.graph.reads.common import (
     lang_text,
     list_documents,
     local_name,
-    natural_key,
     provenance,
     resolve_document,
     s,
@@ -63,7 +63,7 @@ async def list_outputs(runner: QueryRunner, settings: Settings, document: str | 
                       shortTitle=lang_text(e["short"]), document=e["document"])
         for o, e in by_output.items()
     ]
-    out.sort(key=lambda x: (x.document, natural_key(x.code)))
+    out.sort(key=lambda x: (x.document, code_key(x.code)))
     return out
 
 
@@ -151,19 +151,19 @@ def _links(linked: dict[Identifier, list[Identifier]], texts: Texts, prov_of,
                        title=texts.text(n, SKOS.prefLabel), provenance=prov_of(WSIS, n))
         for n in linked[WSIS]
     ]
-    wsis.sort(key=lambda x: natural_key(x.code))
+    wsis.sort(key=lambda x: code_key(x.code))
     targets = []
     for n in linked[TARGET]:
         tcode = sdg_code(n) or str(n)
         goal = sdg_code(texts.one(n, SDGO.isTargetOf)) or tcode.split(".")[0]
         targets.append(TargetLink(code=tcode, iri=str(n), goal=goal,
                                   title=texts.text(n, SKOS.prefLabel), provenance=prov_of(TARGET, n)))
-    targets.sort(key=lambda x: natural_key(x.code))
+    targets.sort(key=lambda x: code_key(x.code))
     goals = [
         GoalLink(code=sdg_code(n) or str(n), iri=str(n), title=texts.text(n, SKOS.prefLabel),
                  provenance=prov_of(GOAL, n))
         for n in linked[GOAL]
     ]
-    goals.sort(key=lambda x: natural_key(x.code))
+    goals.sort(key=lambda x: code_key(x.code))
     return {"resolutions": resolutions, "wsisActionLines": wsis, "sdgTargets": targets,
             "sdgGoals": goals}

@@ -11,11 +11,11 @@ from rdflib.namespace import DCTERMS, RDFS
 from rdflib.term import Identifier
 
 from itukg.errors import NotFound
+from itukg.graph.reads.codes import code_key
 from itukg.graph.reads.common import (
     doc_bindings,
     first_provenance,
     local_name,
-    natural_key,
     provenance,
     resolution_parts,
     resolve_document,
@@ -88,9 +88,9 @@ async def resolution_trace(runner: QueryRunner, settings: Settings, body: str, n
         models.append(OutputCiting(
             code=e["code"], iri=str(o), title=texts.text(o, RDFS.label),
             shortTitle=texts.text(o, IKG.shortTitle), document=e["document"], places=places,
-            sdgTargets=sorted(e["targets"], key=natural_key),
+            sdgTargets=sorted(e["targets"], key=code_key),
         ))
-    models.sort(key=lambda x: (x.document, natural_key(x.code)))
+    models.sort(key=lambda x: (x.document, code_key(x.code)))
     rbody, rnumber, _ = resolution_parts(res_iri, settings)
     return ResolutionTrace(
         body=rbody or "", number=rnumber if rnumber is not None else 0, iri=str(res_iri),

@@ -9,12 +9,12 @@ from rdflib.namespace import RDFS
 from rdflib.term import Identifier
 
 from itukg.errors import NotFound
+from itukg.graph.reads.codes import code_key
 from itukg.graph.reads.common import (
     doc_bindings,
     first_provenance,
     lang_text,
     local_name,
-    natural_key,
     provenance,
     resolve_document,
     s,
@@ -57,7 +57,7 @@ async def sdg_trace(runner: QueryRunner, settings: Settings, code: str,
     kind = "goal" if any(r["type"] == SDGO.Goal for r in nrows) else "target"
     titles = [r.get("title") for r in nrows]
     member_targets = sorted({sdg_code(r["target"]) or "" for r in nrows if r.get("target") is not None},
-                            key=natural_key)
+                            key=code_key)
     texts = res_labels
     for r in titles_res.dicts():
         texts.add(r.get("output"), r.get("p"), r.get("value"))
@@ -82,13 +82,13 @@ async def sdg_trace(runner: QueryRunner, settings: Settings, code: str,
                         provenance=first_provenance(ps))
             for (pred, obj), ps in e["via"].items()
         ]
-        via.sort(key=lambda x: (x.predicate != "servesTarget", natural_key(x.code)))
+        via.sort(key=lambda x: (x.predicate != "servesTarget", code_key(x.code)))
         res = [resolution_link(n, texts, first_provenance(ps), settings) for n, ps in e["res"].items()]
         res.sort(key=lambda x: (x.body or "", x.number or 0, x.iri))
         models.append(OutputServing(
             code=e["code"], iri=str(o), title=texts.text(o, RDFS.label),
             shortTitle=texts.text(o, IKG.shortTitle), document=e["document"], via=via, resolutions=res,
         ))
-    models.sort(key=lambda x: (x.document, natural_key(x.code)))
+    models.sort(key=lambda x: (x.document, code_key(x.code)))
     return SdgTrace(code=code, iri=str(sdg), kind=kind, goal=goal_code, title=lang_text(titles),
                     targets=member_targets if kind == "goal" else [], outputs=models)
