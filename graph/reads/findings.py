@@ -1,7 +1,13 @@
-"""``GET /api/audit``: the last audit's findings, read from the audit graph (``B graph/audit``,
-written by ``itukg audit``; shape in docs/model.md) through the named query
-``queries/audit-findings.rq``, in the JSON form of :meth:`itukg.graph.audit.report.AuditReport.to_json`
-(docs/audit.md): ``{"conforms", "counts", "documents", "findings"}``.
+"""The one reader of the audit graph (``B graph/audit``, written by ``itukg audit``; shape in
+docs/model.md): the last audit's findings.
+
+* :func:`audit_report` (async, through a :class:`QueryRunner`): the body of ``GET /api/audit``,
+  read with the named query ``queries/audit-findings.rq``, in the JSON form of
+  :meth:`itukg.graph.audit.report.AuditReport.to_json` (docs/audit.md):
+  ``{"conforms", "counts", "documents", "findings"}``.
+* :func:`stored_findings` and :func:`severity_counts` (sync, on a Store): what the audit page
+  and the home page show, read facet by facet (``queries/reads/findings/facet-*.rq``: one simple
+  query per facet stays fast on thousands of findings).
 
 The audit is not re-run per request (pySHACL over a large graph takes minutes); what is served
 is what the last run stored.
@@ -10,6 +16,7 @@ is what the last run stored.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from rdflib import Literal, URIRef
@@ -18,6 +25,7 @@ from itukg.graph.reads.named import convert_param, named_queries
 from itukg.graph.reads.runner import QueryRunner
 from itukg.graph.reads.common import as_int, doc_bindings, local_name, resolve_document, s, slug_of
 from itukg.errors import NotFound
+from itukg.graph.store import Store
 from itukg.settings import Settings
 from itukg.graph.reads.sparql import read_query
 
@@ -26,7 +34,7 @@ SEVERITIES = ("Violation", "Warning", "Info")
 Q_REPORT = read_query("findings/report")
 
 
-def _checks() -> tuple[dict[str, dict[str, str]], dict[str, str], list[str]]:
+def checks() -> tuple[dict[str, dict[str, str]], dict[str, str], list[str]]:
     """(kind → check name {en, zh}, kind → shape IRI, kinds in order) from the bundled shapes;
     empty when the shapes cannot be loaded."""
     try:
@@ -62,7 +70,7 @@ async def audit_report(runner: QueryRunner, settings: Settings, *, document: str
     audited = sorted({str(r["document"]) for r in reports if r.get("document") is not None})
     q = named_queries(settings.base_iri)["audit-findings"]
     rows = (await runner.select(q.body_for(b), b)).dicts()
-    names, shapes, kinds = _checks()
+    names, shapes, kinds = checks()
 
     findings: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -124,3 +132,70 @@ async def audit_report(runner: QueryRunner, settings: Settings, *, document: str
         "filters": {"document": s(doc), "severity": severity, "kind": kind},
         "findings": items,
     }
+
+
+# -------------------------------------------------------------------------------------------
+# the pages' reading (synchronous, on a Store): one simple query per facet, joined here
+# -------------------------------------------------------------------------------------------
+
+
+def severity_counts(store: Store) -> dict[str, int] | None:
+    """Findings per severity of the stored audit (one aggregate query), or ``None`` when no
+    audit has been stored. Raises what the store raises."""
+    if not store.query(Q_REPORT).dicts():
+        return None
+    counts: dict[str, int] = {}
+    for r in store.query(read_query("findings/severity-counts")).dicts():
+        sev = local_name(r["sev"]) or ""
+        counts[sev if sev in SEVERITIES else (sev.capitalize() or "Info")] = int(str(r["n"]))
+    return {sv: counts.get(sv, 0) for sv in SEVERITIES}
+
+
+def stored_findings(store: Store, document: str = "",
+                    code_of: Callable[[str], str] | None = None) -> dict | None:
+    """The last audit for the pages, read from the audit graph (model contract: ``docs/model.md``,
+    "Audit graph") facet by facet, for one document IRI or all: ``{"conforms", "findings":
+    [{"id", "severity", "kind", "focus", "message", "value", "provenance", "outputCode"}]}``;
+    ``None`` when no audit has been stored. ``code_of`` names an IRI value (its code).
+    Raises what the store raises."""
+    reports = store.query(Q_REPORT).dicts()
+    if not reports:
+        return None
+    conforms = all(str(r["conforms"]).lower() in ("true", "1") for r in reports)
+    found: dict[str, dict] = {}
+    scope = "-in-document" if document else ""
+    bindings = {"doc": URIRef(document)} if document else None
+
+    def facet(name: str) -> list[dict]:
+        # one simple query per facet, joined here (why: queries/reads/findings/facet-base.rq)
+        return store.query(read_query(f"findings/facet-{name}{scope}"), bindings=bindings).dicts()
+
+    for r in facet("base"):
+        found[str(r["f"])] = {
+            "id": str(r["f"]), "severity": str(r["sev"]), "kind": str(r.get("kind") or ""),
+            "focus": str(r["focus"]), "message": {}, "value": None, "provenance": {}, "outputCode": "",
+        }
+    for r in facet("doc"):
+        f = found.get(str(r["f"]))
+        if f is not None:
+            f["provenance"].setdefault("document", str(r["d"]))
+    for r in facet("msg"):
+        f = found.get(str(r["f"]))
+        if f is not None:
+            msg = r["msg"]
+            f["message"].setdefault((getattr(msg, "language", None) or "en").split("-")[0], str(msg))
+    for r in facet("value"):
+        f = found.get(str(r["f"]))
+        if f is not None:
+            v = r["value"]
+            f["value"] = str(v) if isinstance(v, Literal) else ((code_of(str(v)) if code_of else "") or str(v))
+    for r in facet("line"):
+        f = found.get(str(r["f"]))
+        if f is not None and "line" not in f["provenance"]:
+            f["provenance"].update({"section": str(r.get("sec") or ""), "line": int(str(r["n"])),
+                                    "text": str(r.get("text") or "")})
+    for r in facet("out"):
+        f = found.get(str(r["f"]))
+        if f is not None:
+            f["outputCode"] = str(r["outcode"])
+    return {"conforms": conforms, "findings": list(found.values())}
