@@ -28,7 +28,7 @@ from itukg.graph.ontology import prefix_block
 from itukg.graph.reads.named import parse_query_file
 from itukg.graph.store import memory_store
 
-__all__ = ["internal_queries", "read_query"]
+__all__ = ["internal_queries", "load_internal_queries", "read_query"]
 
 ROOT = "reads"
 
@@ -41,16 +41,14 @@ def _walk(folder: Traversable, prefix: str = ""):
             yield f"{prefix}{entry.name[:-3]}", entry
 
 
-@lru_cache(maxsize=1)
-def internal_queries() -> dict[str, str]:
-    """Every internal query by name → the text to run (the map's PREFIX lines + the body).
+def load_internal_queries(folder: Traversable, label: str = f"queries/{ROOT}") -> dict[str, str]:
+    """Every ``.rq`` file under ``folder`` by name → the text to run (the map's PREFIX lines +
+    the body), each parsed by the engine (on an empty in-memory store).
 
-    Each is parsed by the engine once (on an empty in-memory store). Raises
-    :class:`QueryError` naming the first file with a bad header or bad SPARQL."""
+    Raises :class:`QueryError` naming the first file with a bad header or bad SPARQL."""
     out: dict[str, str] = {}
-    folder = resources.files("itukg.queries").joinpath(ROOT)
     for name, entry in _walk(folder):
-        source = f"queries/{ROOT}/{name}.rq"
+        source = f"{label}/{name}.rq"
         q = parse_query_file(source, entry.read_text(encoding="utf-8"))
         text = prefix_block() + q.body
         try:
@@ -59,6 +57,13 @@ def internal_queries() -> dict[str, str]:
             raise QueryError(exc.message, source=source) from None
         out[name] = text
     return out
+
+
+@lru_cache(maxsize=1)
+def internal_queries() -> dict[str, str]:
+    """The installed internal queries (``queries/reads/``), loaded once per process.
+    Raises as :func:`load_internal_queries`."""
+    return load_internal_queries(resources.files("itukg.queries").joinpath(ROOT))
 
 
 def read_query(name: str) -> str:
