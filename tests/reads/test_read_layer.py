@@ -75,8 +75,8 @@ def test_readers_ask_their_questions_from_files(module):
     assert sparql_strings((ROOT / module).read_text(encoding="utf-8")) == []
 
 
-def test_reader_packages_ask_their_questions_from_files():
-    for folder in ("graph/reads/trace", "graph/reads/views"):
+def test_reader_packages_and_commands_ask_their_questions_from_files():
+    for folder in ("graph/reads", "graph/reads/trace", "graph/reads/views", "itukg/commands"):
         for path in (ROOT / folder).glob("*.py"):
             assert sparql_strings(path.read_text(encoding="utf-8")) == [], path
 
