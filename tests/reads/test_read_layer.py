@@ -154,3 +154,21 @@ def test_one_code_sort_key():
     for module in ("graph/reads/coverage.py", "graph/reads/common.py", "api/pages/views.py"):
         text = (ROOT / module).read_text(encoding="utf-8")
         assert "def natural_key" not in text and "def _natural" not in text and "def code_key" not in text
+
+
+def test_coverage_titles_carry_every_language_of_the_graph():
+    from itukg.graph.reads.coverage import coverage
+    from itukg.settings import Settings
+
+    settings = Settings()
+    store = memory_store()
+    store.load("""@prefix sdgo: <http://metadata.un.org/sdg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<http://metadata.un.org/sdg/9> a sdgo:Goal ; skos:prefLabel "Industry"@en, "工业"@zh-Hans, "Industrie"@fr .
+<http://metadata.un.org/sdg/9.c> a sdgo:Target ; sdgo:isTargetOf <http://metadata.un.org/sdg/9> ;
+    skos:prefLabel "Access"@en, "Accès"@fr .
+""".encode(), "turtle", graph=settings.reference_graph)
+    goal = coverage(store, settings)["goals"][0]
+    assert goal["title"] == {"en": "Industry", "zh": "工业", "fr": "Industrie"} and goal["label"] == "Industry"
+    assert goal["targets"][0]["title"] == {"en": "Access", "fr": "Accès"}
+    assert "label_zh" not in goal
