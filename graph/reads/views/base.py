@@ -20,6 +20,7 @@ from rdflib.term import Identifier, Literal
 from itukg.graph.ontology import IKG_NS as IKG
 from itukg.graph.ontology import SDGO_NS as SDGO
 from itukg.graph.reads.codes import code_key
+from itukg.graph.reads.common import as_int
 from itukg.graph.reads.sparql import read_query
 from itukg.graph.reads.text import Text, choose, local_name, text_of
 from itukg.graph.reads.views.models import LINK_KINDS, Document, LineRef, Node
@@ -28,15 +29,6 @@ from itukg.graph.store import SelectResult, Store
 
 def _s(t: Identifier | None) -> str:
     return "" if t is None else str(t)
-
-
-def _int(t: Identifier | None) -> int | None:
-    if t is None:
-        return None
-    try:
-        return int(str(t))
-    except ValueError:
-        return None
 
 
 class Reads:
@@ -74,7 +66,7 @@ class Reads:
         m = self._line_re.match(line_iri)
         if not m:
             return None
-        n = _int(number) if number is not None else int(m[2])
+        n = as_int(number) if number is not None else int(m[2])
         return LineRef(line_iri, m[1], n if n is not None else int(m[2]), _s(text), _s(section))
 
     def slug_of(self, doc_iri: str) -> str:
@@ -146,7 +138,7 @@ class Reads:
                     continue
                 docs[iri] = Document(iri, self.slug_of(iri), _s(r.get("id")) or self.slug_of(iri),
                                      _s(r.get("lang")), text_of(r.get("title")), _s(r.get("file")),
-                                     _int(r.get("n")))
+                                     as_int(r.get("n")))
             self._docs = sorted(docs.values(), key=lambda d: (d.identifier, d.language, d.slug))
         return self._docs
 
@@ -183,12 +175,12 @@ class Reads:
         out = {}
         for kind in LINK_KINDS:
             rows = self._select("link-count", p=URIRef(IKG + kind))
-            out[kind] = _int(rows[0]["n"]) if rows else 0
+            out[kind] = as_int(rows[0]["n"]) if rows else 0
         return out
 
     def class_counts(self) -> dict[str, int]:
         rows = self._select("class-counts")
-        return {local_name(str(r["c"])): _int(r["n"]) or 0 for r in rows}
+        return {local_name(str(r["c"])): as_int(r["n"]) or 0 for r in rows}
 
     # -- reference ---------------------------------------------------------------------------
     def goals(self) -> list[Node]:
