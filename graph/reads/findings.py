@@ -77,34 +77,7 @@ async def audit_report(runner: QueryRunner, settings: Settings, *, document: str
         fid = str(r["finding"])
         f = findings.get(fid)
         if f is None:
-            output = r.get("output")
-            docu = r.get("document")
-            value = r.get("value")
-            k = str(r["kind"])
-            f = findings[fid] = {
-                "id": fid,
-                "severity": local_name(r["severity"]),
-                "kind": k,
-                "check": names.get(k, {}),
-                "shape": shapes.get(k),
-                "focus": {
-                    "iri": str(r["focus"]),
-                    "output": s(r.get("outputCode")) if output is not None else None,
-                    "output_iri": s(output),
-                    "document": slug_of(str(docu), settings) if docu is not None else None,
-                },
-                "message": {},
-                "path": s(r.get("path")),
-                "value": s(value),
-                "value_iri": str(value) if isinstance(value, URIRef) else None,
-                "provenance": {
-                    "document": s(docu),
-                    "section": s(r.get("section")),
-                    "line": as_int(r.get("lineNumber")),
-                    "line_iri": s(r.get("line")),
-                    "text": s(r.get("text")),
-                },
-            }
+            f = findings[fid] = _finding(r, names, shapes, settings)
         for col, lang in (("messageEn", "en"), ("messageZh", "zh")):
             m = r.get(col)
             if isinstance(m, Literal):
@@ -131,6 +104,40 @@ async def audit_report(runner: QueryRunner, settings: Settings, *, document: str
                       if doc is None or d == str(doc)],
         "filters": {"document": s(doc), "severity": severity, "kind": kind},
         "findings": items,
+    }
+
+
+def _finding(r: dict, names: dict[str, dict[str, str]], shapes: dict[str, str],
+             settings: Settings) -> dict[str, Any]:
+    """One finding of ``GET /api/audit`` from its first row (messages are added per row).
+    Raises nothing."""
+    output = r.get("output")
+    docu = r.get("document")
+    value = r.get("value")
+    k = str(r["kind"])
+    return {
+        "id": str(r["finding"]),
+        "severity": local_name(r["severity"]),
+        "kind": k,
+        "check": names.get(k, {}),
+        "shape": shapes.get(k),
+        "focus": {
+            "iri": str(r["focus"]),
+            "output": s(r.get("outputCode")) if output is not None else None,
+            "output_iri": s(output),
+            "document": slug_of(str(docu), settings) if docu is not None else None,
+        },
+        "message": {},
+        "path": s(r.get("path")),
+        "value": s(value),
+        "value_iri": str(value) if isinstance(value, URIRef) else None,
+        "provenance": {
+            "document": s(docu),
+            "section": s(r.get("section")),
+            "line": as_int(r.get("lineNumber")),
+            "line_iri": s(r.get("line")),
+            "text": s(r.get("text")),
+        },
     }
 
 
