@@ -34,8 +34,8 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from itukg.errors import ItukgError, NotFound
-from itukg.graph.vocab import IKG, SDGO
 from itukg.graph.reads.sparql import read_query
+from itukg.graph.vocab import IKG, SDGO
 
 #: Classes the ontology graph must declare (else it is not the itukg ontology).
 _SENTINEL_CLASSES = (IKG.PlanningDocument, IKG.Output, IKG.Conference, SDGO.Target)

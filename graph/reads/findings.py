@@ -25,9 +25,9 @@ from itukg.graph.reads.named import convert_param, named_queries
 from itukg.graph.reads.runner import QueryRunner
 from itukg.graph.reads.common import as_int, doc_bindings, local_name, resolve_document, s, slug_of
 from itukg.errors import NotFound
+from itukg.graph.reads.sparql import read_query
 from itukg.graph.store import Store
 from itukg.settings import Settings
-from itukg.graph.reads.sparql import read_query
 
 SEVERITIES = ("Violation", "Warning", "Info")
 

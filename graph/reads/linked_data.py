@@ -21,13 +21,13 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import BNode, Identifier
 
-from itukg.graph.reads.named import valid_iri
-from itukg.graph.ontology import PREFIXES
-from itukg.graph.reads.runner import QueryRunner
-from itukg.graph.reads.common import as_int, local_name, s
 from itukg.errors import NotFound
-from itukg.settings import ONTOLOGY_IRI, Settings
+from itukg.graph.ontology import PREFIXES
+from itukg.graph.reads.common import as_int, local_name, s
+from itukg.graph.reads.runner import QueryRunner
 from itukg.graph.reads.sparql import read_query
+from itukg.graph.store import valid_iri
+from itukg.settings import ONTOLOGY_IRI, Settings
 
 Q_DESCRIBE = read_query("linked-data/describe")
 

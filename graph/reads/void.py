@@ -16,8 +16,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, XSD
 
 from itukg.graph.reads.runner import QueryRunner
-from itukg.settings import ONTOLOGY_IRI, Settings
 from itukg.graph.reads.sparql import read_query
+from itukg.settings import ONTOLOGY_IRI, Settings
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

@@ -7,9 +7,9 @@ import json
 import sys
 
 from itukg.commands.query import compact, format_table, pipe_safe, prefixes
+from itukg.graph.reads.sparql import read_query
 from itukg.graph.store import SelectResult, Store, open_store
 from itukg.settings import Settings
-from itukg.graph.reads.sparql import read_query
 
 #: Above this many document graphs, they are shown as one line unless --all-graphs.
 MAX_DOC_GRAPHS = 20
