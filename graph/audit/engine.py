@@ -190,10 +190,10 @@ def select_dataset(store: Any, settings: Settings, documents: Sequence[str] | No
 
 
 def _document_info(store: Any, settings: Settings) -> dict[str, dict[str, str]]:
-    rows = _select(store, read_query("audit/documents"), None)
+    rows = _select(store, read_query("documents/documents"), None)
     out: dict[str, dict[str, str]] = {}
     for r in rows:
-        out.setdefault(str(r["doc"]), {}).update(
+        out.setdefault(str(r["document"]), {}).update(
             {k: str(r[k]) for k in ("identifier", "language", "file") if r.get(k) is not None}
         )
     return out

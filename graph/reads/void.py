@@ -22,7 +22,7 @@ from itukg.settings import ONTOLOGY_IRI, Settings
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
-Q_DOCUMENTS = read_query("void/documents")
+Q_DOCUMENTS = read_query("documents/documents")
 
 Q_REFERENCE_SOURCES = read_query("void/reference-sources")
 

@@ -47,8 +47,10 @@ class Reads:
 
     # -- plumbing ---------------------------------------------------------------------------
     def _select(self, name: str, **bindings: Identifier) -> list[dict[str, Identifier]]:
-        """Rows of the internal query ``queries/reads/pages/{name}.rq`` with ``bindings``."""
-        res = self.store.query(read_query("pages/" + name), bindings=bindings or None)
+        """Rows of the internal query ``name`` (``queries/reads/pages/{name}.rq`` for a bare
+        name, else ``queries/reads/{name}.rq``) with ``bindings``."""
+        res = self.store.query(read_query(name if "/" in name else "pages/" + name),
+                               bindings=bindings or None)
         if not isinstance(res, SelectResult):  # pragma: no cover - our queries are SELECTs
             raise TypeError("expected a SELECT result")
         return res.dicts()
@@ -130,15 +132,15 @@ class Reads:
     # -- documents and outputs ---------------------------------------------------------------
     def documents(self) -> list[Document]:
         if self._docs is None:
-            rows = self._select("documents")
+            rows = self._select("documents/documents")
             docs: dict[str, Document] = {}
             for r in rows:
-                iri = str(r["d"])
+                iri = str(r["document"])
                 if iri in docs:
                     continue
-                docs[iri] = Document(iri, self.slug_of(iri), _s(r.get("id")) or self.slug_of(iri),
-                                     _s(r.get("lang")), text_of(r.get("title")), _s(r.get("file")),
-                                     as_int(r.get("n")))
+                docs[iri] = Document(iri, self.slug_of(iri), _s(r.get("identifier")) or self.slug_of(iri),
+                                     _s(r.get("language")), text_of(r.get("title")), _s(r.get("file")),
+                                     as_int(r.get("lineCount")))
             self._docs = sorted(docs.values(), key=lambda d: (d.identifier, d.language, d.slug))
         return self._docs
 
