@@ -128,13 +128,18 @@ class TraceReads(Reads):
         covered = {(e.source, goal_of.get(e.target)) for e in edges.values() if e.kind == "servesTarget"}
         drawn = [e for e in edges.values() if not (e.kind == "servesGoal" and (e.source, e.target) in covered)]
 
-        columns: dict[str, list[Node]] = {"output": all_outputs}
-        for k in ("resolution", "target", "goal"):
-            columns[k] = sorted((self.node(i, k) for i in nodes[k]), key=lambda n: code_key(n.code))[:max_nodes]
-        columns = {k: columns[k] for k in ("resolution", "output", "target", "goal")}
+        columns = self._columns(all_outputs, nodes, max_nodes)
         shown = {n.iri for ns in columns.values() for n in ns}
         drawn = [e for e in drawn if e.source in shown and e.target in shown]
         return TraceGraph(fnode, columns, drawn)
+
+    def _columns(self, outputs: list[Node], nodes: dict[str, set[str]],
+                 max_nodes: int) -> dict[str, list[Node]]:
+        """The trace's columns, left to right, each sorted by code and cut at ``max_nodes``."""
+        columns: dict[str, list[Node]] = {"output": outputs}
+        for k in ("resolution", "target", "goal"):
+            columns[k] = sorted((self.node(i, k) for i in nodes[k]), key=lambda n: code_key(n.code))[:max_nodes]
+        return {k: columns[k] for k in ("resolution", "output", "target", "goal")}
 
     # -- resources ---------------------------------------------------------------------------
     def outgoing(self, iri: str) -> list[tuple[str, Identifier, str]]:
