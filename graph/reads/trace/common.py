@@ -10,7 +10,7 @@ from rdflib.namespace import DCTERMS, RDFS
 from rdflib.term import Identifier
 
 from itukg.graph.ontology import IKG_NS
-from itukg.graph.reads.common import lang_text, local_name, resolution_parts
+from itukg.graph.reads.common import lang_text, local_name, resolution_parts, s
 from itukg.graph.reads.models import LangText, Provenance, ResolutionLink
 from itukg.graph.reads.named import NamedQuery, named_queries
 from itukg.graph.reads.runner import QueryRunner
@@ -44,6 +44,11 @@ class Texts:
         if value not in vals:
             vals.append(value)
 
+    def add_rows(self, rows: list[dict], node: str) -> None:
+        """Add ``(row[node], row["p"], row["value"])`` of every row."""
+        for r in rows:
+            self.add(r.get(node), r.get("p"), r.get("value"))
+
     def text(self, node: Identifier, *preds: Identifier) -> LangText:
         vals: list[Identifier] = []
         for p in preds:
@@ -58,8 +63,7 @@ class Texts:
 async def resolution_labels(runner: QueryRunner) -> Texts:
     """Labels and titles of the resolutions the reference data describes."""
     texts = Texts()
-    for r in (await runner.select(read_query("trace/resolution-labels"))).dicts():
-        texts.add(r.get("resolution"), r.get("p"), r.get("value"))
+    texts.add_rows((await runner.select(read_query("trace/resolution-labels"))).dicts(), "resolution")
     return texts
 
 
@@ -83,3 +87,11 @@ def question_code(iri: Identifier | None, settings: Settings) -> str:
     prefix = settings.base_iri + "id/question/"
     v = str(iri)
     return v[len(prefix):].replace("-", "/") if v.startswith(prefix) else (local_name(v) or v)
+
+
+def output_entry(outputs: dict[Identifier, dict], row: dict, **parts: object) -> dict:
+    """The entry of ``row["output"]`` in ``outputs`` (created with its code, its document and
+    ``parts``), for readers that gather link rows per output. Raises KeyError for a row without
+    an output or a document."""
+    return outputs.setdefault(row["output"], {"code": s(row.get("outputCode")) or "",
+                                              "document": str(row["document"]), **parts})

@@ -26,7 +26,7 @@ from itukg.graph.reads.models import CitingPlace, OutputCiting, ResolutionTrace
 from itukg.graph.reads.params import ParameterError, convert_param, resolution_iri
 from itukg.graph.reads.runner import QueryRunner
 from itukg.graph.reads.sparql import read_query
-from itukg.graph.reads.trace.common import MANDATED, TARGET, named, resolution_labels
+from itukg.graph.reads.trace.common import MANDATED, TARGET, named, output_entry, resolution_labels
 from itukg.graph.vocab import IKG
 from itukg.settings import Settings
 
@@ -56,14 +56,11 @@ async def resolution_trace(runner: QueryRunner, settings: Settings, body: str, n
     if not exists.rows:
         raise NotFound(f"no resolution {local_name(body_term)} {number} in the graph")
     texts = labels
-    for r in titles_res.dicts():
-        texts.add(r.get("output"), r.get("p"), r.get("value"))
+    texts.add_rows(titles_res.dicts(), "output")
 
     outputs: dict[Identifier, dict] = {}
     for r in rows.dicts():
-        o = r["output"]
-        e = outputs.setdefault(o, {"code": s(r.get("outputCode")) or "", "document": str(r["document"]),
-                                   "places": {}, "targets": set()})
+        e = output_entry(outputs, r, places={}, targets=set())
         pred = r["predicate"]
         if pred == TARGET:
             e["targets"].add(sdg_code(r["object"]) or str(r["object"]))

@@ -17,14 +17,19 @@ from itukg.graph.reads.common import (
     local_name,
     provenance,
     resolve_document,
-    s,
     sdg_code,
 )
 from itukg.graph.reads.models import OutputServing, SdgTrace, ServingLink
 from itukg.graph.reads.params import ParameterError, convert_param, parse_sdg_code
 from itukg.graph.reads.runner import QueryRunner
 from itukg.graph.reads.sparql import read_query
-from itukg.graph.reads.trace.common import MANDATED, named, resolution_labels, resolution_link
+from itukg.graph.reads.trace.common import (
+    MANDATED,
+    named,
+    output_entry,
+    resolution_labels,
+    resolution_link,
+)
 from itukg.graph.vocab import IKG, SDGO
 from itukg.settings import Settings
 
@@ -59,14 +64,11 @@ async def sdg_trace(runner: QueryRunner, settings: Settings, code: str,
     member_targets = sorted({sdg_code(r["target"]) or "" for r in nrows if r.get("target") is not None},
                             key=code_key)
     texts = res_labels
-    for r in titles_res.dicts():
-        texts.add(r.get("output"), r.get("p"), r.get("value"))
+    texts.add_rows(titles_res.dicts(), "output")
 
     outputs: dict[Identifier, dict] = {}
     for r in rows.dicts():
-        o = r["output"]
-        e = outputs.setdefault(o, {"code": s(r.get("outputCode")) or "", "document": str(r["document"]),
-                                   "via": {}, "res": {}})
+        e = output_entry(outputs, r, via={}, res={})
         pred, obj = r["predicate"], r["object"]
         p = provenance(r)
         if pred == MANDATED:
