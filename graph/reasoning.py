@@ -34,6 +34,7 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from itukg.errors import ItukgError, NotFound
+from itukg.graph.reads.sparql import read_query
 from itukg.graph.vocab import IKG, SDGO
 
 #: Classes the ontology graph must declare (else it is not the itukg ontology).
@@ -424,15 +425,7 @@ def _different_pairs(graph: Graph) -> set[frozenset]:
 # Graphs from the store
 # --------------------------------------------------------------------------------------------
 
-# Run with the document's graph as the default graph and the reference graph as the only named
-# graph (dataset override, so no value enters the query text).
-_REFERENCE_NEEDED = """
-CONSTRUCT { ?r ?p ?o . ?o a ?t }
-WHERE {
-  { SELECT DISTINCT ?r WHERE { ?s ?q ?r . FILTER(isIRI(?r)) } }
-  GRAPH ?reference { ?r ?p ?o . OPTIONAL { ?o a ?t } }
-}
-"""
+_REFERENCE_NEEDED = read_query("reasoning/reference-needed")
 
 
 def document_slugs(store, settings) -> list[str]:

@@ -1,8 +1,9 @@
 """The audit page: the last audit's findings grouped by kind and by output, filterable by
 severity and document, each linking to its focus resource and its source line; CSV download.
 
-The findings come from the traceability API's audit service (the same answer as
-``GET /api/audit``); this module only groups, filters and renders them.
+The findings are read from the audit graph by :mod:`itukg.graph.reads.findings` (the one reader
+of the audit graph, also behind ``GET /api/audit``); this module only groups, filters and
+renders them.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi.responses import HTMLResponse, Response
-from rdflib import Literal, URIRef
 
-from .data import LineRef, code_key
+from itukg.graph.reads import findings
+from itukg.graph.reads.text import Text
+from itukg.graph.reads.views import LineRef, code_key
+
 from .render import PageContext
-from .text import Text
 
-SEVERITIES = ("Violation", "Warning", "Info")
+SEVERITIES = findings.SEVERITIES
 _OUTPUT_SECTION = re.compile(r"^output/([^/]+)")
 _IN_OUTPUT = re.compile(r"^(.+?/output/[^/]+)(?:/(.+))?$")  # D/output/{code}[/rest] (docs/model.md)
 
@@ -102,101 +104,17 @@ def normalise(ctx: PageContext, raw: dict) -> Report:
     return Report(bool(raw.get("conforms")), findings)
 
 
-_Q_REPORT = """PREFIX sh: <http://www.w3.org/ns/shacl#>
-SELECT ?report ?conforms WHERE { ?report a sh:ValidationReport ; sh:conforms ?conforms }"""
-
-_Q_COUNTS = """PREFIX sh: <http://www.w3.org/ns/shacl#>
-PREFIX ikg: <https://w3id.org/itukg/ontology#>
-SELECT ?sev (COUNT(?f) AS ?n) WHERE { ?f a ikg:Finding ; sh:resultSeverity ?sev } GROUP BY ?sev"""
-
-_PREFIXES = """PREFIX sh: <http://www.w3.org/ns/shacl#>
-PREFIX ikg: <https://w3id.org/itukg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
-# One simple query per facet, joined in Python: the single query with five OPTIONAL blocks
-# ran past the 30 s deadline on 5,000 findings, each facet alone takes well under 2 s.
-# ``%s`` is a constant scope pattern of this module (one document bound as ?doc, or none).
-_Q_FINDING_FACETS = {
-    "base": "SELECT ?doc ?f ?sev ?focus ?kind WHERE { %s ?f a ikg:Finding ; sh:resultSeverity ?sev ; "
-            "sh:focusNode ?focus . OPTIONAL { ?f ikg:checkKind ?kind } }",
-    "doc": "SELECT ?doc ?f ?d WHERE { %s ?f a ikg:Finding ; ikg:inDocument ?d }",
-    "msg": "SELECT ?doc ?f ?msg WHERE { %s ?f a ikg:Finding ; sh:resultMessage ?msg }",
-    "value": "SELECT ?doc ?f ?value WHERE { %s ?f a ikg:Finding ; sh:value ?value }",
-    "line": "SELECT ?doc ?f ?line ?n ?text ?sec WHERE { %s ?f a ikg:Finding ; prov:wasDerivedFrom ?line . "
-            "?line ikg:lineNumber ?n . OPTIONAL { ?line ikg:text ?text } OPTIONAL { ?line ikg:section ?sec } }",
-    "out": "SELECT ?doc ?f ?out ?outcode WHERE { %s ?f a ikg:Finding ; ikg:aboutOutput ?out . ?out ikg:code ?outcode }",
-}
-
-
 def severity_counts(ctx: PageContext) -> dict[str, int] | None:
-    """Findings per severity of the stored audit (one aggregate query), or ``None`` when no
-    audit has been stored. Raises what the store raises."""
-    if not ctx.data.store.query(_Q_REPORT).dicts():
-        return None
-    counts = {_severity(r["sev"]): int(str(r["n"])) for r in ctx.data.store.query(_Q_COUNTS).dicts()}
-    return {s: counts.get(s, 0) for s in SEVERITIES}
-
-
-def _fetch(ctx: PageContext, document: str = "") -> dict | None:
-    """The last audit as the ``GET /api/audit`` shape, read from the audit graph (model
-    contract: ``docs/model.md``, "Audit graph"), for one document IRI or all; ``None`` when
-    no audit has been stored. Raises what the store raises."""
-    store = ctx.data.store
-    reports = store.query(_Q_REPORT).dicts()
-    if not reports:
-        return None
-    conforms = all(str(r["conforms"]).lower() == "true" for r in reports)
-    found: dict[str, dict] = {}
-    scope = "?f ikg:inDocument ?doc ." if document else ""
-    bindings = {"doc": URIRef(document)} if document else None
-
-    def facet(name: str) -> list[dict]:
-        return store.query(_PREFIXES + _Q_FINDING_FACETS[name] % scope, bindings=bindings).dicts()
-
-    for r in facet("base"):
-        found[str(r["f"])] = {
-            "id": str(r["f"]), "severity": str(r["sev"]), "kind": str(r.get("kind") or ""),
-            "focus": str(r["focus"]), "message": {}, "value": None, "provenance": {}, "outputCode": "",
-        }
-    for r in facet("doc"):
-        f = found.get(str(r["f"]))
-        if f is not None:
-            f["provenance"].setdefault("document", str(r["d"]))
-    for r in facet("msg"):
-        f = found.get(str(r["f"]))
-        if f is not None:
-            msg = r["msg"]
-            f["message"].setdefault((getattr(msg, "language", None) or "en").split("-")[0], str(msg))
-    for r in facet("value"):
-        f = found.get(str(r["f"]))
-        if f is not None:
-            v = r["value"]
-            f["value"] = str(v) if isinstance(v, Literal) else (ctx.data.code(str(v)) or str(v))
-    for r in facet("line"):
-        f = found.get(str(r["f"]))
-        if f is not None and "line" not in f["provenance"]:
-            f["provenance"].update({"section": str(r.get("sec") or ""), "line": int(str(r["n"])),
-                                    "text": str(r.get("text") or "")})
-    for r in facet("out"):
-        f = found.get(str(r["f"]))
-        if f is not None:
-            f["outputCode"] = str(r["outcode"])
-    return {"conforms": conforms, "findings": list(found.values())}
+    """Findings per severity of the stored audit, or ``None`` when no audit has been stored.
+    Raises what the store raises."""
+    return findings.severity_counts(ctx.data.store)
 
 
 def kind_names() -> tuple[dict[str, dict[str, str]], list[str]]:
     """``({kind: {"en": name, "zh": name}}, kinds in the audit's order)`` from the bundled shapes
     (their ``sh:name``); empty when the shapes cannot be loaded (the page then shows the keys)."""
-    try:
-        from itukg.graph.audit.shapes import load_shapes
-
-        bundle = load_shapes()
-    except Exception:  # noqa: BLE001 - names are a nicety; the findings still show
-        return {}, []
-    names = {}
-    for info in bundle.shapes.values():
-        names.setdefault(info.kind, dict(info.name))
-    return names, bundle.kinds()
+    names, _, kinds = findings.checks()
+    return names, kinds
 
 
 def focus_label(ctx: PageContext, f: Finding, outputs: dict[str, str]) -> str:
@@ -216,7 +134,7 @@ def focus_label(ctx: PageContext, f: Finding, outputs: dict[str, str]) -> str:
 
 def load(ctx: PageContext, document: str = "") -> Report | None:
     """The stored audit (of one document IRI, or all), or ``None`` when there is none."""
-    raw = _fetch(ctx, document)
+    raw = findings.stored_findings(ctx.data.store, document, code_of=ctx.data.code)
     return normalise(ctx, raw) if raw is not None else None
 
 

@@ -21,7 +21,7 @@ from itukg.errors import ItukgError
 from itukg.graph.store import SelectResult
 
 from .render import PageContext
-from .text import text_of
+from itukg.graph.reads.text import text_of
 
 PAGE_SIZE = 50
 

@@ -1,54 +1,36 @@
 """The Jinja environment of the pages and the per-request page context.
 
 :class:`PageContext` bundles what every page needs: the interface language (and the links that
-switch it), the translator (messages from the catalogues), the graph reads (:class:`~.data.PageData`, whose queries run through
-the service's query executor: deadline, size caps, no network) and rendering.
+switch it), the translator (messages from the catalogues), the graph reads
+(:class:`~itukg.graph.reads.views.PageData`, whose queries run through the service's query
+executor: deadline, size caps, no network) and rendering.
 
 Handlers are plain ``def`` functions (FastAPI runs them in its threadpool); the executor is
-async, so :class:`ExecutorStore` hands each query to the event loop with
-``anyio.from_thread.run`` and waits for it.
+async, so the reads go through :class:`itukg.graph.reads.runner.ThreadStore`, which hands each
+query to the event loop and waits for it.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import anyio.from_thread
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
-from itukg.graph.store import QueryResult
+from itukg.graph.reads.text import Text
+from itukg.graph.reads.views import PageData
 from itukg.settings import Settings
 from itukg.templating import environment as shared_environment
 
-from .data import PageData
 from .i18n import COOKIE, LANGS, Translator, pick_lang
-from .text import Text
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
-
-class ExecutorStore:
-    """The read side of the Store protocol on top of the async query executor, for code that
-    runs in a worker thread of the app (a sync route handler).
-
-    Raises what :meth:`itukg.graph.store.workers.Executor.query` raises (QueryError, QueryTimeout,
-    ResultTooLarge, StoreError)."""
-
-    def __init__(self, executor: Any):
-        self.executor = executor
-
-    def query(self, sparql: str, *, bindings: Mapping[str, Any] | None = None,
-              default_graph: Any = None, named_graphs: Any = None) -> QueryResult:
-        call = functools.partial(self.executor.query, sparql, bindings,
-                                 default_graph=default_graph, named_graphs=named_graphs)
-        return anyio.from_thread.run(call)
 
 
 def _tx(ctx: Any, value: Any) -> Markup:

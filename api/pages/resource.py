@@ -1,7 +1,7 @@
 """The HTML view of a resource, in the pages' layout: the linked-data router's
 :func:`itukg.api.services.html.render_resource` delegates here, and ``/resource?iri=`` (IRIs
 that are not minted under the base, e.g. the UN SDG KOS ones) renders the same view model
-(:class:`itukg.api.services.linked_data.ResourceView`), so every resource looks alike.
+(:class:`itukg.graph.reads.linked_data.ResourceView`), so every resource looks alike.
 
 Links that would leave the service are kept on it: an IRI that is not ours opens
 ``/resource?iri=...``; a provenance line opens the source view at that line

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .data import Document
+from itukg.graph.reads.views import Document
 from .render import PageContext
 
 

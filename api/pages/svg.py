@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from html import escape
 
-from .data import Edge, Node, TraceGraph
+from itukg.graph.reads.views import Edge, TraceGraph
 from .i18n import Translator
 
 COLS = ("resolution", "output", "target", "goal")

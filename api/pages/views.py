@@ -1,4 +1,4 @@
-"""One function per page: read the graph through :class:`~.data.PageData`, shape the view,
+"""One function per page: read the graph through :class:`~itukg.graph.reads.views.PageData`, shape the view,
 render the template. Each takes a :class:`~.render.PageContext` and returns a response.
 
 Bad input (an IRI that is not in the graph, an unknown document) gives a page with status 404
@@ -8,24 +8,22 @@ or 422 that says what was wrong, never a 500.
 from __future__ import annotations
 
 from collections import defaultdict
-from urllib.parse import quote
 
 import functools
 
 import anyio.from_thread
 from fastapi.responses import HTMLResponse
 from rdflib import URIRef
-from rdflib.term import Literal
 
 from itukg.graph.reads.named import valid_iri
 
 from . import audit as audit_mod
 from . import query as query_mod
 from . import source as source_mod
-from .data import IKG, LINK_KINDS, SDG, Matrix, Node, code_key, group_by
+from itukg.graph.reads.views import IKG, LINK_KINDS, SDG, Matrix, Node, code_key, group_by
 from .render import PageContext
 from .svg import bars_svg, trace_svg
-from .text import Text, local_name, text_of
+from itukg.graph.reads.text import Text
 
 LEVELS = 5  # shade steps of the heatmaps (0 = no link)
 
@@ -225,14 +223,14 @@ def resource(ctx: PageContext, iri: str) -> HTMLResponse:
     """Any IRI of the store (also those not minted under the base, e.g. UN SDG KOS IRIs) in the
     same view the linked-data IRIs give a browser. 422 page for an invalid IRI, 404 page when
     nothing is known about it."""
-    from itukg.api.services import linked_data as ld
+    from itukg.graph.reads import linked_data as ld
     from itukg.errors import NotFound
 
     from .resource import render_view
 
     if not iri or not valid_iri(iri):
         return _problem_page(ctx, 422, ctx.t("Not in the graph"), iri or "iri")
-    runner = ctx.data.store.executor
+    runner = ctx.data.store.runner
     try:
         view = anyio.from_thread.run(functools.partial(ld.resource_view, runner, ctx.settings, URIRef(iri),
                                                        lang=ctx.lang))

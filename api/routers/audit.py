@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 
 from itukg.api.deps import ExecutorDep, SettingsDep
 from itukg.api.routers.outputs import DocumentParam
-from itukg.api.services import audit as audit_service
-from itukg.api.services.models import AuditReportModel
+from itukg.graph.reads import findings as audit_service
+from itukg.graph.reads.models import AuditReportModel
 
 router = APIRouter(tags=["traceability"])
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter
 
 from itukg.api.deps import ExecutorDep, SettingsDep
 from itukg.api.routers.outputs import ERRORS, DocumentParam
-from itukg.api.services import coverage as coverage_service
-from itukg.api.services.models import CoverageReport
+from itukg.graph.reads.coverage import coverage_report
+from itukg.graph.reads.models import CoverageReport
 
 router = APIRouter(tags=["traceability"])
 
@@ -21,4 +21,4 @@ async def get_coverage(executor: ExecutorDep, settings: SettingsDep,
     """Per SDG goal and target: the outputs that serve it and their number (`outputCount`); the
     targets no output serves (`targets_unserved`, and `unservedTargetCodes` per goal); per WSIS
     action line and per resolution: the outputs; per output: its links by kind; totals."""
-    return await coverage_service.coverage(executor, settings, document)
+    return await coverage_report(executor, settings, document)

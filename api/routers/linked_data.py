@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from itukg.api.conneg import FORMATS, RDF_FORMATS, negotiate
 from itukg.api.deps import ExecutorDep, SettingsDep
-from itukg.api.services import linked_data as ld
+from itukg.graph.reads import linked_data as ld
 from itukg.api.services.html import render_resource
 from itukg.errors import NotFound
 from itukg.settings import ONTOLOGY_IRI

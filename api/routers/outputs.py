@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from itukg.api.deps import ExecutorDep, SettingsDep
-from itukg.api.services import trace
-from itukg.api.services.models import OutputDetail, OutputSummary
+from itukg.graph.reads import trace
+from itukg.graph.reads.models import OutputDetail, OutputSummary
 
 router = APIRouter(tags=["traceability"])
 

@@ -2,7 +2,7 @@
 parameters, asks :mod:`itukg.api.pages` for the view, renders a template.
 
 Every graph read runs through the service's query executor (deadline, caps, no network) via
-:class:`itukg.api.pages.render.ExecutorStore`. The handlers are plain ``def`` so FastAPI runs
+:class:`itukg.graph.reads.runner.ThreadStore` (the one store adapter of the reads). The handlers are plain ``def`` so FastAPI runs
 them in its threadpool.
 """
 
@@ -16,8 +16,9 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from itukg.api.deps import ExecutorDep, SettingsDep
 from itukg.api.pages import views
-from itukg.api.pages.render import STATIC, ExecutorStore, PageContext
+from itukg.api.pages.render import STATIC, PageContext
 from itukg.errors import NotFound
+from itukg.graph.reads.runner import ThreadStore
 
 ORDER = 90  # after the API routers: pages never shadow an API path
 
@@ -25,7 +26,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _ctx(request: Request, settings, executor) -> PageContext:
-    return PageContext(request, settings, ExecutorStore(executor))
+    return PageContext(request, settings, ThreadStore(executor))
 
 
 @router.get("/", response_class=HTMLResponse)

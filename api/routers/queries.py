@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from itukg.api.deps import ExecutorDep, SettingsDep
 from itukg.api.services import named
-from itukg.api.services.models import NamedQueryInfo
+from itukg.graph.reads.models import NamedQueryInfo
 from itukg.api.sparql import render_results_html
 
 router = APIRouter(tags=["named queries"])

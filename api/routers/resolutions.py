@@ -6,8 +6,8 @@ from fastapi import APIRouter
 
 from itukg.api.deps import ExecutorDep, SettingsDep
 from itukg.api.routers.outputs import ERRORS, DocumentParam
-from itukg.api.services import trace
-from itukg.api.services.models import ResolutionTrace
+from itukg.graph.reads import trace
+from itukg.graph.reads.models import ResolutionTrace
 
 router = APIRouter(tags=["traceability"])
 

@@ -8,8 +8,8 @@ from fastapi.responses import HTMLResponse, Response
 from itukg.api.conneg import negotiate
 from itukg.api.deps import ExecutorDep, SettingsDep
 from itukg.api.routers.linked_data import _RDF, alternates, page_lang
-from itukg.api.services import linked_data as ld
-from itukg.api.services import void as void_service
+from itukg.graph.reads import linked_data as ld
+from itukg.graph.reads import void as void_service
 from itukg.api.services.html import render_resource
 
 router = APIRouter(tags=["linked data"])

@@ -8,7 +8,7 @@ attributes) so Chinese inside an English page is marked as such.
 from __future__ import annotations
 
 from itukg.api.pages.resource import render_view
-from itukg.api.services.linked_data import ResourceView
+from itukg.graph.reads.linked_data import ResourceView
 
 
 def render_resource(view: ResourceView, *, lang: str = "en") -> str:

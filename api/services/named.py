@@ -1,7 +1,8 @@
-"""The named queries as a service: list them, bind a request's parameters, run one.
-
-Content negotiation stays in the router (it is HTTP); the result is serialised by the engine in
-the executor (no Python object per row)."""
+"""The named queries as an HTTP service: list them, bind a request's parameters, negotiate the
+result format, run one. The router (``/api/queries``) and the lean ASGI path (decision 0076) both
+call :func:`resolve` then :func:`run_named`; the result is serialised by the engine in the
+executor (no Python object per row). The queries themselves are read by
+:mod:`itukg.graph.reads.named`."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from urllib.parse import urlencode
 from rdflib.term import Identifier
 
 from itukg.graph.reads.named import NamedQuery, ParameterError, named_queries
-from itukg.api.services import QueryRunner
-from itukg.api.services.models import NamedQueryInfo, NamedQueryParam
+from itukg.graph.reads.runner import QueryRunner
+from itukg.graph.reads.models import NamedQueryInfo, NamedQueryParam
 from itukg.errors import NotFound
 from itukg.settings import Settings
 

@@ -111,12 +111,9 @@ def stored_report_hash(store: Any, settings: Settings) -> str | None:
     """The ``dcterms:identifier`` (``sha256:...``) of the report in the store's audit graph, or
     ``None`` when there is none. Raises :class:`itukg.errors.StoreError`."""
     from itukg.graph.audit.engine import _select
+    from itukg.graph.reads.sparql import read_query
 
-    rows = _select(store, """
-        PREFIX sh: <http://www.w3.org/ns/shacl#>
-        PREFIX dcterms: <http://purl.org/dc/terms/>
-        SELECT ?id WHERE { ?report a sh:ValidationReport ; dcterms:identifier ?id . }""",
-        [settings.audit_graph])
+    rows = _select(store, read_query("audit/report-identifier"), [settings.audit_graph])
     ids = {str(r["id"]) for r in rows if r.get("id") is not None}
     return ids.pop() if len(ids) == 1 else None
 

@@ -22,6 +22,10 @@ Engines
 node, path, value) on the corpus and on generated documents.
 
 Nothing here imports pyoxigraph: the store is reached through :class:`itukg.graph.store.Store`.
+
+SPARQL here: the checks' queries are GENERATED from the shapes (compiled in
+:mod:`itukg.graph.audit.shapes`, completed by the report patterns below), so they stay in Python;
+the hand-written reads (documents, labels) are files under ``queries/reads/audit/``.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ from rdflib.term import Identifier
 from itukg.graph.audit.report import Finding, Focus, Provenance, finding_iri, term_key
 from itukg.graph.audit.shapes import ShapeInfo, ShapesBundle
 from itukg.errors import NotFound, StoreError
+from itukg.graph.ontology import prefix_block
+from itukg.graph.reads.sparql import read_query
 from itukg.settings import Settings
 
 ENGINES = ("fast", "pyshacl", "pyshacl-parallel")
@@ -56,13 +62,8 @@ EXPLICIT_GRAPHS_MAX = 8
 IKG = "https://w3id.org/itukg/ontology#"
 _DOC_IRI = re.compile(r"^(.*/id/doc/[^/]+)(?:/|$)")
 
-PREFIXES = """PREFIX ikg: <https://w3id.org/itukg/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+#: The PREFIX lines of the queries compiled here, from the one map (itukg.graph.ontology).
+PREFIXES = prefix_block("ikg", "rdf", "rdfs", "prov", "dcterms", "skos")
 
 # What a report needs about one raw result (?this ?value ?path), read in the same query as the
 # check: the line(s) the focus was derived from (number, section, text) and a few facts that
@@ -189,16 +190,10 @@ def select_dataset(store: Any, settings: Settings, documents: Sequence[str] | No
 
 
 def _document_info(store: Any, settings: Settings) -> dict[str, dict[str, str]]:
-    rows = _select(store, PREFIXES + """
-        SELECT ?doc ?identifier ?language ?file WHERE {
-          ?doc a ikg:PlanningDocument .
-          OPTIONAL { ?doc dcterms:identifier ?identifier . }
-          OPTIONAL { ?doc dcterms:language ?language . }
-          OPTIONAL { ?doc ikg:sourceFile ?file . }
-        }""", None)
+    rows = _select(store, read_query("documents/documents"), None)
     out: dict[str, dict[str, str]] = {}
     for r in rows:
-        out.setdefault(str(r["doc"]), {}).update(
+        out.setdefault(str(r["document"]), {}).update(
             {k: str(r[k]) for k in ("identifier", "language", "file") if r.get(k) is not None}
         )
     return out
@@ -523,26 +518,29 @@ class Labeller:
     def __init__(self, store: Any, settings: Settings):
         self.store = store
         self.settings = settings
-        self.cache: dict[str, tuple[str | None, str | None]] = {}
+        self.cache: dict[str, list[Literal]] = {}
+
+    def _labels(self, iri: str) -> list[Literal]:
+        if iri not in self.cache:
+            rows = _select(self.store, read_query("audit/labels"),
+                           [self.settings.reference_graph, self.settings.ontology_graph],
+                           {"s": URIRef(iri)})
+            self.cache[iri] = [r["label"] for r in rows if isinstance(r.get("label"), Literal)]
+        return self.cache[iri]
+
+    def titles(self, iri: str) -> dict[str, str]:
+        """``{language: label}`` for every language the labels of ``iri`` have (the first label
+        per language; a label without language counts as ``en``). Raises StoreError."""
+        out: dict[str, str] = {}
+        for lab in self._labels(iri):
+            lang = (lab.language or "en").lower().split("-")[0]
+            out.setdefault(lang, str(lab))
+        return out
 
     def labels(self, iri: str) -> tuple[str | None, str | None]:
-        if iri not in self.cache:
-            rows = _select(self.store, PREFIXES + """
-                SELECT ?s ?label WHERE { ?s rdfs:label|skos:prefLabel ?label . }""",
-                [self.settings.reference_graph, self.settings.ontology_graph],
-                {"s": URIRef(iri)})
-            en = zh = None
-            for r in rows:
-                lab = r["label"]
-                lang = (lab.language or "").lower() if isinstance(lab, Literal) else ""
-                if lang.startswith("en") and en is None:
-                    en = str(lab)
-                elif lang.startswith("zh") and zh is None:
-                    zh = str(lab)
-                elif not lang and en is None:
-                    en = str(lab)
-            self.cache[iri] = (en, zh)
-        return self.cache[iri]
+        """``(English, Chinese)`` labels of ``iri`` (the audit report's two message languages)."""
+        titles = self.titles(iri)
+        return titles.get("en"), titles.get("zh")
 
     def display(self, term: Identifier | None) -> str | None:
         if term is None:

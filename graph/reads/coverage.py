@@ -1,7 +1,9 @@
 """Mandate and SDG coverage: which outputs implement which resolution, serve which SDG goal and
 target, support which WSIS action line; which targets no output serves.
 
-:func:`coverage` returns a plain dict (documented in ``docs/audit.md``; the body of the service's
+:func:`coverage` returns a plain dict (documented in ``docs/audit.md``), read from a
+:class:`~itukg.graph.store.Store` (the CLI, the pages); :func:`coverage_report` is the same dict
+with the counts the traceability API promises, read through a :class:`QueryRunner` (the body of
 ``GET /api/coverage``); :func:`coverage_text` and :func:`coverage_csv` render it.
 
 A goal is served by an output that lists it (``ikg:servesGoal``) or lists one of its targets
@@ -13,11 +15,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
+from dataclasses import dataclass, field
 from typing import Any
 
+import anyio.to_thread
 from rdflib import Literal
 
+from itukg.graph.reads.codes import code_key
+from itukg.graph.reads.common import resolve_document, slug_of
+from itukg.graph.reads.runner import QueryRunner, ThreadStore
+from itukg.graph.reads.sparql import read_query
 from itukg.settings import Settings
 
 LINK_KINDS = {
@@ -29,9 +36,21 @@ LINK_KINDS = {
 }
 
 
-def _natural(code: str) -> tuple:
-    """Sort key: "9.c" < "10.1", "C2" < "C11", "WTDC Resolution 9" < "WTDC Resolution 17"."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code))
+@dataclass
+class _Tables:
+    """What :func:`coverage` gathers, by IRI: outputs, SDG goals and targets, WSIS lines,
+    resolutions, and per goal the outputs serving it or one of its targets."""
+
+    outputs: dict[str, dict[str, Any]]
+    goals: dict[str, dict[str, Any]]
+    targets: dict[str, dict[str, Any]]
+    wsis: dict[str, dict[str, Any]]
+    resolutions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    goal_outputs: dict[str, dict[str, dict]] = field(default_factory=dict)
+
+    def ref(self, out_iri: str) -> dict[str, Any]:
+        o = self.outputs[out_iri]
+        return {"iri": o["iri"], "code": o["code"], "document": o["document"]}
 
 
 def coverage(store: Any, settings: Settings, document: str | None = None) -> dict[str, Any]:
@@ -41,18 +60,27 @@ def coverage(store: Any, settings: Settings, document: str | None = None) -> dic
     "totals"}`` (see docs/audit.md). Raises :class:`itukg.errors.NotFound` for an unknown
     document slug and :class:`itukg.errors.StoreError` when the store cannot be read.
     """
-    from itukg.graph.audit.engine import PREFIXES, Labeller, _select, _short_name, select_dataset
+    from itukg.graph.audit.engine import Labeller, _select, select_dataset
 
     dataset = select_dataset(store, settings, [document] if document else None)
-    dg = dataset.default_graph
-    docs = {d["iri"]: d for d in dataset.documents}
+    tables = _Tables(_read_outputs(store, dataset), *_read_reference(store, settings))
+    tables.goal_outputs = {g: {} for g in tables.goals}
+    labeller = Labeller(store, settings)
+    for r in _select(store, read_query("coverage/links"), dataset.default_graph):
+        out = str(r["out"])
+        if out in tables.outputs:
+            _attach(tables, out, LINK_KINDS[str(r["p"])], str(r["o"]), labeller, settings)
+    _finish(tables)
+    return _result(dataset, tables)
 
+
+def _read_outputs(store: Any, dataset: Any) -> dict[str, dict[str, Any]]:
+    """The outputs of the dataset's documents, with empty link lists. Raises StoreError."""
+    from itukg.graph.audit.engine import _select
+
+    docs = {d["iri"]: d for d in dataset.documents}
     outputs: dict[str, dict[str, Any]] = {}
-    for r in _select(store, PREFIXES + """
-        SELECT ?out ?code ?label ?doc WHERE {
-          ?out a ikg:Output ; ikg:code ?code ; ikg:inDocument ?doc .
-          OPTIONAL { ?out rdfs:label ?label . }
-        }""", dg):
+    for r in _select(store, read_query("coverage/outputs"), dataset.default_graph):
         d = docs.get(str(r["doc"]))
         if d is None:
             continue
@@ -62,142 +90,133 @@ def coverage(store: Any, settings: Settings, document: str | None = None) -> dic
             "label": str(r["label"]) if r.get("label") is not None else "",
             "links": {k: [] for k in LINK_KINDS.values()},
         }
+    return outputs
 
-    def ref(out_iri: str) -> dict[str, Any]:
-        o = outputs[out_iri]
-        return {"iri": o["iri"], "code": o["code"], "document": o["document"]}
 
-    labeller = Labeller(store, settings)
-    links: list[tuple[str, str, str]] = []
-    for r in _select(store, PREFIXES + """
-        SELECT ?out ?p ?o WHERE {
-          VALUES ?p { ikg:mandatedBy ikg:supportsActionLine ikg:servesTarget ikg:servesGoal
-                      ikg:servesOutcome }
-          ?out a ikg:Output ; ?p ?o .
-        }""", dg):
-        out = str(r["out"])
-        if out in outputs:
-            links.append((out, LINK_KINDS[str(r["p"])], str(r["o"])))
+def _read_reference(store: Any, settings: Settings) -> tuple[dict, dict, dict]:
+    """``(goals, targets, wsis)`` of the reference graph, with their titles. Raises StoreError."""
+    from itukg.graph.audit.engine import _select
 
-    # Reference resources: SDG goals and targets, WSIS action lines.
     goals: dict[str, dict[str, Any]] = {}
     targets: dict[str, dict[str, Any]] = {}
     ref_graphs = [settings.reference_graph]
-    for r in _select(store, PREFIXES + """
-        PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
-        SELECT ?g ?en ?zh WHERE {
-          ?g a sdgo:Goal .
-          OPTIONAL { ?g skos:prefLabel ?en . FILTER (LANGMATCHES(LANG(?en), "en")) }
-          OPTIONAL { ?g skos:prefLabel ?zh . FILTER (LANGMATCHES(LANG(?zh), "zh")) }
-        }""", ref_graphs):
+    for r in _select(store, read_query("coverage/goals"), ref_graphs):
         iri = str(r["g"])
         code = iri.rsplit("/", 1)[1]
-        goals.setdefault(iri, {
-            "iri": iri, "code": code, "label": _lit(r.get("en")), "label_zh": _lit(r.get("zh")),
-            "outputs": [], "targets": [],
-        })
-    for r in _select(store, PREFIXES + """
-        PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
-        SELECT ?t ?g ?en ?zh WHERE {
-          ?t a sdgo:Target ; sdgo:isTargetOf ?g .
-          OPTIONAL { ?t skos:prefLabel ?en . FILTER (LANGMATCHES(LANG(?en), "en")) }
-          OPTIONAL { ?t skos:prefLabel ?zh . FILTER (LANGMATCHES(LANG(?zh), "zh")) }
-        }""", ref_graphs):
+        g = goals.setdefault(iri, {"iri": iri, "code": code, "label": "", "title": {},
+                                   "outputs": [], "targets": []})
+        _add_title(g, r.get("title"))
+    for r in _select(store, read_query("coverage/targets"), ref_graphs):
         iri = str(r["t"])
-        targets.setdefault(iri, {
+        t = targets.setdefault(iri, {
             "iri": iri, "code": iri.rsplit("/", 1)[1], "goal": str(r["g"]).rsplit("/", 1)[1],
-            "label": _lit(r.get("en")), "label_zh": _lit(r.get("zh")), "outputs": [],
+            "label": "", "title": {}, "outputs": [],
         })
+        _add_title(t, r.get("title"))
     wsis: dict[str, dict[str, Any]] = {}
-    for r in _select(store, PREFIXES + """
-        SELECT ?w ?code ?label WHERE {
-          ?w a ikg:WSISActionLine ; ikg:code ?code .
-          OPTIONAL { ?w skos:prefLabel ?label . }
-        }""", ref_graphs):
+    for r in _select(store, read_query("coverage/wsis"), ref_graphs):
         wsis.setdefault(str(r["w"]), {
             "iri": str(r["w"]), "code": str(r["code"]), "label": _lit(r.get("label")),
             "outputs": [],
         })
+    return goals, targets, wsis
 
-    resolutions: dict[str, dict[str, Any]] = {}
-    goal_outputs: dict[str, dict[str, dict]] = {g: {} for g in goals}
-    for out, kind, obj in links:
-        o = outputs[out]
-        if kind == "resolutions":
-            res = resolutions.get(obj)
-            if res is None:
-                en, zh = labeller.labels(obj)
-                res = resolutions[obj] = {
-                    "iri": obj, "label": en or _short_name(obj, settings.base_iri), "label_zh": zh or "",
-                    "body": _body(obj, settings), "number": obj.rstrip("/").rsplit("/", 1)[1],
-                    "outputs": [],
-                }
-            res["outputs"].append(ref(out))
-            o["links"]["resolutions"].append({"iri": obj, "label": res["label"]})
-        elif kind == "wsis":
-            w = wsis.get(obj) or wsis.setdefault(obj, {
-                "iri": obj, "code": obj.rsplit("/", 1)[1], "label": "", "outputs": []})
-            w["outputs"].append(ref(out))
-            o["links"]["wsis"].append({"iri": obj, "code": w["code"]})
-        elif kind == "targets":
-            t = targets.get(obj)
-            code = obj.rsplit("/", 1)[1]
-            o["links"]["targets"].append({"iri": obj, "code": code, "known": t is not None})
-            if t is not None:
-                t["outputs"].append(ref(out))
-                g = settings_goal_iri(obj, t["goal"])
-                if g in goal_outputs:
-                    goal_outputs[g].setdefault(out, ref(out))
-        elif kind == "goals":
-            code = obj.rsplit("/", 1)[1]
-            o["links"]["goals"].append({"iri": obj, "code": code, "known": obj in goals})
-            if obj in goal_outputs:
-                goal_outputs[obj].setdefault(out, ref(out))
-        elif kind == "outcomes":
-            o["links"]["outcomes"].append({"iri": obj, "code": obj.rsplit("/", 1)[1]})
 
-    for g, served in goal_outputs.items():
-        goals[g]["outputs"] = _sorted_refs(served.values())
-    for t in targets.values():
-        t["outputs"] = _sorted_refs(t["outputs"])
-        goals.get(settings_goal_iri(t["iri"], t["goal"]), {"targets": []})["targets"].append(t)
-    for g in goals.values():
-        g["targets"].sort(key=lambda t: _natural(t["code"]))
+def _attach(t: _Tables, out: str, kind: str, obj: str, labeller: Any, settings: Settings) -> None:
+    """Record one link ``out --kind--> obj`` on both sides. Raises StoreError (labels)."""
+    from itukg.graph.audit.engine import _short_name
+
+    o = t.outputs[out]
+    if kind == "resolutions":
+        res = t.resolutions.get(obj)
+        if res is None:
+            titles = labeller.titles(obj)
+            res = t.resolutions[obj] = {
+                "iri": obj, "label": titles.get("en") or _short_name(obj, settings.base_iri),
+                "title": titles,
+                "body": _body(obj, settings), "number": obj.rstrip("/").rsplit("/", 1)[1],
+                "outputs": [],
+            }
+        res["outputs"].append(t.ref(out))
+        o["links"]["resolutions"].append({"iri": obj, "label": res["label"]})
+    elif kind == "wsis":
+        w = t.wsis.get(obj) or t.wsis.setdefault(obj, {
+            "iri": obj, "code": obj.rsplit("/", 1)[1], "label": "", "outputs": []})
+        w["outputs"].append(t.ref(out))
+        o["links"]["wsis"].append({"iri": obj, "code": w["code"]})
+    elif kind == "targets":
+        target = t.targets.get(obj)
+        o["links"]["targets"].append({"iri": obj, "code": obj.rsplit("/", 1)[1], "known": target is not None})
+        if target is not None:
+            target["outputs"].append(t.ref(out))
+            g = settings_goal_iri(obj, target["goal"])
+            if g in t.goal_outputs:
+                t.goal_outputs[g].setdefault(out, t.ref(out))
+    elif kind == "goals":
+        o["links"]["goals"].append({"iri": obj, "code": obj.rsplit("/", 1)[1], "known": obj in t.goals})
+        if obj in t.goal_outputs:
+            t.goal_outputs[obj].setdefault(out, t.ref(out))
+    elif kind == "outcomes":
+        o["links"]["outcomes"].append({"iri": obj, "code": obj.rsplit("/", 1)[1]})
+
+
+def _finish(t: _Tables) -> None:
+    """Sort every list, put targets under their goals, count. Raises nothing."""
+    for g, served in t.goal_outputs.items():
+        t.goals[g]["outputs"] = _sorted_refs(served.values())
+    for target in t.targets.values():
+        target["outputs"] = _sorted_refs(target["outputs"])
+        t.goals.get(settings_goal_iri(target["iri"], target["goal"]), {"targets": []})["targets"].append(target)
+    for g in t.goals.values():
+        g["targets"].sort(key=lambda x: code_key(x["code"]))
         g["targets_total"] = len(g["targets"])
-        g["targets_served"] = sum(1 for t in g["targets"] if t["outputs"])
-    for coll in (resolutions, wsis):
+        g["targets_served"] = sum(1 for x in g["targets"] if x["outputs"])
+    for coll in (t.resolutions, t.wsis):
         for item in coll.values():
             item["outputs"] = _sorted_refs(item["outputs"])
-    for o in outputs.values():
+    for o in t.outputs.values():
         for v in o["links"].values():
-            v.sort(key=lambda x: _natural(x.get("code") or x.get("label") or x["iri"]))
+            v.sort(key=lambda x: code_key(x.get("code") or x.get("label") or x["iri"]))
         o["counts"] = {k: len(v) for k, v in o["links"].items()}
 
+
+def _result(dataset: Any, t: _Tables) -> dict[str, Any]:
+    """The documented dict (docs/audit.md) from the finished tables. Raises nothing."""
     unserved = [
-        {"iri": t["iri"], "code": t["code"], "goal": t["goal"], "label": t["label"]}
-        for t in sorted(targets.values(), key=lambda t: _natural(t["code"])) if not t["outputs"]
+        {"iri": x["iri"], "code": x["code"], "goal": x["goal"], "label": x["label"]}
+        for x in sorted(t.targets.values(), key=lambda x: code_key(x["code"])) if not x["outputs"]
     ]
     return {
         "documents": [
             {k: d.get(k) for k in ("slug", "iri", "identifier", "language", "file")}
             for d in dataset.documents
         ],
-        "outputs": sorted(outputs.values(), key=lambda o: (o["document"], _natural(o["code"]))),
-        "resolutions": sorted(resolutions.values(), key=lambda r: (r["body"], _natural(r["number"]))),
-        "goals": sorted(goals.values(), key=lambda g: _natural(g["code"])),
+        "outputs": sorted(t.outputs.values(), key=lambda o: (o["document"], code_key(o["code"]))),
+        "resolutions": sorted(t.resolutions.values(), key=lambda r: (r["body"], code_key(r["number"]))),
+        "goals": sorted(t.goals.values(), key=lambda g: code_key(g["code"])),
         "targets_unserved": unserved,
-        "wsis": sorted(wsis.values(), key=lambda w: _natural(w["code"])),
+        "wsis": sorted(t.wsis.values(), key=lambda w: code_key(w["code"])),
         "totals": {
-            "outputs": len(outputs),
-            "resolutions": len(resolutions),
-            "goals_served": sum(1 for g in goals.values() if g["outputs"]),
-            "goals": len(goals),
-            "targets_served": sum(1 for t in targets.values() if t["outputs"]),
-            "targets": len(targets),
-            "wsis_served": sum(1 for w in wsis.values() if w["outputs"]),
-            "wsis": len(wsis),
+            "outputs": len(t.outputs),
+            "resolutions": len(t.resolutions),
+            "goals_served": sum(1 for g in t.goals.values() if g["outputs"]),
+            "goals": len(t.goals),
+            "targets_served": sum(1 for x in t.targets.values() if x["outputs"]),
+            "targets": len(t.targets),
+            "wsis_served": sum(1 for w in t.wsis.values() if w["outputs"]),
+            "wsis": len(t.wsis),
         },
     }
+
+
+def _add_title(item: dict[str, Any], title: Any) -> None:
+    """Add one language's title to ``item["title"]`` (first per language wins); ``label`` is the
+    English one (what the terminal and CSV renderings show)."""
+    if not isinstance(title, Literal):
+        return
+    lang = (title.language or "en").lower().split("-")[0]
+    item["title"].setdefault(lang, str(title))
+    item["label"] = item["title"].get("en", "")
 
 
 def settings_goal_iri(target_iri: str, goal_code: str) -> str:
@@ -217,7 +236,41 @@ def _body(iri: str, settings: Settings) -> str:
 
 def _sorted_refs(refs: Any) -> list[dict[str, Any]]:
     uniq = {r["iri"]: r for r in refs}
-    return sorted(uniq.values(), key=lambda r: (r["document"], _natural(r["code"])))
+    return sorted(uniq.values(), key=lambda r: (r["document"], code_key(r["code"])))
+
+
+# =============================================================================================
+# The JSON answer of GET /api/coverage: the same dict, read through the service's runner
+# =============================================================================================
+
+async def coverage_report(runner: QueryRunner, settings: Settings, document: str | None = None) -> dict[str, Any]:
+    """Coverage of every document, or of one (slug or IRI).
+
+    Raises ParameterError (422) for a malformed document, NotFound (404) for an unknown one,
+    and what the queries raise (QueryTimeout, StoreError, ...)."""
+    doc = await resolve_document(runner, settings, document)
+    slug = slug_of(str(doc), settings) if doc is not None else None
+    store = ThreadStore(runner)
+    data = await anyio.to_thread.run_sync(lambda: coverage(store, settings, slug))
+    return with_counts(data, document=str(doc) if doc is not None else None)
+
+
+def with_counts(data: dict[str, Any], *, document: str | None) -> dict[str, Any]:
+    """Add ``outputCount`` (and per goal ``unservedTargetCodes``) to a coverage dict.
+    Raises nothing."""
+    for goal in data.get("goals", []):
+        goal["outputCount"] = len(goal.get("outputs", []))
+        unserved = []
+        for t in goal.get("targets", []):
+            t["outputCount"] = len(t.get("outputs", []))
+            if not t["outputCount"]:
+                unserved.append(t.get("code"))
+        goal["unservedTargetCodes"] = unserved
+    for key in ("wsis", "resolutions"):
+        for item in data.get(key, []):
+            item["outputCount"] = len(item.get("outputs", []))
+    data["document"] = document
+    return data
 
 
 # =============================================================================================
@@ -257,7 +310,7 @@ def coverage_text(data: dict[str, Any]) -> str:
     by_goal: dict[str, list[str]] = {}
     for t in data["targets_unserved"]:
         by_goal.setdefault(t["goal"], []).append(t["code"])
-    for g, codes in sorted(by_goal.items(), key=lambda kv: _natural(kv[0])):
+    for g, codes in sorted(by_goal.items(), key=lambda kv: code_key(kv[0])):
         lines.append(f"  Goal {g:<3} " + " ".join(codes))
     lines += ["", "WSIS action lines and the outputs that support them"]
     for w in data["wsis"]:

@@ -36,12 +36,20 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from itukg.errors import ItukgError, QueryError
-from itukg.graph.vocab import IKG, SDG
+from itukg.errors import QueryError
+from itukg.graph.reads.params import (  # re-exported: the named queries' public names
+    PARAM_TYPES,
+    ParameterError,
+    convert_param,
+    document_iri,
+    parse_sdg_code,
+    resolution_iri,
+    sdg_iri,
+    valid_iri,
+)
+from itukg.graph.store import SelectResult, memory_store
 
 __all__ = [
     "PARAM_TYPES",
@@ -49,168 +57,14 @@ __all__ = [
     "Param",
     "ParameterError",
     "convert_param",
+    "document_iri",
     "load_queries",
     "named_queries",
+    "parse_sdg_code",
+    "resolution_iri",
+    "sdg_iri",
+    "valid_iri",
 ]
-
-
-class ParameterError(ItukgError):
-    """A parameter value of the wrong shape (not a valid IRI, not a target code, ...).
-
-    ``param`` names the parameter; the service answers 422 problem+json."""
-
-    title = "Invalid parameter"
-    status = 422
-
-    def __init__(self, message: str, *, param: str | None = None):
-        super().__init__(message)
-        self.param = param
-
-    @property
-    def problem_extras(self) -> dict:
-        """Extra problem+json members: the parameter at fault."""
-        return {"param": self.param} if self.param else {}
-
-
-PARAM_TYPES: dict[str, str] = {
-    "iri": "an absolute IRI (checked as pyoxigraph NamedNode would), e.g. https://w3id.org/itukg/id/wsis/C7",
-    "string": "any text, bound as a plain string literal",
-    "integer": "a decimal integer, bound as xsd:integer",
-    "sdg-code": "an SDG goal (1-17) or target (9.c, 17.18), bound as its UN SDG KOS IRI",
-    "output-code": "an output code such as 4.1, bound as a plain string literal",
-    "body": "an issuing body: PP, WTDC or UNGA (any case), bound as ikg:PP, ikg:WTDC, ikg:UNGA",
-    "document": "a document slug (acp-22a14-4-zh) or its IRI, bound as the document IRI",
-    "resolution": "a resolution as 'WTDC 16', 'PP/70', 'UNGA 70/125' or its IRI, bound as the resolution IRI",
-    "severity": "a SHACL severity: Violation, Warning or Info, bound as the sh: IRI",
-}
-
-_GOAL = r"(?:[1-9]|1[0-7])"
-_SDG_GOAL_RE = re.compile(rf"^{_GOAL}$")
-_SDG_TARGET_RE = re.compile(rf"^{_GOAL}\.(?:[1-9][0-9]?|[a-z])$")
-_OUTPUT_CODE_RE = re.compile(r"^[0-9]{1,3}\.[0-9]{1,3}$")
-_INTEGER_RE = re.compile(r"^[+-]?[0-9]{1,18}$")
-_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_BODIES = {"pp": IKG.PP, "wtdc": IKG.WTDC, "unga": IKG.UNGA}
-_SH = "http://www.w3.org/ns/shacl#"
-_SEVERITIES = {"violation": "Violation", "warning": "Warning", "info": "Info"}
-
-
-def valid_iri(value: str) -> bool:
-    """True when ``value`` is an absolute IRI pyoxigraph accepts (RFC 3987)."""
-    from pyoxigraph import NamedNode  # the cheapest strict IRI validator available
-
-    if not value or ":" not in value:
-        return False
-    try:
-        NamedNode(value)
-    except ValueError:
-        return False
-    return True
-
-
-def parse_sdg_code(value: str) -> tuple[str, str | None]:
-    """Split an SDG code into ``(goal, target)``: ``"9"`` → ``("9", None)``,
-    ``"9.c"`` → ``("9", "9.c")``.
-
-    Raises :class:`ParameterError` when ``value`` is neither a goal 1-17 nor a target of the
-    form ``9.c`` / ``17.18`` (a non-standard form such as ``9c`` is refused with a hint)."""
-    v = value.strip()
-    if _SDG_GOAL_RE.match(v):
-        return v, None
-    if _SDG_TARGET_RE.match(v):
-        return v.split(".", 1)[0], v
-    hint = ""
-    m = re.match(rf"^({_GOAL})\.?([a-zA-Z]|[0-9]{{1,2}})$", v)
-    if m:
-        hint = f" (did you mean {m.group(1)}.{m.group(2).lower()}?)"
-    raise ParameterError(
-        f"{value!r} is not an SDG goal (1-17) or target (e.g. 9.c, 17.18){hint}", param=None
-    )
-
-
-def sdg_iri(code: str) -> URIRef:
-    """The UN SDG KOS IRI of a goal or target code (validated by :func:`parse_sdg_code`)."""
-    parse_sdg_code(code)
-    return SDG[code.strip()]
-
-
-def document_iri(value: str, base_iri: str) -> URIRef:
-    """A document given by slug (``acp-22a14-4-zh``) or IRI → its IRI.
-
-    Raises :class:`ParameterError` when it is neither a slug nor a valid IRI."""
-    v = value.strip()
-    if _SLUG_RE.match(v):
-        return URIRef(f"{base_iri}id/doc/{v}")
-    if valid_iri(v):
-        return URIRef(v)
-    raise ParameterError(f"{value!r} is neither a document slug (e.g. acp-22a14-4-zh) nor an IRI")
-
-
-_RESOLUTION_RE = re.compile(r"^(PP|WTDC|UNGA)[\s/_-]*([0-9]{1,4}(?:[/-][0-9]{1,4})?)$", re.I)
-
-
-def resolution_iri(value: str, base_iri: str) -> URIRef:
-    """A resolution given as ``WTDC 16`` / ``wtdc/16`` / ``PP-70`` / ``UNGA 70/125`` or as its
-    IRI → the IRI the data model mints for it (``{base}id/resolution/{body}/{number}``).
-
-    Raises :class:`ParameterError` for anything else."""
-    v = value.strip()
-    m = _RESOLUTION_RE.match(v)
-    if m:
-        number = m.group(2).replace("/", "-")
-        if m.group(1).lower() != "unga" and "-" in number:
-            raise ParameterError(f"{value!r}: only UNGA resolutions have numbers like 70/125")
-        return URIRef(f"{base_iri}id/resolution/{m.group(1).lower()}/{number}")
-    if valid_iri(v) and v.startswith(f"{base_iri}id/resolution/"):
-        return URIRef(v)
-    raise ParameterError(
-        f"{value!r} is not a resolution (e.g. WTDC 16, PP 70, UNGA 70/125, or its IRI)"
-    )
-
-
-def convert_param(ptype: str, value: str, *, base_iri: str, name: str = "") -> Identifier:
-    """Convert one string value to the RDF term bound for a parameter of type ``ptype``.
-
-    Raises :class:`ParameterError` when the value does not have the type's shape, and
-    ``KeyError`` for an unknown type (a programming error caught at load time)."""
-    try:
-        if ptype == "iri":
-            if not valid_iri(value):
-                raise ParameterError(f"{value!r} is not a valid absolute IRI")
-            return URIRef(value)
-        if ptype == "string":
-            return Literal(value)
-        if ptype == "integer":
-            if not _INTEGER_RE.match(value.strip()):
-                raise ParameterError(f"{value!r} is not an integer")
-            return Literal(int(value), datatype=XSD.integer)
-        if ptype == "sdg-code":
-            return sdg_iri(value)
-        if ptype == "output-code":
-            if not _OUTPUT_CODE_RE.match(value.strip()):
-                raise ParameterError(f"{value!r} is not an output code (e.g. 4.1)")
-            return Literal(value.strip())
-        if ptype == "body":
-            body = _BODIES.get(value.strip().lower())
-            if body is None:
-                raise ParameterError(f"{value!r} is not an issuing body (PP, WTDC or UNGA)")
-            return body
-        if ptype == "document":
-            return document_iri(value, base_iri)
-        if ptype == "resolution":
-            return resolution_iri(value, base_iri)
-        if ptype == "severity":
-            sev = _SEVERITIES.get(value.strip().lower())
-            if sev is None:
-                raise ParameterError(f"{value!r} is not a severity (Violation, Warning or Info)")
-            return URIRef(_SH + sev)
-    except ParameterError as exc:
-        exc.param = name or exc.param
-        if name:
-            exc.message = f"parameter {name}: {exc.message}"
-            exc.args = (exc.message,)
-        raise
-    raise KeyError(ptype)
 
 
 @dataclass(frozen=True)
@@ -363,38 +217,16 @@ def parse_query_file(path: Path | str, text: str) -> NamedQuery:
 
 
 def check_with_engine(q: NamedQuery, base_iri: str) -> None:
-    """Run ``q`` once on an empty in-memory pyoxigraph store with every parameter bound to its
-    example: this catches syntax errors and a parameter missing from the SELECT projection
-    (pyoxigraph refuses to substitute it).
+    """Run ``q`` once on an empty in-memory store with every parameter bound to its example:
+    this catches syntax errors and a parameter missing from the SELECT projection (the engine
+    refuses to substitute it).
 
     Raises :class:`QueryError` naming the file."""
-    import pyoxigraph as ox
-
-
     bindings = q.bind(q.example_values(), base_iri=base_iri)
-    subs = {ox.Variable(k): _to_ox(v) for k, v in bindings.items()}
     try:
-        result = ox.Store().query(q.body, substitutions=subs, use_default_graph_as_union=True)
-        if hasattr(result, "__iter__"):
-            list(result)
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}", source=q.source) from None
-    except (RuntimeError, ValueError) as exc:
-        raise QueryError(str(exc), source=q.source) from None
-
-
-def _to_ox(term: Identifier):
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot bind {term!r}")
+        memory_store().query(q.body, bindings=bindings)
+    except QueryError as exc:
+        raise QueryError(exc.message, source=q.source) from None
 
 
 def load_queries(directory: Path | None = None, *, base_iri: str) -> dict[str, NamedQuery]:
@@ -446,13 +278,9 @@ def load_queries(directory: Path | None = None, *, base_iri: str) -> dict[str, N
 
 
 def _projection(body: str) -> list[str]:
-    import pyoxigraph as ox
-
-    try:
-        res = ox.Store().query(body)
-    except (SyntaxError, ValueError, RuntimeError) as exc:
-        raise QueryError(str(exc)) from None
-    return [v.value for v in getattr(res, "variables", [])]
+    """The variables a SELECT projects (checked on an empty store). Raises QueryError."""
+    res = memory_store().query(body)
+    return list(res.variables) if isinstance(res, SelectResult) else []
 
 
 @lru_cache(maxsize=8)

@@ -24,9 +24,11 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import IO
 
 from itukg.errors import StoreError
 from itukg.graph.store.oxigraph import OxigraphStore, database_bytes
+from itukg.graph.store.formats import RDFFormat
 from itukg.graph.store.protocol import StoreInfo
 
 CURRENT = "current"

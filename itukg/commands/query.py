@@ -18,22 +18,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from itukg.errors import QueryError
+from itukg.graph.ontology import PREFIXES
 from itukg.graph.store import SelectResult, open_store
 from itukg.settings import Settings
 
-_WELL_KNOWN = {
-    "ikg": "https://w3id.org/itukg/ontology#",
-    "sdg": "http://metadata.un.org/sdg/",
-    "sdgo": "http://metadata.un.org/sdg/ontology#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "sh": "http://www.w3.org/ns/shacl#",
-}
+# the prefixes shown in results: from the one map (itukg.graph.ontology), the ones this command
+# has always shown (org: left out, so the output does not change)
+_WELL_KNOWN = {p: PREFIXES[p] for p in ("ikg", "sdg", "sdgo", "skos", "dcterms", "prov", "rdfs", "owl",
+                                       "xsd", "rdf", "sh")}
 
 
 def prefixes(settings: Settings) -> dict[str, str]:

@@ -7,18 +7,14 @@ import json
 import sys
 
 from itukg.commands.query import compact, format_table, pipe_safe, prefixes
+from itukg.graph.reads.sparql import read_query
 from itukg.graph.store import SelectResult, Store, open_store
 from itukg.settings import Settings
 
 #: Above this many document graphs, they are shown as one line unless --all-graphs.
 MAX_DOC_GRAPHS = 20
 
-CLASS_COUNTS = """
-SELECT ?class (COUNT(DISTINCT ?s) AS ?entities)
-WHERE { ?s a ?class }
-GROUP BY ?class
-ORDER BY DESC(?entities) ?class
-"""
+CLASS_COUNTS = read_query("stats/class-counts")
 
 
 def collect(store: Store, settings: Settings) -> dict:

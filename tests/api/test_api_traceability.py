@@ -124,7 +124,7 @@ def test_outputs_list(api_client, corpus_lines):
         assert set(o) >= {"code", "iri", "title", "document"}
         assert o["iri"] == f"{DOC}/output/{o['code']}" and o["document"] == DOC
         heading = next(line for line in corpus_lines if line.startswith("输出成果" + o["code"]))
-        assert o["title"]["zh"] and o["title"]["zh"] in heading and o["title"]["en"] is None
+        assert o["title"]["zh"] and o["title"]["zh"] in heading and "en" not in o["title"]
 
 
 def test_output_42(api_client):
@@ -143,6 +143,8 @@ def test_output_42(api_client):
     t3a = next(t for t in o["sdgTargets"] if t["code"] == "3.a")  # line 150
     assert t3a["iri"] == SDG + "3.a" and t3a["goal"] == "3" and t3a["provenance"]["line"] == 150
     assert t3a["title"]["en"] and t3a["title"]["zh"]
+    # a language without text is absent, never null (decision 0087)
+    assert "en" not in o["title"] and None not in o["outcome"]["text"].values()
     assert len(o["sdgTargets"]) == 24 and [g["code"] for g in o["sdgGoals"]] == ["2", "3", "4", "6", "7", "11"]
     assert o["outcome"]["code"] == "4.2" and o["outcome"]["text"]["zh"].startswith("提高国际电联成员")
     assert [i["ordinal"] for i in o["indicators"]] == [1, 2, 3]  # lines 14-16
@@ -253,6 +255,12 @@ def test_coverage(api_client):
     assert len(c["targets_unserved"]) == 120 and c["totals"]["targets_served"] == 49
     wsis = {w["code"]: w["outputCount"] for w in c["wsis"]}
     assert wsis["C7"] == 4 and wsis["C1"] == 0
+    # titles by language, every language the graph has (decision 0087)
+    assert "label_zh" not in goals["9"] and goals["9"]["label"] == goals["9"]["title"]["en"]
+    assert goals["9"]["title"]["zh"].startswith("建造具备抵御灾害能力的基础设施")
+    assert t9c["title"]["en"] and t9c["title"]["zh"]
+    assert all("label_zh" not in r and r["title"].get("en") for r in c["resolutions"]
+               if r["label"].startswith("WTDC Resolution"))
     one = api_client.get("/api/coverage", params={"document": "acp-22a14-4-zh"}).json()
     assert one["document"] == DOC and one["totals"] == c["totals"]
     problem(api_client.get("/api/coverage", params={"document": "nope"}), 404)

@@ -453,7 +453,9 @@ def generated_store(tmp_path_factory):
 
 @pytest.mark.parametrize("rule", list(CONTRACT))
 def test_data_contract_the_queries_rely_on(corpus_store, generated_store, rule):
-    from itukg.api.services.common import PREFIXES
+    from itukg.graph.ontology import prefix_block
+
+    PREFIXES = prefix_block()
 
     for store in (corpus_store[1], generated_store):
         rows = store.query(PREFIXES + CONTRACT[rule]).rows

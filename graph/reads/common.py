@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
@@ -10,24 +9,13 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from itukg.graph.reads.named import ParameterError, document_iri
-from itukg.api.services import QueryRunner
-from itukg.api.services.models import DocumentRef, LangText, Provenance
+from itukg.graph.reads.runner import QueryRunner
+from itukg.graph.reads.models import DocumentRef, LangText, Provenance
 from itukg.errors import ItukgError, NotFound
+from itukg.graph.ontology import SDG_NS
 from itukg.settings import Settings
+from itukg.graph.reads.sparql import read_query
 
-PREFIXES = """\
-PREFIX ikg:  <https://w3id.org/itukg/ontology#>
-PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX xsd:  <http://www.w3.org/2001/XMLSchema#>
-"""
-
-SDG_NS = "http://metadata.un.org/sdg/"
-IKG_NS = "https://w3id.org/itukg/ontology#"
 
 
 class _ListsDocuments(ItukgError):
@@ -115,16 +103,7 @@ def lang_text(values: Iterable[Identifier | None]) -> LangText:
         lang = (v.language or "und").lower()
         lang = lang.split("-")[0] if lang.startswith("zh") else lang
         out.setdefault(lang, str(v))
-    return LangText(**out)
-
-
-_NATURAL = re.compile(r"(\d+)")
-
-
-def natural_key(code: str | None) -> tuple:
-    """Sort key for codes: ``9.c`` < ``17.18``, ``C2`` < ``C11``, ``4.2`` < ``4.10``."""
-    parts = _NATURAL.split(code or "")
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+    return LangText(out)
 
 
 def provenance(row: Mapping[str, Identifier], document: Identifier | str | None = None,
@@ -164,17 +143,9 @@ def group(rows: Iterable[Mapping[str, Identifier]], key: str) -> dict[Identifier
 # documents
 # -------------------------------------------------------------------------------------------
 
-Q_DOCUMENTS = PREFIXES + """
-SELECT DISTINCT ?document ?identifier ?language WHERE {
-  ?document a ikg:PlanningDocument .
-  ?document dcterms:identifier ?identifier .
-  ?document dcterms:language ?language .
-}
-"""
+Q_DOCUMENTS = read_query("documents/documents")
 
-Q_DOCUMENT_EXISTS = PREFIXES + """
-SELECT ?document WHERE { ?document ikg:hasOutput ?output } LIMIT 1
-"""
+Q_DOCUMENT_EXISTS = read_query("documents/document-exists")
 
 
 def slug_of(document: str, settings: Settings) -> str:

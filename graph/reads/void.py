@@ -15,35 +15,18 @@ import asyncio
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, XSD
 
-from itukg.api.services import QueryRunner
-from itukg.api.services.common import PREFIXES
+from itukg.graph.reads.runner import QueryRunner
+from itukg.graph.reads.sparql import read_query
 from itukg.settings import ONTOLOGY_IRI, Settings
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
-Q_DOCUMENTS = PREFIXES + """
-SELECT DISTINCT ?document ?identifier ?language ?file ?sha256 WHERE {
-  ?document a ikg:PlanningDocument .
-  OPTIONAL { ?document dcterms:identifier ?identifier }
-  OPTIONAL { ?document dcterms:language ?language }
-  OPTIONAL { ?document ikg:sourceFile ?file }
-  OPTIONAL { ?document ikg:sha256 ?sha256 }
-}
-"""
+Q_DOCUMENTS = read_query("documents/documents")
 
-# the reference data's source files and their licences (driven by the reference data set node)
-Q_REFERENCE_SOURCES = PREFIXES + """
-SELECT DISTINCT ?dataset ?source ?title ?license WHERE {
-  ?dataset dcterms:source ?source .
-  ?source dcterms:license ?license .
-  OPTIONAL { ?source dcterms:title ?title }
-}
-"""
+Q_REFERENCE_SOURCES = read_query("void/reference-sources")
 
-Q_ONTOLOGY_LICENSE = PREFIXES + """
-SELECT ?ontology ?license WHERE { ?ontology dcterms:license ?license }
-"""
+Q_ONTOLOGY_LICENSE = read_query("void/ontology-license")
 
 FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 
@@ -65,10 +48,28 @@ async def void_graph(runner: QueryRunner, settings: Settings, service_base: str)
         runner.select(Q_ONTOLOGY_LICENSE, {"ontology": ontology}),
     )
     g = Graph()
+    ds = dataset_iri(settings)
+    _describe_dataset(g, ds, settings, service_base, sum(sizes.values()), ontology)
+    onto_licences = {r["license"] for r in onto_lic.dicts() if isinstance(r.get("license"), URIRef)}
+    ref_licences = {r["license"] for r in ref_sources.dicts() if isinstance(r.get("license"), URIRef)}
+    sources = {"ontology": (ontology, onto_licences),
+               "reference": (reference_node, ref_licences, [r["source"] for r in ref_sources.dicts()]),
+               "documents": {str(r["document"]): r for r in docs.dicts()}}
+    licences: set[URIRef] = set()
+    for graph, n in sorted(sizes.items()):
+        licences |= _describe_graph(g, ds, graph, n, settings, service_base, sources)
+    g.add((ds, DCTERMS.source, reference_node))
+    for lic in sorted(licences):
+        g.add((ds, DCTERMS.license, lic))
+    return g
+
+
+def _describe_dataset(g: Graph, ds: URIRef, settings: Settings, service_base: str, triples: int,
+                      ontology: URIRef) -> None:
+    """The dataset node, the SPARQL service and its distribution. Raises nothing."""
     for prefix, ns in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS), ("sd", SD),
                        ("foaf", FOAF), ("xsd", XSD), ("ikg", Namespace("https://w3id.org/itukg/ontology#"))):
         g.bind(prefix, ns)
-    ds = dataset_iri(settings)
     endpoint = URIRef(service_base + "/sparql")
     g.add((ds, RDF.type, VOID.Dataset))
     g.add((ds, RDF.type, DCAT.Dataset))
@@ -88,7 +89,7 @@ async def void_graph(runner: QueryRunner, settings: Settings, service_base: str)
                   "http://www.w3.org/2004/02/skos/core#", "http://purl.org/dc/terms/",
                   "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/shacl#"):
         g.add((ds, VOID.vocabulary, URIRef(vocab)))
-    g.add((ds, VOID.triples, Literal(sum(sizes.values()), datatype=XSD.integer)))
+    g.add((ds, VOID.triples, Literal(triples, datatype=XSD.integer)))
     g.add((ds, DCTERMS.conformsTo, ontology))
 
     service = endpoint
@@ -104,57 +105,54 @@ async def void_graph(runner: QueryRunner, settings: Settings, service_base: str)
     g.add((dist, DCAT.accessURL, endpoint))
     g.add((dist, DCTERMS.title, Literal("SPARQL 1.1 endpoint", lang="en")))
 
-    licences: set[URIRef] = set()
-    onto_licences = {r["license"] for r in onto_lic.dicts() if isinstance(r.get("license"), URIRef)}
-    ref_licences = {r["license"] for r in ref_sources.dicts() if isinstance(r.get("license"), URIRef)}
-    doc_info = {str(r["document"]): r for r in docs.dicts()}
 
-    for graph, n in sorted(sizes.items()):
-        gnode = URIRef(graph)
-        g.add((ds, VOID.subset, gnode))
-        g.add((gnode, RDF.type, VOID.Dataset))
-        g.add((gnode, RDF.type, SD.NamedGraph))
-        g.add((gnode, SD.name, gnode))
-        g.add((gnode, VOID.triples, Literal(n, datatype=XSD.integer)))
-        if graph.startswith(settings.base_iri + "graph/"):
-            g.add((gnode, VOID.dataDump, URIRef(service_base + "/" + graph[len(settings.base_iri):])))
-        if graph == settings.ontology_graph:
-            g.add((gnode, DCTERMS.title, Literal("The itukg ontology", lang="en")))
-            g.add((gnode, DCTERMS.source, ontology))
-            for lic in onto_licences:
-                g.add((gnode, DCTERMS.license, lic))
-                licences.add(lic)
-        elif graph == settings.reference_graph:
-            g.add((gnode, DCTERMS.title, Literal("Reference vocabularies", lang="en")))
-            g.add((gnode, DCTERMS.source, reference_node))
-            for r in ref_sources.dicts():
-                g.add((gnode, DCTERMS.source, r["source"]))
-            for lic in ref_licences:
-                g.add((gnode, DCTERMS.license, lic))
-                licences.add(lic)
-        elif graph == settings.audit_graph:
-            g.add((gnode, DCTERMS.title, Literal("The last audit's SHACL report and findings", lang="en")))
-        elif graph.startswith(settings.base_iri + "graph/doc/"):
-            slug = graph[len(settings.base_iri + "graph/doc/"):]
-            doc = settings.document_iri(slug)
-            info = doc_info.get(doc, {})
-            g.add((gnode, DCTERMS.source, URIRef(doc)))
-            g.add((ds, DCTERMS.source, URIRef(doc)))
-            ident = info.get("identifier")
-            title = f"Planning document {ident}" if ident is not None else f"Planning document {slug}"
-            if info.get("language") is not None:
-                title += f" ({info['language']})"
-            g.add((gnode, DCTERMS.title, Literal(title, lang="en")))
-            if info.get("file") is not None:
-                g.add((gnode, RDFS.comment, Literal(f"Parsed from {info['file']}"
-                                                   + (f" (sha256 {info['sha256']})" if info.get("sha256") else ""),
-                                                   lang="en")))
-        elif graph.startswith(settings.base_iri + "graph/file/"):
-            g.add((gnode, DCTERMS.title, Literal("Data loaded with itukg load", lang="en")))
-    g.add((ds, DCTERMS.source, reference_node))
-    for lic in sorted(licences):
-        g.add((ds, DCTERMS.license, lic))
-    return g
+def _describe_graph(g: Graph, ds: URIRef, graph: str, n: int, settings: Settings, service_base: str,
+                    sources: dict) -> set[URIRef]:
+    """One named graph as a subset of the dataset (size, dump, title, source, licence); returns
+    the licences it adds to the dataset. Raises nothing."""
+    licences: set[URIRef] = set()
+    gnode = URIRef(graph)
+    g.add((ds, VOID.subset, gnode))
+    g.add((gnode, RDF.type, VOID.Dataset))
+    g.add((gnode, RDF.type, SD.NamedGraph))
+    g.add((gnode, SD.name, gnode))
+    g.add((gnode, VOID.triples, Literal(n, datatype=XSD.integer)))
+    if graph.startswith(settings.base_iri + "graph/"):
+        g.add((gnode, VOID.dataDump, URIRef(service_base + "/" + graph[len(settings.base_iri):])))
+    if graph == settings.ontology_graph:
+        g.add((gnode, DCTERMS.title, Literal("The itukg ontology", lang="en")))
+        g.add((gnode, DCTERMS.source, sources["ontology"][0]))
+        for lic in sources["ontology"][1]:
+            g.add((gnode, DCTERMS.license, lic))
+            licences.add(lic)
+    elif graph == settings.reference_graph:
+        g.add((gnode, DCTERMS.title, Literal("Reference vocabularies", lang="en")))
+        g.add((gnode, DCTERMS.source, sources["reference"][0]))
+        for source in sources["reference"][2]:
+            g.add((gnode, DCTERMS.source, source))
+        for lic in sources["reference"][1]:
+            g.add((gnode, DCTERMS.license, lic))
+            licences.add(lic)
+    elif graph == settings.audit_graph:
+        g.add((gnode, DCTERMS.title, Literal("The last audit's SHACL report and findings", lang="en")))
+    elif graph.startswith(settings.base_iri + "graph/doc/"):
+        slug = graph[len(settings.base_iri + "graph/doc/"):]
+        doc = settings.document_iri(slug)
+        info = sources["documents"].get(doc, {})
+        g.add((gnode, DCTERMS.source, URIRef(doc)))
+        g.add((ds, DCTERMS.source, URIRef(doc)))
+        ident = info.get("identifier")
+        title = f"Planning document {ident}" if ident is not None else f"Planning document {slug}"
+        if info.get("language") is not None:
+            title += f" ({info['language']})"
+        g.add((gnode, DCTERMS.title, Literal(title, lang="en")))
+        if info.get("file") is not None:
+            g.add((gnode, RDFS.comment, Literal(f"Parsed from {info['file']}"
+                                               + (f" (sha256 {info['sha256']})" if info.get("sha256") else ""),
+                                               lang="en")))
+    elif graph.startswith(settings.base_iri + "graph/file/"):
+        g.add((gnode, DCTERMS.title, Literal("Data loaded with itukg load", lang="en")))
+    return licences
 
 
 def serialize(g: Graph, fmt: str) -> bytes:

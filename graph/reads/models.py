@@ -3,9 +3,9 @@
 Conventions (documented in ``docs/api-traceability.md``):
 
 * every item carries its ``iri``;
-* text in several languages is a :class:`LangText` object keyed by language (``zh``, ``en`` are
-  always present, ``null`` when the graph has no text in that language; other languages appear
-  when the graph has them);
+* text in several languages is a :class:`LangText` object keyed by language tag, with one
+  member for every language the graph has a text in (``{"zh": "...", "en": "..."}``; a language
+  the graph has no text in is absent, never ``null``);
 * every link carries its ``provenance`` (:class:`Provenance`): the document, the section, the
   line number and the raw line the link was read from (``null`` only when the graph records none);
 * codes are strings as the UN / ITU write them (``"9.c"``, ``"C7"``, ``"4.1"``); resolution
@@ -14,16 +14,15 @@ Conventions (documented in ``docs/api-traceability.md``):
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 
-class LangText(BaseModel):
-    """Text by language tag: ``{"zh": "...", "en": null}``."""
+class LangText(RootModel[dict[str, str]]):
+    """Text by language tag, for every language the graph has: ``{"zh": "...", "en": "..."}``.
 
-    model_config = ConfigDict(extra="allow")
+    Languages are data (a new language is a new member), not fields."""
 
-    zh: str | None = None
-    en: str | None = None
+    root: dict[str, str] = Field(default_factory=dict)
 
 
 class Provenance(BaseModel):
@@ -243,8 +242,9 @@ class TargetCoverageItem(_Open):
     iri: str
     code: str = Field(examples=["9.c"])
     goal: str
-    label: str | None = None
-    label_zh: str | None = None
+    label: str | None = Field(None, description="The English title (as in the CSV and text views)")
+    title: dict[str, str] = Field(default_factory=dict,
+                                  description="Title by language tag, every language the graph has")
     outputs: list[OutputRef]
     outputCount: int
 
@@ -252,8 +252,9 @@ class TargetCoverageItem(_Open):
 class GoalCoverageItem(_Open):
     iri: str
     code: str = Field(examples=["9"])
-    label: str | None = None
-    label_zh: str | None = None
+    label: str | None = Field(None, description="The English title (as in the CSV and text views)")
+    title: dict[str, str] = Field(default_factory=dict,
+                                  description="Title by language tag, every language the graph has")
     outputs: list[OutputRef] = Field(description="Outputs serving the goal or one of its targets")
     outputCount: int
     targets: list[TargetCoverageItem]
@@ -278,6 +279,8 @@ class WsisCoverageItem(_Open):
 class ResolutionCoverageItem(_Open):
     iri: str
     label: str | None = None
+    title: dict[str, str] = Field(default_factory=dict,
+                                  description="Title by language tag, every language the graph has")
     body: str | None = None
     number: str | None = None
     outputs: list[OutputRef]

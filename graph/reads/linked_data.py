@@ -21,68 +21,23 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import BNode, Identifier
 
-from itukg.graph.reads.named import valid_iri
-from itukg.api.services import QueryRunner
-from itukg.api.services.common import PREFIXES, as_int, local_name, s
 from itukg.errors import NotFound
+from itukg.graph.ontology import PREFIXES
+from itukg.graph.reads.common import as_int, local_name, s
+from itukg.graph.reads.runner import QueryRunner
+from itukg.graph.reads.sparql import read_query
+from itukg.graph.store import valid_iri
 from itukg.settings import ONTOLOGY_IRI, Settings
 
-# The description of a resource: its own triples, the triples pointing at it, the provenance
-# records (ikg:LinkAssertion) of its links, and the source lines it and its links were read from.
-Q_DESCRIBE = """
-PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-CONSTRUCT { ?resource ?p ?o . ?s ?q ?resource . ?assertion ?ap ?ao . ?line ?lp ?lo . }
-WHERE {
-  { ?resource ?p ?o }
-  UNION { ?s ?q ?resource }
-  UNION { ?assertion rdf:subject ?resource . ?assertion ?ap ?ao }
-  UNION { ?resource prov:wasDerivedFrom ?line . ?line ?lp ?lo }
-  UNION { ?assertion rdf:subject ?resource . ?assertion prov:wasDerivedFrom ?line . ?line ?lp ?lo }
-}
-"""
+Q_DESCRIBE = read_query("linked-data/describe")
 
-Q_EXISTS = "SELECT ?resource WHERE { { ?resource ?p ?o } UNION { ?s ?q ?resource } } LIMIT 1"
+Q_EXISTS = read_query("linked-data/exists")
 
-Q_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+Q_GRAPH = read_query("linked-data/graph")
 
-# labels of the resource's neighbours, for the HTML page. The label pattern has a variable
-# predicate on purpose: with the same estimate as the bound ?resource's pattern, the planner
-# keeps the textual order and starts from ?resource (decision 0051).
-Q_NEIGHBOUR_LABELS = PREFIXES + """
-SELECT DISTINCT ?resource ?node ?label WHERE {
-  {
-    ?resource ?p ?node .
-    ?node ?labelProperty ?label .
-    FILTER (?labelProperty IN (rdfs:label, skos:prefLabel))
-  } UNION {
-    ?node ?q ?resource .
-    ?node ?labelProperty ?label .
-    FILTER (?labelProperty IN (rdfs:label, skos:prefLabel))
-  }
-}
-"""
+Q_NEIGHBOUR_LABELS = read_query("linked-data/neighbour-labels")
 
-# where the resource and its links were read from, for the HTML page
-Q_PROVENANCE = PREFIXES + """
-SELECT DISTINCT ?resource ?assertion ?predicate ?object ?asWritten ?line ?lineNumber ?text ?section WHERE {
-  {
-    ?resource prov:wasDerivedFrom ?line .
-    ?line ikg:lineNumber ?lineNumber .
-    ?line ikg:text ?text .
-    OPTIONAL { ?line ikg:section ?section }
-  } UNION {
-    ?assertion rdf:subject ?resource .
-    ?assertion rdf:predicate ?predicate .
-    ?assertion rdf:object ?object .
-    ?assertion prov:wasDerivedFrom ?line .
-    ?line ikg:lineNumber ?lineNumber .
-    ?line ikg:text ?text .
-    OPTIONAL { ?line ikg:section ?section }
-    OPTIONAL { ?assertion ikg:asWritten ?asWritten }
-  }
-}
-"""
+Q_PROVENANCE = read_query("linked-data/provenance")
 
 
 def resource_iri(settings: Settings, raw_path: str) -> URIRef:
@@ -177,21 +132,13 @@ class ResourceView:
     kind: str = "resource"
 
 
-_PREFIXES = {
-    "https://w3id.org/itukg/ontology#": "ikg",
-    "http://metadata.un.org/sdg/ontology#": "sdgo",
-    "http://metadata.un.org/sdg/": "sdg",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
-    "http://www.w3.org/2000/01/rdf-schema#": "rdfs",
-    "http://www.w3.org/2004/02/skos/core#": "skos",
-    "http://purl.org/dc/terms/": "dcterms",
-    "http://www.w3.org/ns/prov#": "prov",
-    "http://www.w3.org/2002/07/owl#": "owl",
-    "http://www.w3.org/2001/XMLSchema#": "xsd",
-    "http://www.w3.org/ns/shacl#": "sh",
-    "http://rdfs.org/ns/void#": "void",
-    "http://www.w3.org/ns/dcat#": "dcat",
-}
+# namespace → prefix for display: the one map plus the two vocabularies of the VoID
+# description; longest namespace first, so sdgo: wins over sdg: (a prefix of it)
+_PREFIXES = dict(sorted(
+    {**{PREFIXES[p]: p for p in ("ikg", "sdgo", "sdg", "rdf", "rdfs", "skos", "dcterms", "prov",
+                                 "owl", "xsd", "sh")},
+     "http://rdfs.org/ns/void#": "void", "http://www.w3.org/ns/dcat#": "dcat"}.items(),
+    key=lambda kv: -len(kv[0])))
 
 
 def curie(iri: str) -> str:
