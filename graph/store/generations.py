@@ -28,7 +28,7 @@ from typing import IO
 
 from itukg.errors import StoreError
 from itukg.graph.store.oxigraph import OxigraphStore, database_bytes
-from itukg.graph.store.formats import RDFFormat
+from itukg.graph.store.protocol import RDFFormat
 from itukg.graph.store.protocol import StoreInfo
 
 CURRENT = "current"
