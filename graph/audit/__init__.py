@@ -4,10 +4,10 @@ Python API (used by the CLI and the service)::
 
     report = run_audit(store, settings)            # AuditReport
     report.conforms, report.findings, report.to_json()
-    data = coverage(store, settings)               # dict, see itukg.graph.reads.coverage
 
 The shapes are the files in ``shapes/`` (:mod:`itukg.graph.audit.shapes`); the engines are in
-:mod:`itukg.graph.audit.engine`; the report model in :mod:`itukg.graph.audit.report`; the text, CSV, HTML,
+:mod:`itukg.graph.audit.engine` (fast) and :mod:`itukg.graph.audit.pyshacl_engine` (the reference), and
+:mod:`itukg.graph.audit.findings` turns their results into findings; the report model in :mod:`itukg.graph.audit.report`; the text, CSV, HTML,
 JSON and Turtle forms in :mod:`itukg.graph.audit.render`. See ``docs/audit.md``.
 """
 
@@ -18,25 +18,28 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from itukg.graph.reads.coverage import coverage
+from itukg.errors import ItukgError
 from itukg.graph.audit.engine import (
     ENGINES,
-    Labeller,
     RawResult,
-    build_findings,
     enrich_one,
     run_fast,
-    run_pyshacl,
-    run_pyshacl_parallel,
     select_dataset,
 )
-from itukg.graph.audit.report import AuditReport, Finding, Focus, Provenance, finding_iri
+from itukg.graph.audit.findings import Labeller, build_findings
+from itukg.graph.audit.pyshacl_engine import run_pyshacl, run_pyshacl_parallel
+from itukg.graph.audit.report import (
+    AuditReport,
+    Finding,
+    Focus,
+    Provenance,
+    finding_iri,
+)
 from itukg.graph.audit.shapes import ShapeError, ShapesBundle, load_shapes
-from itukg.errors import ItukgError
 from itukg.settings import Settings
 
 __all__ = [
-    "AuditReport", "Finding", "Focus", "Provenance", "ShapeError", "ENGINES", "coverage",
+    "AuditReport", "Finding", "Focus", "Provenance", "ShapeError", "ENGINES",
     "finding_iri", "load_shapes", "run_audit", "raw_results", "store_audit_graph",
     "stored_report_hash",
 ]
@@ -110,10 +113,10 @@ def run_audit(
 def stored_report_hash(store: Any, settings: Settings) -> str | None:
     """The ``dcterms:identifier`` (``sha256:...``) of the report in the store's audit graph, or
     ``None`` when there is none. Raises :class:`itukg.errors.StoreError`."""
-    from itukg.graph.audit.engine import _select
     from itukg.graph.reads.sparql import read_query
+    from itukg.graph.store import select_rows
 
-    rows = _select(store, read_query("audit/report-identifier"), [settings.audit_graph])
+    rows = select_rows(store, read_query("audit/report-identifier"), [settings.audit_graph])
     ids = {str(r["id"]) for r in rows if r.get("id") is not None}
     return ids.pop() if len(ids) == 1 else None
 

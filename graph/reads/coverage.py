@@ -25,6 +25,7 @@ from itukg.graph.reads.codes import code_key
 from itukg.graph.reads.common import resolve_document, slug_of
 from itukg.graph.reads.runner import QueryRunner, ThreadStore
 from itukg.graph.reads.sparql import read_query
+from itukg.graph.store import select_rows
 from itukg.settings import Settings
 
 LINK_KINDS = {
@@ -60,13 +61,14 @@ def coverage(store: Any, settings: Settings, document: str | None = None) -> dic
     "totals"}`` (see docs/audit.md). Raises :class:`itukg.errors.NotFound` for an unknown
     document slug and :class:`itukg.errors.StoreError` when the store cannot be read.
     """
-    from itukg.graph.audit.engine import Labeller, _select, select_dataset
+    from itukg.graph.audit.engine import select_dataset
+    from itukg.graph.audit.findings import Labeller
 
     dataset = select_dataset(store, settings, [document] if document else None)
     tables = _Tables(_read_outputs(store, dataset), *_read_reference(store, settings))
     tables.goal_outputs = {g: {} for g in tables.goals}
     labeller = Labeller(store, settings)
-    for r in _select(store, read_query("coverage/links"), dataset.default_graph):
+    for r in select_rows(store, read_query("coverage/links"), dataset.default_graph):
         out = str(r["out"])
         if out in tables.outputs:
             _attach(tables, out, LINK_KINDS[str(r["p"])], str(r["o"]), labeller, settings)
@@ -76,11 +78,9 @@ def coverage(store: Any, settings: Settings, document: str | None = None) -> dic
 
 def _read_outputs(store: Any, dataset: Any) -> dict[str, dict[str, Any]]:
     """The outputs of the dataset's documents, with empty link lists. Raises StoreError."""
-    from itukg.graph.audit.engine import _select
-
     docs = {d["iri"]: d for d in dataset.documents}
     outputs: dict[str, dict[str, Any]] = {}
-    for r in _select(store, read_query("coverage/outputs"), dataset.default_graph):
+    for r in select_rows(store, read_query("coverage/outputs"), dataset.default_graph):
         d = docs.get(str(r["doc"]))
         if d is None:
             continue
@@ -95,18 +95,16 @@ def _read_outputs(store: Any, dataset: Any) -> dict[str, dict[str, Any]]:
 
 def _read_reference(store: Any, settings: Settings) -> tuple[dict, dict, dict]:
     """``(goals, targets, wsis)`` of the reference graph, with their titles. Raises StoreError."""
-    from itukg.graph.audit.engine import _select
-
     goals: dict[str, dict[str, Any]] = {}
     targets: dict[str, dict[str, Any]] = {}
     ref_graphs = [settings.reference_graph]
-    for r in _select(store, read_query("coverage/goals"), ref_graphs):
+    for r in select_rows(store, read_query("coverage/goals"), ref_graphs):
         iri = str(r["g"])
         code = iri.rsplit("/", 1)[1]
         g = goals.setdefault(iri, {"iri": iri, "code": code, "label": "", "title": {},
                                    "outputs": [], "targets": []})
         _add_title(g, r.get("title"))
-    for r in _select(store, read_query("coverage/targets"), ref_graphs):
+    for r in select_rows(store, read_query("coverage/targets"), ref_graphs):
         iri = str(r["t"])
         t = targets.setdefault(iri, {
             "iri": iri, "code": iri.rsplit("/", 1)[1], "goal": str(r["g"]).rsplit("/", 1)[1],
@@ -114,7 +112,7 @@ def _read_reference(store: Any, settings: Settings) -> tuple[dict, dict, dict]:
         })
         _add_title(t, r.get("title"))
     wsis: dict[str, dict[str, Any]] = {}
-    for r in _select(store, read_query("coverage/wsis"), ref_graphs):
+    for r in select_rows(store, read_query("coverage/wsis"), ref_graphs):
         wsis.setdefault(str(r["w"]), {
             "iri": str(r["w"]), "code": str(r["code"]), "label": _lit(r.get("label")),
             "outputs": [],
@@ -124,7 +122,7 @@ def _read_reference(store: Any, settings: Settings) -> tuple[dict, dict, dict]:
 
 def _attach(t: _Tables, out: str, kind: str, obj: str, labeller: Any, settings: Settings) -> None:
     """Record one link ``out --kind--> obj`` on both sides. Raises StoreError (labels)."""
-    from itukg.graph.audit.engine import _short_name
+    from itukg.graph.audit.findings import short_name
 
     o = t.outputs[out]
     if kind == "resolutions":
@@ -132,7 +130,7 @@ def _attach(t: _Tables, out: str, kind: str, obj: str, labeller: Any, settings: 
         if res is None:
             titles = labeller.titles(obj)
             res = t.resolutions[obj] = {
-                "iri": obj, "label": titles.get("en") or _short_name(obj, settings.base_iri),
+                "iri": obj, "label": titles.get("en") or short_name(obj, settings.base_iri),
                 "title": titles,
                 "body": _body(obj, settings), "number": obj.rstrip("/").rsplit("/", 1)[1],
                 "outputs": [],

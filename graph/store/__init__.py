@@ -38,6 +38,7 @@ from itukg.graph.store.protocol import (
     Writer,
 )
 from itukg.graph.store.registry import backend
+from itukg.graph.store.rows import select_rows
 
 # The embedded backend's classes, for tests and tools that build a store by hand (an in-memory
 # OxigraphStore, a Generation written directly); application code uses the functions below.
@@ -53,6 +54,7 @@ __all__ = [
     "QueryResult", "RDFFormat", "ResultFormat", "SelectResult", "Store", "StoreInfo",
     "WritableStore", "Writer", "begin_generation", "check_rdf", "current_generation",
     "format_from_filename", "memory_copy", "memory_store", "ntriples_to_nquads", "open_store",
+    "select_rows",
     "store_exists", "store_generation", "store_info", "to_oxigraph", "to_rdflib", "valid_iri",
 ]
 

@@ -10,7 +10,8 @@ from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
 from itukg.graph.audit import raw_results, run_audit
-from itukg.graph.audit.engine import _graph_from, reference_slice, select_dataset
+from itukg.graph.audit.engine import select_dataset
+from itukg.graph.audit.pyshacl_engine import _graph_from, reference_slice
 from itukg.graph.audit.report import term_key
 from itukg.graph.audit.shapes import load_shapes
 from itukg.graph.store import open_store

@@ -14,7 +14,8 @@ from rdflib import Graph, Literal, Namespace
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SH
 
-from itukg.graph.audit import coverage, run_audit
+from itukg.graph.audit import run_audit
+from itukg.graph.reads.coverage import coverage
 from itukg.graph.reads.coverage import coverage_csv, coverage_text
 from itukg.graph.audit.render import CSV_COLUMNS, render
 from itukg.graph.store import open_store

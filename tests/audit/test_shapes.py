@@ -25,7 +25,8 @@ import pytest
 from rdflib import RDF, BNode, Graph, Literal, Namespace
 from rdflib.namespace import RDFS, SH
 
-from itukg.graph.audit.engine import Dataset, _pyshacl_results, run_fast
+from itukg.graph.audit.engine import Dataset, run_fast
+from itukg.graph.audit.pyshacl_engine import _pyshacl_results
 from itukg.graph.audit.report import term_key
 from itukg.graph.audit.shapes import ShapesBundle, default_shapes_dir, load_shapes, render_path
 from itukg.graph.store import OxigraphStore
