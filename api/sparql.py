@@ -18,16 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from itukg.graph.store.screen import (  # noqa: F401 - re-exported: the screener's old home
-    QUERY_FORMS,
-    UPDATE_KEYWORDS,
-    check_query,
-    check_update,
-    dataset_of,
-    keywords,
-    operation_of,
-    tokens,
-)
+from itukg.graph.reads.sparql import read_query
+from itukg.graph.store.screen import check_query
 
 MAX_QUERY_BYTES = 1024 * 1024  # a request body above this is refused (413) before parsing
 
@@ -321,9 +313,6 @@ RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rd
 # HTML (browsers): Jinja templates sparql_*.html through the pages' one environment
 # ------------------------------------------------------------------------------------------
 
-DEFAULT_QUERY = "SELECT ?g (COUNT(*) AS ?triples)\nWHERE { GRAPH ?g { ?s ?p ?o } }\nGROUP BY ?g\nORDER BY ?g"
-
-
 def _render(template: str, **context: Any) -> str:
     from itukg.api.pages.render import environment
 
@@ -333,7 +322,7 @@ def _render(template: str, **context: Any) -> str:
 def render_query_form(endpoint: str, query: str = "") -> str:
     """The HTML query form served to browsers at the endpoint. Raises nothing."""
     return _render("sparql_form.html", title="SPARQL endpoint", endpoint=endpoint,
-                   query=query or DEFAULT_QUERY)
+                   query=query or read_query("sparql/example"))
 
 
 def render_results_html(query: str, kind: str, body: bytes, endpoint: str) -> str:

@@ -141,11 +141,11 @@ def test_a_graph_without_the_ontology_is_refused() -> None:
 def test_an_ontology_that_did_not_arrive_in_owlready2_is_an_error(monkeypatch) -> None:
     # The owlready2 trap: a load that silently brings nothing. Simulate it by handing owlready2
     # nothing; the reasoner must notice rather than report "consistent" about an empty world.
-    monkeypatch.setattr(reasoner, "_payload", lambda graph: b"")
+    monkeypatch.setattr(reasoner.hermit, "_payload", lambda graph: b"")
     with pytest.raises(ReasonerError, match="did not receive the ontology"):
         reason(load("consistent.ttl"))
     # Turtle where N-Triples is expected is refused, not ignored.
-    monkeypatch.setattr(reasoner, "_payload", lambda graph: graph.serialize(format="turtle", encoding="utf-8"))
+    monkeypatch.setattr(reasoner.hermit, "_payload", lambda graph: graph.serialize(format="turtle", encoding="utf-8"))
     with pytest.raises(ReasonerError, match="could not load"):
         reason(load("consistent.ttl"))
 
