@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from itukg.errors import DocumentError
-from itukg.graph.documents.lines import Reading, fold, norm_word
+from itukg.graph.documents.lines import BULLETS, DASHES, Reading, fold, norm_word
 from itukg.graph.records import REGION_KEYS
 
 LANG_DIR = Path(__file__).parent / "lang"
@@ -158,6 +158,16 @@ def _programmes(d: dict, c, flags: int) -> list[tuple[str, re.Pattern, str]]:
     return progs
 
 
+_DASH_CLASS = "".join(re.escape(ch) if ch in "-" else ch for ch in DASHES)
+_BULLET_CLASS = "".join(BULLETS)
+
+
+def _char_classes(p: str) -> str:
+    """``{dash}`` and ``{bullet}`` (used inside a character class) → every dash-like and every
+    bullet character (:data:`.lines.DASHES`, :data:`.lines.BULLETS`)."""
+    return p.replace("{dash}", _DASH_CLASS).replace("{bullet}", _BULLET_CLASS)
+
+
 def _compile_language(code: str, d: dict) -> LanguageTable:
     """The compiled table. Raises ``KeyError``, ``TypeError`` or ``re.error`` on a bad table
     (:func:`load_language` turns them into a :class:`DocumentError`). The body is long because
@@ -165,7 +175,7 @@ def _compile_language(code: str, d: dict) -> LanguageTable:
     flags = re.IGNORECASE if d.get("ignore_case") else 0
 
     def c(p: str) -> re.Pattern:
-        return re.compile(p, flags)
+        return re.compile(_char_classes(p), flags)
 
     t = _placeholders(d)
     cit = d["citations"]

@@ -27,7 +27,7 @@ def case(request):
 
 def test_cases_exist():
     assert {"ACP-TEST-EN.en", "filled-regional.zh", "real-questions.zh", "missing-section.zh",
-            "odd-spacing.zh"} <= set(CASES)
+            "odd-spacing.zh", "unknown-heading.en", "dash-variants.en"} <= set(CASES)
 
 
 def test_header_objective_outcomes(case):
