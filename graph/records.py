@@ -90,6 +90,8 @@ class Footnote:
     text: str
     lines: list[int]
     ref_line: int | None = None  # line of the [footnoteRef:N]
+    # a note split off the body of footnote N ("[1: \t1\t...\n\t2\t...]"): N; its reference is N's
+    body_of: int | None = None
 
 
 @dataclass

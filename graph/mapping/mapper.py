@@ -259,9 +259,10 @@ class _Emitter:
                 self.add(holder, P["mentions"], mi)
         if holder:
             for num in b.footnotes:
-                if any(f.number == num for f in self.doc.footnotes):
+                f = next((f for f in self.doc.footnotes if f.number == num), None)
+                if f is not None:  # a note split off footnote N's body is referenced as N
                     self.link(holder, P["hasFootnote"], f"{self.D}/footnote/{num}",
-                              f"[footnoteRef:{num}]", b.lines[:1])
+                              f"[footnoteRef:{f.body_of or num}]", b.lines[:1])
 
     def citation(self, c: Citation) -> str:
         s = self.citation_iri(c)
