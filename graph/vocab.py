@@ -83,6 +83,7 @@ class IKG(DefinedNamespace):
     holdsInitiative: URIRef
     holdsQuestion: URIRef
     inDocument: URIRef
+    listedUnderGoal: URIRef
     mandatedBy: URIRef
     memberOf: URIRef
     mentions: URIRef

@@ -42,7 +42,8 @@ def output_section(r: Reading, L: LanguageTable, head: int, end: int,
         outputs[code] = o
         r.warn(head, f"output {code} has a section but no row in the results table")
     if o.heading_line is not None:
-        r.warn(head, f"second section for output {code}; its content is added to the first")
+        r.warn(head, f"second section for output {code} (lines {o.heading_line} and {head}); "
+                     f"its content is added to the first")
     else:
         o.heading_line = head
         o.title = r.orig(head, m, "title")

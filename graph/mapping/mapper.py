@@ -81,16 +81,21 @@ class _Emitter:
         for n in lines:
             self.add(s, P["derived"], self.line(n))
 
-    def link(self, s: str, p: str, o: str, as_written: str | None, lines) -> None:
-        """Assert ``s p o`` and record its provenance (one LinkAssertion per distinct triple)."""
+    def link(self, s: str, p: str, o: str, as_written: str | None, lines,
+             about: tuple[str, str] | None = None) -> None:
+        """Assert ``s p o`` and record its provenance (one LinkAssertion per distinct triple);
+        ``about`` is a further (predicate, object IRI) said of the assertion (the goal a target
+        was listed under)."""
         key = f"{s} {p[1:-1]} {o}"
         la = self.links.get(key)
         if la is None:
             self.add(s, p, o)
-            la = self.links[key] = (s, p, o, [], set())
+            la = self.links[key] = (s, p, o, [], set(), [])
         if as_written and as_written not in la[3]:
             la[3].append(as_written)
         la[4].update(lines)
+        if about and about not in la[5]:
+            la[5].append(about)
 
     # -- the document ------------------------------------------------------------------------
     def run(self) -> list[str]:
@@ -227,7 +232,9 @@ class _Emitter:
             self.link(s, P["supportsActionLine"], f"{self.B}id/wsis/{w.value}", w.as_written,
                       [w.line])
         for t in o.targets:
-            self.link(s, P["servesTarget"], f"{SDG_NS}{t.value}", t.as_written, [t.line])
+            under = (P["listedUnderGoal"], f"{SDG_NS}{t.listed_under_goal}") \
+                if t.listed_under_goal else None
+            self.link(s, P["servesTarget"], f"{SDG_NS}{t.value}", t.as_written, [t.line], under)
         for g in o.goals:
             self.link(s, P["servesGoal"], f"{SDG_NS}{g.value}", g.as_written, [g.line])
 
@@ -347,7 +354,7 @@ class _Emitter:
         la_type = f"{P['type']} {P['LinkAssertion']} .\n"
         ps, pp, po, pw, pd = P["subject"], P["predicate"], P["object"], P["asWritten"], P["derived"]
         sha1 = hashlib.sha1
-        for key, (s, p, o, written, lines) in self.links.items():
+        for key, (s, p, o, written, lines, about) in self.links.items():
             la = f"<{D}/link/{sha1(key.encode('utf-8')).hexdigest()[:16]}> "
             out.append(la + la_type)
             out.append(f"{la}{ps} <{s}> .\n")
@@ -358,6 +365,8 @@ class _Emitter:
             for n in sorted(lines):
                 self.used_lines.add(n)
                 out.append(f"{la}{pd} <{D}/line/{n}> .\n")
+            for ap, ao in about:
+                out.append(f"{la}{ap} <{ao}> .\n")
             out.append(la + in_doc)
 
     def source_lines(self) -> None:

@@ -67,7 +67,7 @@ P = {name: f"<{term(name)}>" for name in (
     "citationRole bodyAsWritten body bodyImplicit numberAsWritten resolutionNumber revisionYear "
     "revisionVenueAsWritten revisionVenue isRevision citesResolution resolutionRule "
     "revisionConference venueAsWritten venue year mentionsConference yearAsWritten "
-    "mentionsProgramme asWritten inDocument"
+    "mentionsProgramme asWritten inDocument listedUnderGoal"
 ).split()}
 P.update({
     "type": f"<{RDF_TYPE}>", "subject": f"<{RDF_SUBJECT}>", "predicate": f"<{RDF_PREDICATE}>",
