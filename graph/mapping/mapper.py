@@ -18,6 +18,8 @@ import hashlib
 from itukg.graph.records import (
     Citation,
     ConferenceMention,
+    CountryGroupMention,
+    DateMention,
     ParsedDocument,
     ProgrammeMention,
     TextBlock,
@@ -29,6 +31,7 @@ from itukg.graph.mapping.terms import (
     SDG_NS,
     P,
     boolean,
+    date_literal,
     integer,
     quoted,
 )
@@ -264,6 +267,14 @@ class _Emitter:
             mi = self.programme_mention(m)
             if holder:
                 self.add(holder, P["mentions"], mi)
+        for m in b.country_group_mentions:
+            mi = self.country_group_mention(m)
+            if holder:
+                self.add(holder, P["mentions"], mi)
+        for m in b.date_mentions:
+            mi = self.date_mention(m)
+            if holder:
+                self.add(holder, P["mentions"], mi)
         if holder:
             for num in b.footnotes:
                 f = next((f for f in self.doc.footnotes if f.number == num), None)
@@ -318,6 +329,21 @@ class _Emitter:
         if m.year_as_written is not None:
             self.lit(s, P["yearAsWritten"], integer(m.year_as_written))
         self.link(s, P["mentionsProgramme"], f"{self.B}id/programme/{m.key}", m.quote, [m.line])
+        return s
+
+    def country_group_mention(self, m: CountryGroupMention) -> str:
+        s = self.mention_iri(m)
+        self.scoped(s, "CountryGroupMention", [m.line])
+        self.plain(s, P["quote"], m.quote)
+        self.link(s, P["mentionsCountryGroup"], f"{self.B}id/country-group/{m.key}", m.quote,
+                  [m.line])
+        return s
+
+    def date_mention(self, m: DateMention) -> str:
+        s = self.mention_iri(m)
+        self.scoped(s, "DateMention", [m.line])
+        self.plain(s, P["quote"], m.quote)
+        self.lit(s, P["statedDate"], date_literal(m.iso))
         return s
 
     def footnote(self, b: TextBlock) -> None:
