@@ -137,6 +137,17 @@ def test_footnote(doc):
     assert {c.line for c in o.citations() if c.role == "FootnoteRole"} == {47}
 
 
+def test_country_groups_and_dates(doc):
+    """Issue 10: the country groups the text names and the dates its background states."""
+    blocks = doc.all_blocks()
+    assert {(m.line, m.quote, m.key) for b in blocks for m in b.country_group_mentions} == {
+        tuple(x) for x in GOLDEN["country_group_mentions"]}
+    assert {(m.line, m.quote, m.iso) for b in blocks for m in b.date_mentions} == {
+        tuple(x) for x in GOLDEN["date_mentions"]}
+    # a year written with a programme ("2011年《伊斯坦布尔行动纲领》") or in a citation is not one
+    assert not {m.line for b in blocks for m in b.date_mentions} & {33, 37, 53}
+
+
 def test_no_warnings_on_the_corpus(doc):
     assert [str(w) for w in doc.warnings] == GOLDEN["warnings"]
 
