@@ -131,3 +131,17 @@ def test_the_goal_a_target_was_listed_under_is_on_its_link_assertion():
     (la,) = la
     assert f"{la} <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> <http://metadata.un.org/sdg/1.5> ." in nt
     assert f"{la} <{IKG}listedUnderGoal> <http://metadata.un.org/sdg/1> ." in nt
+
+
+def test_an_unknown_chinese_references_heading_keeps_output_4_4_s_links():
+    """The corpus with output 4.4's heading "3\\tWTDC决议参考资料、…" in other words: its mandate, WSIS
+    lines and SDG targets are still read (the audit would otherwise say it has none)."""
+    corpus = Path(__file__).resolve().parents[2] / "corpus" / "ACP-22A14-4.zh.txt"
+    lines = corpus.read_text(encoding="utf-8").split("\n")
+    assert lines[256].startswith("3\tWTDC决议参考资料")
+    lines[256] = "3\t本输出成果的依据、行动方面和目标"
+    doc = parse_text("\n".join(lines), "ACP-22A14-4.zh.txt")
+    assert _links(doc) == _links(parse_file(corpus))
+    o = doc.output("4.4")
+    assert o.formal_citations and o.wsis and o.targets
+    assert [(w.line, "read as the references" in w.message) for w in doc.warnings] == [(257, True)]
