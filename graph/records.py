@@ -85,11 +85,47 @@ class ProgrammeMention:
 
 
 @dataclass
+class CountryGroupMention:
+    """A country group named in the text ("LDCs", "小岛屿发展中国家"): key ldc | lldc | sids | eit."""
+
+    line: int
+    quote: str
+    key: str
+    output: str | None = None
+    n: int = 0
+
+
+@dataclass
+class DateMention:
+    """A date or year stated in background text ("23 December 2016", "2016年12月23日", "2011")."""
+
+    line: int
+    quote: str
+    year: int
+    month: int | None = None
+    day: int | None = None
+    output: str | None = None
+    n: int = 0
+
+    @property
+    def iso(self) -> str:
+        """The date as far as written: "2016-12-23", "2016-12" or "2016"."""
+        s = f"{self.year:04d}"
+        if self.month:
+            s += f"-{self.month:02d}"
+            if self.day:
+                s += f"-{self.day:02d}"
+        return s
+
+
+@dataclass
 class Footnote:
     number: int
     text: str
     lines: list[int]
     ref_line: int | None = None  # line of the [footnoteRef:N]
+    # a note split off the body of footnote N ("[1: \t1\t...\n\t2\t...]"): N; its reference is N's
+    body_of: int | None = None
 
 
 @dataclass
@@ -103,6 +139,8 @@ class TextBlock:
     conference_mentions: list[ConferenceMention] = field(default_factory=list)
     programme_mentions: list[ProgrammeMention] = field(default_factory=list)
     footnotes: list[int] = field(default_factory=list)
+    country_group_mentions: list[CountryGroupMention] = field(default_factory=list)
+    date_mentions: list[DateMention] = field(default_factory=list)
 
 
 @dataclass
@@ -278,6 +316,8 @@ class ParsedDocument:
                 "citations": len(cits),
                 "conference_mentions": sum(len(b.conference_mentions) for b in blocks),
                 "programme_mentions": sum(len(b.programme_mentions) for b in blocks),
+                "country_group_mentions": sum(len(b.country_group_mentions) for b in blocks),
+                "date_mentions": sum(len(b.date_mentions) for b in blocks),
                 "footnotes": len(self.footnotes),
             },
             "warnings": len(self.warnings),

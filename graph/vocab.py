@@ -27,6 +27,8 @@ class IKG(DefinedNamespace):
     ConferenceMention: URIRef
     Country: URIRef
     CountryGroup: URIRef
+    CountryGroupMention: URIRef
+    DateMention: URIRef
     DevelopmentConference: URIRef
     Finding: URIRef
     Footnote: URIRef
@@ -83,10 +85,12 @@ class IKG(DefinedNamespace):
     holdsInitiative: URIRef
     holdsQuestion: URIRef
     inDocument: URIRef
+    listedUnderGoal: URIRef
     mandatedBy: URIRef
     memberOf: URIRef
     mentions: URIRef
     mentionsConference: URIRef
+    mentionsCountryGroup: URIRef
     mentionsProgramme: URIRef
     partOfObjective: URIRef
     region: URIRef
@@ -128,6 +132,7 @@ class IKG(DefinedNamespace):
     sourceFile: URIRef
     sourceText: URIRef
     startDate: URIRef
+    statedDate: URIRef
     text: URIRef
     textAsWritten: URIRef
     titleStatus: URIRef

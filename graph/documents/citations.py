@@ -15,8 +15,12 @@ from itukg.graph.documents.conferences import Conference, find_conferences
 from itukg.graph.documents.language import LanguageTable
 from itukg.graph.documents.lines import Reading, fold
 from itukg.graph.records import (
+    BACKGROUND,
+    FOOTNOTE,
     Citation,
     ConferenceMention,
+    CountryGroupMention,
+    DateMention,
     Output,
     ProgrammeMention,
     TextBlock,
@@ -32,7 +36,8 @@ def scan(r: Reading, L: LanguageTable, b: TextBlock, n: int, text: str, role: st
     if citations_only:
         return
     found = _conference_mentions(r, L, n, text, t, output, spans)
-    found += _programme_mentions(L, n, text, t, output)
+    progs = _programme_mentions(L, n, text, t, output)
+    found += progs
     found.sort(key=lambda x: x[0])
     for _, men in found:
         r.men_n[n] = men.n = r.men_n.get(n, 0) + 1
@@ -40,6 +45,67 @@ def scan(r: Reading, L: LanguageTable, b: TextBlock, n: int, text: str, role: st
             b.conference_mentions.append(men)
         else:
             b.programme_mentions.append(men)
+    # country groups and dates are numbered after the mentions above, so those keep their IRIs
+    taken = spans + [(a, a + len(m.quote)) for a, m in progs]
+    taken += [(a - len(ym.group()), a) for a, _ in progs
+              if (ym := L.year_before.search(t[max(0, a - 20): a]))]
+    later: list[tuple[int, object]] = _country_group_mentions(L, n, text, t, output, taken)
+    if role in (BACKGROUND, FOOTNOTE):
+        later += _date_mentions(L, n, text, t, output, taken)
+    later.sort(key=lambda x: x[0])
+    for _, men in later:
+        r.men_n[n] = men.n = r.men_n.get(n, 0) + 1
+        if isinstance(men, CountryGroupMention):
+            b.country_group_mentions.append(men)
+        else:
+            b.date_mentions.append(men)
+
+
+def _free(a: int, z: int, taken: list[tuple[int, int]]) -> bool:
+    return not any(a < tz and ta < z for ta, tz in taken)
+
+
+def _country_group_mentions(L: LanguageTable, n: int, text: str, t: str, output: str | None,
+                            taken: list[tuple[int, int]]) -> list[tuple]:
+    """``(offset, CountryGroupMention)`` for each country-group word of the table outside the
+    spans ``taken`` (a programme's name such as "SIDS Accelerated Modalities" is not a group's
+    mention); of overlapping words the longest wins."""
+    found: list[tuple[int, object]] = []
+    seen = list(taken)
+    hits = [(m.start(), m.end(), key) for p, key in L.country_group_patterns
+            for m in p.finditer(t)]
+    hits.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    for a, z, key in hits:
+        if _free(a, z, seen):
+            seen.append((a, z))
+            found.append((a, CountryGroupMention(n, text[a:z], key, output)))
+    return found
+
+
+def _date_mentions(L: LanguageTable, n: int, text: str, t: str, output: str | None,
+                   taken: list[tuple[int, int]]) -> list[tuple]:
+    """``(offset, DateMention)`` for each date or year of the table's ``dates`` pattern outside
+    the spans ``taken`` (a citation's or conference's year, a programme's year)."""
+    if L.date is None:
+        return []
+    found: list[tuple[int, object]] = []
+    for m in L.date.finditer(t):
+        a, z = m.span()
+        if not _free(a, z, taken):
+            continue
+        month = m.group("month") if "month" in m.groupdict() else None
+        day = m.group("day") if "day" in m.groupdict() else None
+        mn = None
+        if month:
+            mn = int(month) if month.isdigit() else L.months.get(month.casefold())
+        if mn is not None and not 1 <= mn <= 12:
+            continue
+        d = int(day) if day and mn else None
+        if d is not None and not 1 <= d <= 31:
+            d = None
+        found.append((a, DateMention(n, text[a:z].strip(), int(m.group("year")), mn, d,
+                                     output)))
+    return found
 
 
 def _citations(r: Reading, L: LanguageTable, b: TextBlock, n: int, text: str, t: str,

@@ -43,6 +43,9 @@ def clean(r: Reading) -> None:
                 fn = r.footnotes.get(num)
                 if fn and fn.ref_line is None:
                     fn.ref_line = ln.number
+    for fn in r.footnotes.values():
+        if fn.body_of is not None and fn.ref_line is None:
+            fn.ref_line = r.footnotes[fn.body_of].ref_line
 
 
 def _line_finder(r: Reading) -> Callable[[int], int]:
@@ -84,20 +87,45 @@ def _cut_bodies(r: Reading, joined: str) -> None:
         _blank_cuts(r, joined, cuts, line_of)
 
 
+# A note's own number at the start of a body line: "\t1\tThe UN General Assembly ..."
+_NOTE_NUMBER = re.compile(r"^[ \t]*(\d{1,4})[ \t]*\t")
+
+
+def _notes(num: int, segs: list[tuple[int, str]]) -> list[tuple[int, list[tuple[int, str]]]]:
+    """The notes of one body: a line starting with the next note number and a tab ("\t2\t...")
+    starts note num+1, num+2, ...; any other line continues the note before (so a quoted
+    "\t114\t..." paragraph stays in its note). Each note's own number is cut off its text."""
+    notes: list[tuple[int, list[tuple[int, str]]]] = [(num, [])]
+    for n, seg in segs:
+        m = _NOTE_NUMBER.match(seg)
+        if m and int(m.group(1)) == notes[-1][0] + 1 and notes[-1][1]:
+            notes.append((notes[-1][0] + 1, [(n, seg[m.end():])]))
+        elif m and int(m.group(1)) == num and not notes[-1][1]:
+            notes[-1][1].append((n, seg[m.end():]))
+        else:
+            notes[-1][1].append((n, seg))
+    return notes
+
+
 def _keep_body(r: Reading, num: int, first_line: int, joined: str, start: int, end: int,
                line_of: Callable[[int], int]) -> None:
+    """File the body ``joined[start:end]`` of footnote ``num``, split into its numbered notes."""
     segs: list[tuple[int, str]] = []
     off = start
     for seg in joined[start:end].split("\n"):
         segs.append((line_of(off), seg))
         off += len(seg) + 1
-    lines_spanned = sorted({first_line} | {n for n, _ in segs})
-    text = "\n".join(re.sub(r"\s+", " ", s).strip() for _, s in segs if s.strip())
     if num in r.footnotes:
         r.warn(first_line, f"footnote {num} has a second body; kept the first")
-    else:
-        r.footnotes[num] = Footnote(num, text, lines_spanned)
-        r.footnote_segments[num] = [(n, s) for n, s in segs if s.strip()]
+        return
+    for k, (note, nsegs) in enumerate(_notes(num, segs)):
+        spanned = {n for n, _ in nsegs} | ({first_line} if k == 0 else set())
+        text = "\n".join(re.sub(r"\s+", " ", s).strip() for _, s in nsegs if s.strip())
+        if note in r.footnotes:
+            r.warn(min(spanned), f"footnote {note} has a second body; kept the first")
+            continue
+        r.footnotes[note] = Footnote(note, text, sorted(spanned), body_of=num if k else None)
+        r.footnote_segments[note] = [(n, s) for n, s in nsegs if s.strip()]
 
 
 def _blank_cuts(r: Reading, joined: str, cuts: list[tuple[int, int]],
@@ -132,6 +160,9 @@ def attach(r: Reading, L: LanguageTable, outputs: dict[str, Output]) -> list[Tex
         for b in o.blocks():
             for n in b.lines:
                 line_output[n] = o
+            for num in list(b.footnotes):  # the notes split off a referenced body go with it
+                b.footnotes.extend(k for k, f in sorted(r.footnotes.items())
+                                   if f.body_of == num and k not in b.footnotes)
     for num in sorted(r.footnotes):
         fn = r.footnotes[num]
         o = line_output.get(fn.ref_line) if fn.ref_line else None

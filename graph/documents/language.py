@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from itukg.errors import DocumentError
-from itukg.graph.documents.lines import Reading, fold, norm_word
+from itukg.graph.documents.lines import BULLETS, DASHES, Reading, fold, norm_word
 from itukg.graph.records import REGION_KEYS
 
 LANG_DIR = Path(__file__).parent / "lang"
@@ -69,6 +69,9 @@ class LanguageTable:
     quote_brackets: list[tuple[str, str]]
     year_before: re.Pattern
     country_groups: dict[str, list[str]]
+    country_group_patterns: list[tuple[re.Pattern, str]]  # (pattern, group key), longest first
+    date: re.Pattern | None  # groups year, optional month and day
+    months: dict[str, int]  # month name (case-folded) → 1-12
 
     def body_key(self, written: str | None) -> str | None:
         if not written:
@@ -158,6 +161,16 @@ def _programmes(d: dict, c, flags: int) -> list[tuple[str, re.Pattern, str]]:
     return progs
 
 
+_DASH_CLASS = "".join(re.escape(ch) if ch in "-" else ch for ch in DASHES)
+_BULLET_CLASS = "".join(BULLETS)
+
+
+def _char_classes(p: str) -> str:
+    """``{dash}`` and ``{bullet}`` (used inside a character class) → every dash-like and every
+    bullet character (:data:`.lines.DASHES`, :data:`.lines.BULLETS`)."""
+    return p.replace("{dash}", _DASH_CLASS).replace("{bullet}", _BULLET_CLASS)
+
+
 def _compile_language(code: str, d: dict) -> LanguageTable:
     """The compiled table. Raises ``KeyError``, ``TypeError`` or ``re.error`` on a bad table
     (:func:`load_language` turns them into a :class:`DocumentError`). The body is long because
@@ -165,7 +178,7 @@ def _compile_language(code: str, d: dict) -> LanguageTable:
     flags = re.IGNORECASE if d.get("ignore_case") else 0
 
     def c(p: str) -> re.Pattern:
-        return re.compile(p, flags)
+        return re.compile(_char_classes(p), flags)
 
     t = _placeholders(d)
     cit = d["citations"]
@@ -223,7 +236,35 @@ def _compile_language(code: str, d: dict) -> LanguageTable:
         quote_brackets=[(b[0], b[1]) for b in d.get("quote_brackets", [])],
         year_before=c(d["programmes"]["year_before"]),
         country_groups=d.get("country_groups", {}),
+        country_group_patterns=_country_groups(d, c),
+        date=c(d["dates"]["pattern"]) if d.get("dates") else None,
+        months={str(m).casefold(): i for i, m in
+                enumerate((d.get("dates") or {}).get("months", []), 1)},
     )
+
+
+_GROUP_KEYS = ("ldc", "lldc", "sids", "eit")
+
+
+def _country_groups(d: dict, c) -> list[tuple[re.Pattern, str]]:
+    """(pattern, key) per country-group word, longest first; a word starting or ending with a
+    Latin letter or digit does not match inside a longer word ("LDC" not in "LDCs").
+
+    Raises ``KeyError`` for a group key the reference data does not have."""
+    out = []
+    words = []
+    for key, ws in (d.get("country_groups") or {}).items():
+        if key not in _GROUP_KEYS:
+            raise KeyError(f"unknown country group {key!r} (allowed: {', '.join(_GROUP_KEYS)})")
+        words += [(fold(w), key) for w in ws]
+    for w, key in sorted(words, key=lambda x: -len(x[0])):
+        p = re.escape(w)
+        if re.match(r"[0-9A-Za-z]", w):
+            p = r"(?<![0-9A-Za-z])" + p
+        if re.search(r"[0-9A-Za-z]$", w):
+            p += r"(?![0-9A-Za-z])"
+        out.append((c(p), key))
+    return out
 
 
 # A language code in the file name: "ACP-TEST.zh.txt".

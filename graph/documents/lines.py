@@ -35,6 +35,16 @@ def fold(text: str) -> str:
     return text
 
 
+# Every dash-like character (hyphen-minus, U+2010-U+2015 hyphens and dashes, minus U+2212, small
+# and full-width hyphen-minus U+FE58 U+FE63 U+FF0D, hyphen bullet U+2043, two- and three-em dashes)
+# and every bullet character Word or a typist uses. A language table writes ``{dash}`` and
+# ``{bullet}`` inside a character class (``^[{dash}{bullet}]\\s*``); :mod:`.language` fills them.
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d\u2e3a\u2e3b"
+BULLETS = ("\u2022\u00b7\u2027\u30fb\u2219\u25aa\u25ab\u25e6\u25cf\u25cb\u25a0\u25a1"
+           "\u27a2\u27a4\u2713\u2714\u25ba\u25b8\u25b6\u2023\u2756\u2666\u25c6\u25c7"
+           "\uf0b7\uf0a7\uf076\uf0d8\uf0fc")
+
+
 def norm_word(s: str) -> str:
     """A written word or name as a lookup key: folded, single-spaced, case-folded."""
     return re.sub(r"\s+", " ", fold(s)).strip().casefold()

@@ -12,7 +12,7 @@ import re
 
 from itukg.graph.documents.citations import scan
 from itukg.graph.documents.language import LanguageTable
-from itukg.graph.documents.lines import Reading, fold
+from itukg.graph.documents.lines import Reading, fold, short
 from itukg.graph.documents.references import references
 from itukg.graph.records import (
     BACKGROUND,
@@ -42,7 +42,8 @@ def output_section(r: Reading, L: LanguageTable, head: int, end: int,
         outputs[code] = o
         r.warn(head, f"output {code} has a section but no row in the results table")
     if o.heading_line is not None:
-        r.warn(head, f"second section for output {code}; its content is added to the first")
+        r.warn(head, f"second section for output {code} (lines {o.heading_line} and {head}); "
+                     f"its content is added to the first")
     else:
         o.heading_line = head
         o.title = r.orig(head, m, "title")
@@ -64,6 +65,7 @@ def _subsections(r: Reading, L: LanguageTable, o: Output, head: int,
     """The lines of each subsection (by heading key) of the section after line ``head``."""
     parts: dict[str, list[int]] = {}
     current: str | None = None
+    last_number = 0  # the number of the last numbered subsection heading ("2\tImplementation")
     for n in range(head + 1, end):
         if n in r.consumed:
             continue
@@ -74,6 +76,17 @@ def _subsections(r: Reading, L: LanguageTable, o: Output, head: int,
             continue
         h = _SECTION_NUMBER.sub("", t)
         hit = next((k for k in SUBSECTIONS if L.headings[k].match(h)), None)
+        num = _heading_number(t)
+        if hit and num:
+            last_number = num
+        elif hit is None and _in_references_place(o, t, num, last_number):
+            # Structure first, words second: the numbered section after "1 background" and
+            # "2 implementation framework" is the references section, whatever its words.
+            hit = "references"
+            last_number = num or last_number
+            r.warn(n, f"output {o.code}: numbered section {num} in the place of the references "
+                      f"section read as the references, although its heading words are not "
+                      f"the language's: {short(r.text(n))}")
         if hit:
             current = hit
             o.sections.add(hit)
@@ -86,6 +99,25 @@ def _subsections(r: Reading, L: LanguageTable, o: Output, head: int,
             continue
         parts[current].append(n)
     return parts
+
+
+_HEADING_NUMBER = re.compile(r"^(\d{1,2})\.?(?:\t|\s+)(?=\D)")
+
+
+def _heading_number(t: str) -> int | None:
+    """The leading section number of a heading-like line ("3\tReferences ..." → 3), else None."""
+    m = _HEADING_NUMBER.match(t)
+    return int(m.group(1)) if m else None
+
+
+def _in_references_place(o: Output, t: str, num: int | None, last_number: int) -> bool:
+    """Whether line ``t`` is a numbered heading in the place of the references section: after
+    the background and implementation framework, numbered next after them (``3``), before any
+    references section, and heading-like (short, no sentence end)."""
+    return (num is not None and num == last_number + 1 and num >= 3
+            and {"background", "implementation"} <= o.sections
+            and "references" not in o.sections
+            and len(t) <= 200 and not t.rstrip().endswith((".", "。", ";", "；", ":", "：")))
 
 
 def block(r: Reading, L: LanguageTable, o: Output, ordinal: int, n: int, text: str,

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from itukg.graph.documents.language import LanguageTable
-from itukg.graph.documents.lines import Reading, fold
+from itukg.graph.documents.lines import Reading, fold, short
 from itukg.graph.records import Indicator, Objective, Outcome, Output
 
 # A document symbol: letters/digits with at least one slash part (ACP/22A14/4, WTDC-17/22(Add.10)).
@@ -100,7 +100,10 @@ def _rows(r: Reading, L: LanguageTable, start: int, stop: int) -> list[list[Cell
             r.place(n, "results")
             continue
         if in_header and not tabbed and cur is None and not cells:
-            # continuation of a header cell: "（产品和服务）"
+            # continuation of a header cell whose words the table does not know: kept out of the
+            # records, so said (no silent loss)
+            r.warn(n, f"read as a continuation of the results-table header, not as a row: "
+                      f"{short(orig)}")
             r.place(n, "results")
             continue
         in_header = False

@@ -18,6 +18,8 @@ import hashlib
 from itukg.graph.records import (
     Citation,
     ConferenceMention,
+    CountryGroupMention,
+    DateMention,
     ParsedDocument,
     ProgrammeMention,
     TextBlock,
@@ -29,6 +31,7 @@ from itukg.graph.mapping.terms import (
     SDG_NS,
     P,
     boolean,
+    date_literal,
     integer,
     quoted,
 )
@@ -81,16 +84,21 @@ class _Emitter:
         for n in lines:
             self.add(s, P["derived"], self.line(n))
 
-    def link(self, s: str, p: str, o: str, as_written: str | None, lines) -> None:
-        """Assert ``s p o`` and record its provenance (one LinkAssertion per distinct triple)."""
+    def link(self, s: str, p: str, o: str, as_written: str | None, lines,
+             about: tuple[str, str] | None = None) -> None:
+        """Assert ``s p o`` and record its provenance (one LinkAssertion per distinct triple);
+        ``about`` is a further (predicate, object IRI) said of the assertion (the goal a target
+        was listed under)."""
         key = f"{s} {p[1:-1]} {o}"
         la = self.links.get(key)
         if la is None:
             self.add(s, p, o)
-            la = self.links[key] = (s, p, o, [], set())
+            la = self.links[key] = (s, p, o, [], set(), [])
         if as_written and as_written not in la[3]:
             la[3].append(as_written)
         la[4].update(lines)
+        if about and about not in la[5]:
+            la[5].append(about)
 
     # -- the document ------------------------------------------------------------------------
     def run(self) -> list[str]:
@@ -227,7 +235,9 @@ class _Emitter:
             self.link(s, P["supportsActionLine"], f"{self.B}id/wsis/{w.value}", w.as_written,
                       [w.line])
         for t in o.targets:
-            self.link(s, P["servesTarget"], f"{SDG_NS}{t.value}", t.as_written, [t.line])
+            under = (P["listedUnderGoal"], f"{SDG_NS}{t.listed_under_goal}") \
+                if t.listed_under_goal else None
+            self.link(s, P["servesTarget"], f"{SDG_NS}{t.value}", t.as_written, [t.line], under)
         for g in o.goals:
             self.link(s, P["servesGoal"], f"{SDG_NS}{g.value}", g.as_written, [g.line])
 
@@ -257,11 +267,20 @@ class _Emitter:
             mi = self.programme_mention(m)
             if holder:
                 self.add(holder, P["mentions"], mi)
+        for m in b.country_group_mentions:
+            mi = self.country_group_mention(m)
+            if holder:
+                self.add(holder, P["mentions"], mi)
+        for m in b.date_mentions:
+            mi = self.date_mention(m)
+            if holder:
+                self.add(holder, P["mentions"], mi)
         if holder:
             for num in b.footnotes:
-                if any(f.number == num for f in self.doc.footnotes):
+                f = next((f for f in self.doc.footnotes if f.number == num), None)
+                if f is not None:  # a note split off footnote N's body is referenced as N
                     self.link(holder, P["hasFootnote"], f"{self.D}/footnote/{num}",
-                              f"[footnoteRef:{num}]", b.lines[:1])
+                              f"[footnoteRef:{f.body_of or num}]", b.lines[:1])
 
     def citation(self, c: Citation) -> str:
         s = self.citation_iri(c)
@@ -312,6 +331,21 @@ class _Emitter:
         self.link(s, P["mentionsProgramme"], f"{self.B}id/programme/{m.key}", m.quote, [m.line])
         return s
 
+    def country_group_mention(self, m: CountryGroupMention) -> str:
+        s = self.mention_iri(m)
+        self.scoped(s, "CountryGroupMention", [m.line])
+        self.plain(s, P["quote"], m.quote)
+        self.link(s, P["mentionsCountryGroup"], f"{self.B}id/country-group/{m.key}", m.quote,
+                  [m.line])
+        return s
+
+    def date_mention(self, m: DateMention) -> str:
+        s = self.mention_iri(m)
+        self.scoped(s, "DateMention", [m.line])
+        self.plain(s, P["quote"], m.quote)
+        self.lit(s, P["statedDate"], date_literal(m.iso))
+        return s
+
     def footnote(self, b: TextBlock) -> None:
         """Citations and mentions inside footnote ``b.ordinal`` (the footnote mentions them)."""
         self.block_refs(f"{self.D}/footnote/{b.ordinal}", b)
@@ -346,7 +380,7 @@ class _Emitter:
         la_type = f"{P['type']} {P['LinkAssertion']} .\n"
         ps, pp, po, pw, pd = P["subject"], P["predicate"], P["object"], P["asWritten"], P["derived"]
         sha1 = hashlib.sha1
-        for key, (s, p, o, written, lines) in self.links.items():
+        for key, (s, p, o, written, lines, about) in self.links.items():
             la = f"<{D}/link/{sha1(key.encode('utf-8')).hexdigest()[:16]}> "
             out.append(la + la_type)
             out.append(f"{la}{ps} <{s}> .\n")
@@ -357,6 +391,8 @@ class _Emitter:
             for n in sorted(lines):
                 self.used_lines.add(n)
                 out.append(f"{la}{pd} <{D}/line/{n}> .\n")
+            for ap, ao in about:
+                out.append(f"{la}{ap} <{ao}> .\n")
             out.append(la + in_doc)
 
     def source_lines(self) -> None:

@@ -49,6 +49,13 @@ def integer(value: int) -> str:
     return f'"{int(value)}"^^<{XSD_INTEGER}>'
 
 
+def date_literal(iso: str) -> str:
+    """A stated date as far as written: ``xsd:date`` (2016-12-23), ``xsd:gYearMonth`` (2016-12)
+    or ``xsd:gYear`` (2016)."""
+    kind = {10: "date", 7: "gYearMonth", 4: "gYear"}[len(iso)]
+    return f'"{iso}"^^<http://www.w3.org/2001/XMLSchema#{kind}>'
+
+
 def boolean(value: bool) -> str:
     return f'"{"true" if value else "false"}"^^<{XSD_BOOLEAN}>'
 
@@ -67,7 +74,8 @@ P = {name: f"<{term(name)}>" for name in (
     "citationRole bodyAsWritten body bodyImplicit numberAsWritten resolutionNumber revisionYear "
     "revisionVenueAsWritten revisionVenue isRevision citesResolution resolutionRule "
     "revisionConference venueAsWritten venue year mentionsConference yearAsWritten "
-    "mentionsProgramme asWritten inDocument"
+    "mentionsProgramme asWritten inDocument listedUnderGoal CountryGroupMention DateMention "
+    "mentionsCountryGroup statedDate"
 ).split()}
 P.update({
     "type": f"<{RDF_TYPE}>", "subject": f"<{RDF_SUBJECT}>", "predicate": f"<{RDF_PREDICATE}>",

@@ -121,19 +121,31 @@ def test_conference_and_programme_mentions(doc):
 
 
 def test_footnote(doc):
-    (want,) = GOLDEN["footnotes"]
-    (fn,) = doc.footnotes
-    assert fn.number == want["number"] and fn.ref_line == want["ref_line"]
-    assert fn.lines == want["lines"]
-    assert fn.text.startswith(want["starts_with"]) and fn.text.endswith(want["ends_with"])
-    for piece in want["contains"]:
-        assert piece in fn.text
-    o = doc.output(want["output"])
+    want = GOLDEN["footnotes"]
+    assert [f.number for f in doc.footnotes] == [w["number"] for w in want]
+    for fn, w in zip(doc.footnotes, want):
+        assert (fn.body_of, fn.ref_line, fn.lines) == (w["body_of"], w["ref_line"], w["lines"])
+        assert fn.text.startswith(w["starts_with"]) and fn.text.endswith(w["ends_with"])
+        for piece in w["contains"]:
+            assert piece in fn.text
+    o = doc.output(want[0]["output"])
     (act,) = [a for a in o.project.activities if a.footnotes]
-    assert act.text == want["activity"] and act.footnotes == [want["number"]]
+    # the activity references footnote 1, whose body holds notes 1, 2 and 3
+    assert act.text == want[0]["activity"] and act.footnotes == [w["number"] for w in want]
     assert "[footnoteRef" not in act.text
     # footnote citations belong to the output that references the footnote
     assert {c.line for c in o.citations() if c.role == "FootnoteRole"} == {47}
+
+
+def test_country_groups_and_dates(doc):
+    """Issue 10: the country groups the text names and the dates its background states."""
+    blocks = doc.all_blocks()
+    assert {(m.line, m.quote, m.key) for b in blocks for m in b.country_group_mentions} == {
+        tuple(x) for x in GOLDEN["country_group_mentions"]}
+    assert {(m.line, m.quote, m.iso) for b in blocks for m in b.date_mentions} == {
+        tuple(x) for x in GOLDEN["date_mentions"]}
+    # a year written with a programme ("2011年《伊斯坦布尔行动纲领》") or in a citation is not one
+    assert not {m.line for b in blocks for m in b.date_mentions} & {33, 37, 53}
 
 
 def test_no_warnings_on_the_corpus(doc):

@@ -27,7 +27,8 @@ def case(request):
 
 def test_cases_exist():
     assert {"ACP-TEST-EN.en", "filled-regional.zh", "real-questions.zh", "missing-section.zh",
-            "odd-spacing.zh"} <= set(CASES)
+            "odd-spacing.zh", "unknown-heading.en", "dash-variants.en",
+            "multi-note-footnote.en"} <= set(CASES)
 
 
 def test_header_objective_outcomes(case):
@@ -109,3 +110,12 @@ def test_real_questions_map_to_question_resources():
     assert f"<https://w3id.org/itukg/ontology#holdsQuestion> {q} ." in nt
     s = doc.summary()["links"]
     assert (s["question_slots_real"], s["question_slots_placeholder"]) == (3, 1)
+
+
+def test_country_groups_and_dates(case):
+    doc, exp = case
+    blocks = doc.all_blocks()
+    assert {(m.line, m.quote, m.key) for b in blocks for m in b.country_group_mentions} == {
+        tuple(x) for x in exp["country_group_mentions"]}
+    assert {(m.line, m.quote, m.iso) for b in blocks for m in b.date_mentions} == {
+        tuple(x) for x in exp["date_mentions"]}

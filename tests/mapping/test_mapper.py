@@ -168,7 +168,7 @@ def test_citation_as_written_and_interpreted(graph):
     assert graph.value(u, IKG.citationRole) == IKG.FootnoteRole
     assert graph.value(u, IKG.numberAsWritten) == Literal("A/RES/70/125")
     assert graph.value(u, IKG.resolutionNumber) is None
-    assert (URIRef(f"{D}/footnote/1"), IKG.mentions, u) in graph
+    assert (URIRef(f"{D}/footnote/2"), IKG.mentions, u) in graph  # note 2 of footnote 1's body
     assert (URIRef(f"{D}/output/4.1/project/activity/5"), IKG.hasFootnote,
             URIRef(f"{D}/footnote/1")) in graph
 
