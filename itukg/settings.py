@@ -13,8 +13,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_BASE_IRI = "https://w3id.org/itukg/"
-ONTOLOGY_IRI = "https://w3id.org/itukg/ontology"
-IKG_NS = "https://w3id.org/itukg/ontology#"
+from itukg.graph.ontology import IKG_NS, ONTOLOGY_IRI  # noqa: F401 - defined once, re-exported
 
 
 class Settings(BaseSettings):

@@ -14,16 +14,18 @@ import re
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from itukg.graph.ontology import IKG_NS, SDGO_NS
+
 from .i18n import LANGS, Translator
 from .render import _static_v, environment
 
 _LINE_PATH = re.compile(r"^/id/doc/([^/]+)/line/(\d+)$")
-_CODE_PROPS = {"https://w3id.org/itukg/ontology#code", "http://www.w3.org/2004/02/skos/core#notation",
+_CODE_PROPS = {IKG_NS + "code", "http://www.w3.org/2004/02/skos/core#notation",
                "http://purl.org/dc/terms/identifier"}
-_DOCUMENT = "https://w3id.org/itukg/ontology#PlanningDocument"
+_DOCUMENT = IKG_NS + "PlanningDocument"
 _TRACEABLE = {
-    "https://w3id.org/itukg/ontology#Output", "https://w3id.org/itukg/ontology#Resolution",
-    "http://metadata.un.org/sdg/ontology#Goal", "http://metadata.un.org/sdg/ontology#Target",
+    IKG_NS + "Output", IKG_NS + "Resolution",
+    SDGO_NS + "Goal", SDGO_NS + "Target",
 }
 
 

@@ -44,7 +44,7 @@ from rdflib.term import Identifier
 from itukg.errors import NotFound
 from itukg.graph.audit.report import term_key
 from itukg.graph.audit.shapes import ShapeInfo, ShapesBundle
-from itukg.graph.ontology import prefix_block
+from itukg.graph.ontology import IKG_NS, prefix_block
 from itukg.graph.reads.sparql import read_query
 from itukg.graph.store import select_rows
 from itukg.settings import Settings
@@ -56,7 +56,7 @@ ENGINES = ("fast", "pyshacl", "pyshacl-parallel")
 #: relates two documents, so the results are the same).
 EXPLICIT_GRAPHS_MAX = 8
 
-IKG = "https://w3id.org/itukg/ontology#"
+IKG = IKG_NS
 _DOC_IRI = re.compile(r"^(.*/id/doc/[^/]+)(?:/|$)")
 
 #: The PREFIX lines of the queries compiled here, from the one map (itukg.graph.ontology).

@@ -237,11 +237,11 @@ def render_turtle(report: AuditReport) -> str:
 
     g = Graph()
     g.parse(data=report.to_ntriples(), format="nt")
-    g.bind("sh", "http://www.w3.org/ns/shacl#")
-    g.bind("ikg", "https://w3id.org/itukg/ontology#")
+    from itukg.graph.ontology import PREFIXES
+
+    for prefix in ("sh", "ikg", "prov", "sdg"):
+        g.bind(prefix, PREFIXES[prefix])
     g.bind("ikgsh", "https://w3id.org/itukg/shapes#")
-    g.bind("prov", "http://www.w3.org/ns/prov#")
-    g.bind("sdg", "http://metadata.un.org/sdg/")
     g.bind("finding", report.base_iri + "id/finding/")
     g.bind("id", report.base_iri + "id/")
     return g.serialize(format="turtle")

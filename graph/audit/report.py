@@ -24,13 +24,14 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from itukg.graph.audit.shapes import SEVERITY_ORDER
+from itukg.graph.ontology import IKG_NS
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 DCT_IDENTIFIER = "http://purl.org/dc/terms/identifier"
-IKG = "https://w3id.org/itukg/ontology#"
+IKG = IKG_NS
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 

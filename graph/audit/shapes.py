@@ -28,8 +28,8 @@ from rdflib.namespace import SH
 from rdflib.term import BNode, Node
 
 from itukg.errors import ItukgError
+from itukg.graph.ontology import IKG_NS
 
-IKG_NS = "https://w3id.org/itukg/ontology#"
 SHAPES_NS = "https://w3id.org/itukg/shapes#"
 CHECK_KIND = URIRef(IKG_NS + "checkKind")
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}

@@ -21,6 +21,7 @@ from typing import Any
 import anyio.to_thread
 from rdflib import Literal
 
+from itukg.graph.ontology import IKG_NS
 from itukg.graph.reads.codes import code_key
 from itukg.graph.reads.common import resolve_document, slug_of
 from itukg.graph.reads.runner import QueryRunner, ThreadStore
@@ -29,11 +30,11 @@ from itukg.graph.store import select_rows
 from itukg.settings import Settings
 
 LINK_KINDS = {
-    "https://w3id.org/itukg/ontology#mandatedBy": "resolutions",
-    "https://w3id.org/itukg/ontology#supportsActionLine": "wsis",
-    "https://w3id.org/itukg/ontology#servesTarget": "targets",
-    "https://w3id.org/itukg/ontology#servesGoal": "goals",
-    "https://w3id.org/itukg/ontology#servesOutcome": "outcomes",
+    IKG_NS + "mandatedBy": "resolutions",
+    IKG_NS + "supportsActionLine": "wsis",
+    IKG_NS + "servesTarget": "targets",
+    IKG_NS + "servesGoal": "goals",
+    IKG_NS + "servesOutcome": "outcomes",
 }
 
 

@@ -15,6 +15,7 @@ import asyncio
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, XSD
 
+from itukg.graph.ontology import PREFIXES
 from itukg.graph.reads.runner import QueryRunner
 from itukg.graph.reads.sparql import read_query
 from itukg.settings import ONTOLOGY_IRI, Settings
@@ -68,7 +69,7 @@ def _describe_dataset(g: Graph, ds: URIRef, settings: Settings, service_base: st
                       ontology: URIRef) -> None:
     """The dataset node, the SPARQL service and its distribution. Raises nothing."""
     for prefix, ns in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS), ("sd", SD),
-                       ("foaf", FOAF), ("xsd", XSD), ("ikg", Namespace("https://w3id.org/itukg/ontology#"))):
+                       ("foaf", FOAF), ("xsd", XSD), ("ikg", Namespace(PREFIXES["ikg"]))):
         g.bind(prefix, ns)
     endpoint = URIRef(service_base + "/sparql")
     g.add((ds, RDF.type, VOID.Dataset))
@@ -85,9 +86,7 @@ def _describe_dataset(g: Graph, ds: URIRef, settings: Settings, service_base: st
     g.add((ds, VOID.sparqlEndpoint, endpoint))
     g.add((ds, VOID.uriSpace, Literal(settings.base_iri + "id/")))
     g.add((ds, VOID.uriLookupEndpoint, URIRef(service_base + "/id/")))
-    for vocab in (ONTOLOGY_IRI + "#", "http://metadata.un.org/sdg/ontology#",
-                  "http://www.w3.org/2004/02/skos/core#", "http://purl.org/dc/terms/",
-                  "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/shacl#"):
+    for vocab in (PREFIXES[p] for p in ("ikg", "sdgo", "skos", "dcterms", "prov", "sh")):
         g.add((ds, VOID.vocabulary, URIRef(vocab)))
     g.add((ds, VOID.triples, Literal(triples, datatype=XSD.integer)))
     g.add((ds, DCTERMS.conformsTo, ontology))
