@@ -9,6 +9,9 @@ rebuild mints the same IRIs. Every document-scoped resource has ``ikg:inDocument
 ``ikg:LinkAssertion`` node ``D/link/{sha1("s p o")[:16]}`` with ``rdf:subject/predicate/object``,
 ``ikg:asWritten`` and ``prov:wasDerivedFrom`` the line(s) that state it. Source lines that something
 derives from are emitted as ``ikg:SourceLine`` with number, raw text and section key.
+
+(About 450 lines: one writer class walks the document in the order of docs/model.md, one method
+per part; the term formatting lives in :mod:`.terms`.)
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The store adapters of the read layer: what the readers run their queries through.
 
 :class:`QueryRunner` is the async interface the readers need (in the service: the
-:class:`itukg.graph.store.workers.Executor`, so every query has its deadline and size caps);
+:class:`itukg.graph.store.pool.Executor`, so every query has its deadline and size caps);
 :class:`StoreRunner` is one over a plain :class:`~itukg.graph.store.Store` (tests, benchmarks,
 the CLI); :class:`ThreadStore` is the synchronous :class:`Store` read side over a runner, for
 synchronous readers (coverage, the pages) run in a worker thread of the app.
@@ -52,7 +52,7 @@ class StoreRunner:
 
     async def run(self, sparql: str, *, result_format: str, bindings=None, default_graph=None,
                   named_graphs=None, timeout=None):
-        from itukg.graph.store.workers import MEDIA_TYPES, QueryOutcome
+        from itukg.graph.store.pool import MEDIA_TYPES, QueryOutcome
 
         kind, body = self.store.query_serialized(
             sparql, result_format=result_format, bindings=bindings,

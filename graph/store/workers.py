@@ -5,9 +5,6 @@ Started by the pool (:mod:`itukg.graph.store.pool`) as ``python -m itukg.graph.s
 answers each one (a result, or an error payload) and dies with the service. It reaches the
 store only through the :class:`~itukg.graph.store.protocol.Store` protocol and the functions of
 :mod:`itukg.graph.store` (generation id, info, memory copy): any backend serves.
-
-The pool's names (``Executor``, ``QueryOutcome``, ``MEDIA_TYPES``) are still importable from
-here for older imports; new code imports :mod:`itukg.graph.store.pool`.
 """
 
 from __future__ import annotations
@@ -347,22 +344,6 @@ def worker_main(fd: int) -> int:
             sock.close()
 
 
-
-_POOL_NAMES = ("Executor", "ExecutorStats", "QueryOutcome", "MEDIA_TYPES", "WORKER_START_ALLOWANCE")
-
-
-def __getattr__(name: str) -> Any:
-    """The pool's names, for imports written before the split (``from ...workers import
-    Executor``). Raises AttributeError for anything else."""
-    if name in _POOL_NAMES:
-        from itukg.graph.store import pool
-
-        return getattr(pool, name)
-    if name in ("_FairPool", "_Slot"):
-        from itukg.graph.store import fairqueue
-
-        return getattr(fairqueue, name[1:])
-    raise AttributeError(name)
 
 
 if __name__ == "__main__":
