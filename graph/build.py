@@ -1,6 +1,7 @@
 """Build the store from planning documents: parse, map, load, switch.
 
-``build(paths, settings)`` reads every document (``*.txt`` files, or directories of them),
+``build(paths, settings)`` reads every document (``*.txt`` text exports and ``*.docx`` Word files,
+or directories of them; Word lock files ``~$*.docx`` are skipped),
 parses and maps each one (in worker processes when there are many), and writes a NEW generation
 of the store holding:
 
@@ -126,23 +127,30 @@ class BuildReport:
 
 
 # -- finding documents ---------------------------------------------------------------------------
+#: What a directory is searched for: the file kinds of ``documents.reader.SOURCE_READERS``.
+DOCUMENT_SUFFIXES = (".txt", ".docx")
+
 def find_documents(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Expand files and directories (every ``*.txt`` below them, sorted) into document paths.
+    """Expand files and directories (every ``*.txt`` and ``*.docx`` below them, sorted; Word's
+    lock files ``~$*.docx`` skipped) into document paths.
 
     Raises :class:`DocumentError` for a path that does not exist or a directory without
-    ``*.txt`` files, and when nothing is found at all."""
+    documents, and when nothing is found at all."""
     found: list[Path] = []
     seen: set[Path] = set()
     for p in map(Path, paths):
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*.txt") if f.is_file())
+            files = sorted(f for f in p.rglob("*")
+                           if f.suffix.lower() in DOCUMENT_SUFFIXES and f.is_file()
+                           and not f.name.startswith("~$"))
             if not files:
-                raise DocumentError("no *.txt documents in this directory", source=str(p))
+                raise DocumentError("no *.txt or *.docx documents in this directory",
+                                    source=str(p))
         elif p.is_file():
             files = [p]
         else:
             raise DocumentError("no such file or directory", source=str(p))
-        for f in files:
+    for f in files:
             key = f.resolve()
             if key not in seen:
                 seen.add(key)

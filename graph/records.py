@@ -248,6 +248,42 @@ class Objective:
 
 
 @dataclass
+class RemovedLink:
+    """A link the text before the proposal made and the proposed text does not: not in force.
+    ``predicate`` is the local name (``mandatedBy``, ``supportsActionLine``, ``servesTarget``,
+    ``servesGoal``); ``value`` the object's key (``pp/16``, ``C7``, ``4.2``, ``4``);
+    ``line_before`` the line of the text before the proposal it was read from."""
+
+    output: str
+    predicate: str
+    value: str
+    as_written: str | None
+    line_before: int
+
+
+@dataclass
+class Amendment:
+    """One proposed change: a tracked insertion or deletion in a Word file, or an amendment
+    mark of a text export (``ADD``/``SUP``/``MOD`` paragraph, ``[inserted]`` brackets).
+
+    ``line`` is the line of the proposed text holding it (or where deleted text stood), ``span``
+    its characters in that line (empty for a deletion); ``locator`` its place in the Word file
+    (None for a text export); ``removes`` the links only the text before the proposal made.
+    """
+
+    kind: str  # "insert" | "delete" | "modify"
+    text: str
+    line: int
+    span: tuple[int, int]
+    author: str | None = None
+    date: str | None = None
+    locator: str | None = None
+    line_before: int | None = None
+    mark: str | None = None  # "word" | "ADD" | "SUP" | "MOD" | "brackets"
+    removes: list[RemovedLink] = field(default_factory=list)
+
+
+@dataclass
 class ParsedDocument:
     """Everything parsed from one document. ``summary()`` is what the CLI prints."""
 
@@ -265,6 +301,10 @@ class ParsedDocument:
     footnotes: list[Footnote] = field(default_factory=list)
     orphan_footnote_blocks: list[TextBlock] = field(default_factory=list)  # no output refers to them
     warnings: list[ParseWarning] = field(default_factory=list)
+    # Word files (issue 10): each line's place in the .docx (None for a text export)
+    locators: list[str] | None = None
+    amendments: list[Amendment] = field(default_factory=list)
+    removed_links: list[RemovedLink] = field(default_factory=list)
 
     def output(self, code: str) -> Output | None:
         for o in self.outputs:

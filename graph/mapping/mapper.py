@@ -37,6 +37,12 @@ from itukg.graph.mapping.terms import (
 )
 
 
+#: The links an amendment adds or removes: an output's formal links (the ones a proposal is
+#: about); structural links (hasIndicator, ...) change with the text and are not counted.
+_AMENDABLE = frozenset(P[n] for n in ("mandatedBy", "supportsActionLine", "servesTarget",
+                                      "servesGoal"))
+
+
 class _Emitter:
     """Writes N-Triples lines. Subjects and IRI objects are passed bare (``https://...``),
     predicates as ``<...>`` (the P table); literals are formatted by :func:`~.terms.quoted`,
@@ -370,6 +376,7 @@ class _Emitter:
             self.lit(iri, P["type"], P["StudyGroupQuestion"])
             self.plain(iri, P["code"], code)
         self.link_assertions()
+        self.amendments()
         self.source_lines()
 
     def link_assertions(self) -> None:
@@ -395,6 +402,70 @@ class _Emitter:
                 out.append(f"{la}{ap} <{ao}> .\n")
             out.append(la + in_doc)
 
+    def link_iri(self, key: str) -> str:
+        return f"{self.D}/link/{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
+
+    def amendments(self) -> None:
+        """An ``ikg:Amendment`` per proposed change (decision 0106), ``ikg:adds`` the link
+        assertions read from text it inserts, ``ikg:removes`` an ``ikg:RemovedLink`` for each
+        link only the text before the proposal made (never asserted on the output)."""
+        D, doc = self.D, self.doc
+        removed_iri: dict[int, str] = {}
+        for rl in doc.removed_links:
+            s = self.removed_link(rl)
+            removed_iri[id(rl)] = s
+        for i, a in enumerate(doc.amendments, 1):
+            s = f"{D}/amendment/{i}"
+            self.scoped(s, "Amendment", [a.line])
+            self.plain(s, P["amendmentKind"], a.kind)
+            self.plain(s, P["amendmentMark"], a.mark)
+            self.plain(s, P["amendmentAuthor"], a.author)
+            self.plain(s, P["amendmentDate"], a.date)
+            self.text(s, P["amendedText"], a.text)
+            self.plain(s, P["wordLocator"], a.locator)
+            if a.line_before is not None:
+                self.lit(s, P["lineBefore"], integer(a.line_before))
+            if a.kind in ("insert", "modify"):
+                for key in self.inserted_links(a):
+                    self.add(s, P["adds"], self.link_iri(key))
+            for rl in a.removes:
+                self.add(s, P["removes"], removed_iri[id(rl)])
+
+    def inserted_links(self, a) -> list[str]:
+        """Keys of the links (resolution, WSIS, SDG: those :data:`_AMENDABLE`) read on the
+        amendment's line whose text as written overlaps the inserted span (a link with no
+        findable text counts when it is on the line)."""
+        raw = self.doc.lines[a.line - 1].raw
+        text = self.doc.lines[a.line - 1].text
+        keys = []
+        for key, (_s, p, _o, written, lines, _about) in self.links.items():
+            if a.line not in lines or p not in _AMENDABLE:
+                continue
+            spans = [(k, k + len(w)) for w in written for line in (raw, text)
+                     if (k := line.find(w)) >= 0]
+            if not spans or any(x < a.span[1] and a.span[0] < y for x, y in spans) \
+                    or a.span[0] == a.span[1]:
+                keys.append(key)
+        return keys
+
+    def removed_link(self, rl) -> str:
+        """An ``ikg:RemovedLink``: the statement, what was written, the line before."""
+        subject = f"{self.D}/output/{rl.output}"  # the output's IRI (it may be gone now)
+        obj = {"mandatedBy": f"{self.B}id/resolution/{rl.value}",
+               "supportsActionLine": f"{self.B}id/wsis/{rl.value}",
+               "servesTarget": f"{SDG_NS}{rl.value}",
+               "servesGoal": f"{SDG_NS}{rl.value}"}[rl.predicate]
+        key = f"{subject} {P[rl.predicate][1:-1]} {obj}"
+        s = f"{self.D}/removed/{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
+        self.lit(s, P["type"], P["RemovedLink"])
+        self.add(s, P["inDocument"], self.D)
+        self.add(s, P["subject"], subject)
+        self.lit(s, P["predicate"], P[rl.predicate])
+        self.add(s, P["object"], obj)
+        self.plain(s, P["asWritten"], rl.as_written)
+        self.lit(s, P["lineBefore"], integer(rl.line_before))
+        return s
+
     def source_lines(self) -> None:
         """An ``ikg:SourceLine`` for every line something derives from (after the links,
         which add lines)."""
@@ -414,6 +485,8 @@ class _Emitter:
                 out.append(f"{s}{pt} {quoted(ln.raw)}{lang} .\n")
             if ln.section:
                 out.append(f"{s}{psec} {quoted(ln.section)} .\n")
+            if self.doc.locators:  # a Word document: where the line is in the .docx
+                out.append(f"{s}{P['wordLocator']} {quoted(self.doc.locators[n - 1])} .\n")
 
 
 def document_ntriples(doc: ParsedDocument, base_iri: str) -> bytes:
