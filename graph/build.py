@@ -130,6 +130,7 @@ class BuildReport:
 #: What a directory is searched for: the file kinds of ``documents.reader.SOURCE_READERS``.
 DOCUMENT_SUFFIXES = (".txt", ".docx")
 
+
 def find_documents(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Expand files and directories (every ``*.txt`` and ``*.docx`` below them, sorted; Word's
     lock files ``~$*.docx`` skipped) into document paths.
@@ -150,7 +151,7 @@ def find_documents(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             files = [p]
         else:
             raise DocumentError("no such file or directory", source=str(p))
-    for f in files:
+        for f in files:
             key = f.resolve()
             if key not in seen:
                 seen.add(key)

@@ -305,6 +305,9 @@ class ParsedDocument:
     locators: list[str] | None = None
     amendments: list[Amendment] = field(default_factory=list)
     removed_links: list[RemovedLink] = field(default_factory=list)
+    # links (output, predicate, value) the text before the proposal did not make; None when
+    # there is no text before (no amendments)
+    new_links: set[tuple[str, str, str]] | None = None
 
     def output(self, code: str) -> Output | None:
         for o in self.outputs:

@@ -107,8 +107,10 @@ def link_keys(doc: ParsedDocument) -> dict[tuple[str, str, str], tuple[str | Non
 
 def removed_links(doc: ParsedDocument, before: ParsedDocument) -> list[RemovedLink]:
     """The links ``before`` (the text before the proposal) makes and ``doc`` does not, and
-    files each under the deletions on its line (``Amendment.removes``). Raises nothing."""
+    files each under the deletions on its line (``Amendment.removes``); sets ``doc.new_links``
+    (the links only the proposal makes). Raises nothing."""
     now = link_keys(doc)
+    doc.new_links = set(now) - set(link_keys(before))
     removed = [RemovedLink(k[0], k[1], k[2], w, n)
                for k, (w, n) in link_keys(before).items() if k not in now]
     for rl in removed:

@@ -434,12 +434,15 @@ class _Emitter:
     def inserted_links(self, a) -> list[str]:
         """Keys of the links (resolution, WSIS, SDG: those :data:`_AMENDABLE`) read on the
         amendment's line whose text as written overlaps the inserted span (a link with no
-        findable text counts when it is on the line)."""
+        findable text counts when it is on the line) and, when the text before the proposal
+        was read, that it did not make."""
         raw = self.doc.lines[a.line - 1].raw
         text = self.doc.lines[a.line - 1].text
         keys = []
+        new = None if self.doc.new_links is None else {
+            self.link_key(*k) for k in self.doc.new_links}
         for key, (_s, p, _o, written, lines, _about) in self.links.items():
-            if a.line not in lines or p not in _AMENDABLE:
+            if a.line not in lines or p not in _AMENDABLE or (new is not None and key not in new):
                 continue
             spans = [(k, k + len(w)) for w in written for line in (raw, text)
                      if (k := line.find(w)) >= 0]
@@ -448,14 +451,18 @@ class _Emitter:
                 keys.append(key)
         return keys
 
+    def link_key(self, output: str, predicate: str, value: str) -> str:
+        """The key of :meth:`link` for an output's link given as (code, predicate, value)."""
+        obj = {"mandatedBy": f"{self.B}id/resolution/{value}",
+               "supportsActionLine": f"{self.B}id/wsis/{value}",
+               "servesTarget": f"{SDG_NS}{value}",
+               "servesGoal": f"{SDG_NS}{value}"}[predicate]
+        return f"{self.D}/output/{output} {P[predicate][1:-1]} {obj}"
+
     def removed_link(self, rl) -> str:
         """An ``ikg:RemovedLink``: the statement, what was written, the line before."""
-        subject = f"{self.D}/output/{rl.output}"  # the output's IRI (it may be gone now)
-        obj = {"mandatedBy": f"{self.B}id/resolution/{rl.value}",
-               "supportsActionLine": f"{self.B}id/wsis/{rl.value}",
-               "servesTarget": f"{SDG_NS}{rl.value}",
-               "servesGoal": f"{SDG_NS}{rl.value}"}[rl.predicate]
-        key = f"{subject} {P[rl.predicate][1:-1]} {obj}"
+        key = self.link_key(rl.output, rl.predicate, rl.value)
+        subject, _p, obj = key.split(" ")  # the output's IRI (the output may be gone now)
         s = f"{self.D}/removed/{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
         self.lit(s, P["type"], P["RemovedLink"])
         self.add(s, P["inDocument"], self.D)
