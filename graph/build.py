@@ -234,7 +234,12 @@ def source_text_ntriples(doc, base_iri: str) -> bytes:
     text = "\n".join(line.raw for line in doc.lines)
     esc = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
            .replace("\r", "\\r"))
-    return f'<{base_iri}id/doc/{doc.slug}> <{IKG.sourceText}> "{esc}" .\n'.encode("utf-8")
+    d = f"<{base_iri}id/doc/{doc.slug}>"
+    out = f'{d} <{IKG.sourceText}> "{esc}" .\n'
+    if getattr(doc, "locators", None):  # a Word file: each line's place in the .docx (issue 10)
+        locators = "\\n".join(doc.locators)  # p12, t3/r2/c1/p0: nothing to escape
+        out += f'{d} <{IKG.wordLocators}> "{locators}" .\n'
+    return out.encode("utf-8")
 
 
 def _process_star(args: tuple[str, str]) -> _Done | _Failed:

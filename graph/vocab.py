@@ -115,6 +115,8 @@ class IKG(DefinedNamespace):
     asWritten: URIRef
     bodyAsWritten: URIRef
     bodyImplicit: URIRef
+    charEnd: URIRef
+    charStart: URIRef
     checkKind: URIRef
     code: URIRef
     endDate: URIRef
@@ -149,6 +151,7 @@ class IKG(DefinedNamespace):
     venue: URIRef
     venueAsWritten: URIRef
     wordLocator: URIRef
+    wordLocators: URIRef
     year: URIRef
     yearAsWritten: URIRef
 

@@ -39,35 +39,38 @@ def _paragraph_marks(lines: list[str]) -> dict[int, tuple[str, int]]:
 
 def text_marks(r: Reading) -> list[Amendment]:
     """Apply the text export's amendment marks to ``r.lines`` (the proposed text) and return
-    them as amendments. Runs after footnotes are cleaned. Raises nothing."""
+    them as amendments; spans are in the line as written (``Line.raw``). Runs after footnotes
+    are cleaned. Raises nothing."""
     texts = [ln.text for ln in r.lines]
     found: list[Amendment] = []
     for marker, (mark, n) in _paragraph_marks(texts).items():
         r.lines[marker - 1].text = ""
         r.placed.add(marker)
         ln = r.lines[n - 1]
-        body = ln.text.strip()
-        if mark == "SUP":
+        body, whole = ln.text.strip(), (0, len(ln.raw))
+        if mark == "SUP":  # the suppressed text stays in the line as written, not in the text
             ln.text = ""
             r.placed.add(n)
-            found.append(Amendment("delete", body, n, (0, 0), line_before=n, mark=mark))
-        else:
-            found.append(Amendment(_MARKS[mark], body, n, (0, len(ln.text)), line_before=n,
-                                   mark=mark))
+        found.append(Amendment(_MARKS[mark], body, n, whole, line_before=n, mark=mark))
     for ln in r.lines:
-        if "[" not in ln.text:
-            continue
-        parts, pos, shift = [], 0, 0
-        for m in _BRACKETS.finditer(ln.text):
-            start = m.start() - shift
-            found.append(Amendment("insert", m.group(1), ln.number,
-                                   (start, start + len(m.group(1))), line_before=ln.number,
-                                   mark="brackets"))
-            parts += [ln.text[pos:m.start()], m.group(1)]
-            pos, shift = m.end(), shift + 2
-        if parts:
-            ln.text = "".join(parts) + ln.text[pos:]
+        if "[" in ln.text:
+            found += _brackets(ln)
     found.sort(key=lambda a: (a.line, a.span[0]))
+    return found
+
+
+def _brackets(ln) -> list[Amendment]:
+    """Take the brackets of ``[inserted]`` spans out of ``ln.text``; an insertion for each."""
+    found, parts, pos, cursor = [], [], 0, 0
+    for m in _BRACKETS.finditer(ln.text):
+        k = ln.raw.find(m.group(0), cursor)
+        k = m.start() if k < 0 else k  # not in the raw line (cannot happen): the text's place
+        cursor = k + len(m.group(0))
+        found.append(Amendment("insert", m.group(1), ln.number, (k + 1, cursor - 1),
+                               line_before=ln.number, mark="brackets"))
+        parts += [ln.text[pos:m.start()], m.group(1)]
+        pos = m.end()
+    ln.text = "".join(parts) + ln.text[pos:]
     return found
 
 

@@ -425,6 +425,8 @@ class _Emitter:
             self.plain(s, P["wordLocator"], a.locator)
             if a.line_before is not None:
                 self.lit(s, P["lineBefore"], integer(a.line_before))
+            self.lit(s, P["charStart"], integer(a.span[0]))
+            self.lit(s, P["charEnd"], integer(a.span[1]))
             if a.kind in ("insert", "modify"):
                 for key in self.inserted_links(a):
                     self.add(s, P["adds"], self.link_iri(key))

@@ -77,7 +77,7 @@ P = {name: f"<{term(name)}>" for name in (
     "mentionsProgramme asWritten inDocument listedUnderGoal CountryGroupMention DateMention "
     "mentionsCountryGroup statedDate "
     "wordLocator Amendment RemovedLink amendmentKind amendmentMark amendmentAuthor amendmentDate "
-    "amendedText lineBefore adds removes"
+    "amendedText lineBefore adds removes charStart charEnd"
 ).split()}
 P.update({
     "type": f"<{RDF_TYPE}>", "subject": f"<{RDF_SUBJECT}>", "predicate": f"<{RDF_PREDICATE}>",
