@@ -20,7 +20,7 @@ Nothing here imports pyoxigraph or knows the store's disk layout: storage is rea
 the functions of :mod:`itukg.graph.store` (``begin_generation``, ``open_store``,
 ``store_exists``) and the Store protocol.
 
-(About 530 lines: the build is one pipeline, read top to bottom: find, parse and map in worker
+(About 540 lines: the build is one pipeline, read top to bottom: find, parse and map in worker
 processes, stream into one bulk load, commit. The per-document worker part, lines ~160-330,
 could become its own module; it is left here while issue 9's document-stage work edits it.)
 """
@@ -228,7 +228,8 @@ def _process(path: str, base_iri: str) -> _Done | _Failed:
 def source_text_ntriples(doc, base_iri: str) -> bytes:
     """``<D> ikg:sourceText "..."`` for a parsed document: its lines as read (``Line.raw``),
     LF-joined, so line N of the text is the ``D/line/N`` of the graph. Added for the pages'
-    source view (issue 5; ``docs/decisions/0072-source-text-in-graph.md``). Raises nothing."""
+    source view (issue 5; ``docs/decisions/0072-source-text-in-graph.md``); for a Word file also
+    ``<D> ikg:wordLocators`` (each line's place in the .docx, decision 0105). Raises nothing."""
     from itukg.graph.vocab import IKG
 
     text = "\n".join(line.raw for line in doc.lines)

@@ -330,7 +330,8 @@ class ParsedDocument:
         return bl + self.orphan_footnote_blocks
 
     def summary(self) -> dict:
-        """Counts for the CLI: objective, outcomes, indicators, outputs and links by kind."""
+        """Counts for the CLI: objective, outcomes, indicators, outputs, links by kind, warnings,
+        amendments and the links the proposal removes."""
         cits = self.all_citations()
         blocks = self.all_blocks()
         slots = [s for o in self.outputs for s in o.regional_slots]
@@ -364,4 +365,6 @@ class ParsedDocument:
                 "footnotes": len(self.footnotes),
             },
             "warnings": len(self.warnings),
+            "amendments": len(self.amendments),  # issue 10: proposed changes, links withdrawn
+            "removed_links": len(self.removed_links),
         }

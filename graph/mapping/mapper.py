@@ -24,6 +24,7 @@ from itukg.graph.records import (
     ProgrammeMention,
     TextBlock,
 )
+from itukg.graph.mapping.amendments import amendment_triples
 from itukg.graph.mapping.terms import (
     BAD_IRI,
     BODY_INDIVIDUAL,
@@ -35,12 +36,6 @@ from itukg.graph.mapping.terms import (
     integer,
     quoted,
 )
-
-
-#: The links an amendment adds or removes: an output's formal links (the ones a proposal is
-#: about); structural links (hasIndicator, ...) change with the text and are not counted.
-_AMENDABLE = frozenset(P[n] for n in ("mandatedBy", "supportsActionLine", "servesTarget",
-                                      "servesGoal"))
 
 
 class _Emitter:
@@ -376,7 +371,7 @@ class _Emitter:
             self.lit(iri, P["type"], P["StudyGroupQuestion"])
             self.plain(iri, P["code"], code)
         self.link_assertions()
-        self.amendments()
+        amendment_triples(self)  # adds lines (the amendments' own)
         self.source_lines()
 
     def link_assertions(self) -> None:
@@ -401,79 +396,6 @@ class _Emitter:
             for ap, ao in about:
                 out.append(f"{la}{ap} <{ao}> .\n")
             out.append(la + in_doc)
-
-    def link_iri(self, key: str) -> str:
-        return f"{self.D}/link/{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
-
-    def amendments(self) -> None:
-        """An ``ikg:Amendment`` per proposed change (decision 0106), ``ikg:adds`` the link
-        assertions read from text it inserts, ``ikg:removes`` an ``ikg:RemovedLink`` for each
-        link only the text before the proposal made (never asserted on the output)."""
-        D, doc = self.D, self.doc
-        removed_iri: dict[int, str] = {}
-        for rl in doc.removed_links:
-            s = self.removed_link(rl)
-            removed_iri[id(rl)] = s
-        for i, a in enumerate(doc.amendments, 1):
-            s = f"{D}/amendment/{i}"
-            self.scoped(s, "Amendment", [a.line])
-            self.plain(s, P["amendmentKind"], a.kind)
-            self.plain(s, P["amendmentMark"], a.mark)
-            self.plain(s, P["amendmentAuthor"], a.author)
-            self.plain(s, P["amendmentDate"], a.date)
-            self.text(s, P["amendedText"], a.text)
-            self.plain(s, P["wordLocator"], a.locator)
-            if a.line_before is not None:
-                self.lit(s, P["lineBefore"], integer(a.line_before))
-            self.lit(s, P["charStart"], integer(a.span[0]))
-            self.lit(s, P["charEnd"], integer(a.span[1]))
-            if a.kind in ("insert", "modify"):
-                for key in self.inserted_links(a):
-                    self.add(s, P["adds"], self.link_iri(key))
-            for rl in a.removes:
-                self.add(s, P["removes"], removed_iri[id(rl)])
-
-    def inserted_links(self, a) -> list[str]:
-        """Keys of the links (resolution, WSIS, SDG: those :data:`_AMENDABLE`) read on the
-        amendment's line whose text as written overlaps the inserted span (a link with no
-        findable text counts when it is on the line) and, when the text before the proposal
-        was read, that it did not make."""
-        raw = self.doc.lines[a.line - 1].raw
-        text = self.doc.lines[a.line - 1].text
-        keys = []
-        new = None if self.doc.new_links is None else {
-            self.link_key(*k) for k in self.doc.new_links}
-        for key, (_s, p, _o, written, lines, _about) in self.links.items():
-            if a.line not in lines or p not in _AMENDABLE or (new is not None and key not in new):
-                continue
-            spans = [(k, k + len(w)) for w in written for line in (raw, text)
-                     if (k := line.find(w)) >= 0]
-            if not spans or any(x < a.span[1] and a.span[0] < y for x, y in spans) \
-                    or a.span[0] == a.span[1]:
-                keys.append(key)
-        return keys
-
-    def link_key(self, output: str, predicate: str, value: str) -> str:
-        """The key of :meth:`link` for an output's link given as (code, predicate, value)."""
-        obj = {"mandatedBy": f"{self.B}id/resolution/{value}",
-               "supportsActionLine": f"{self.B}id/wsis/{value}",
-               "servesTarget": f"{SDG_NS}{value}",
-               "servesGoal": f"{SDG_NS}{value}"}[predicate]
-        return f"{self.D}/output/{output} {P[predicate][1:-1]} {obj}"
-
-    def removed_link(self, rl) -> str:
-        """An ``ikg:RemovedLink``: the statement, what was written, the line before."""
-        key = self.link_key(rl.output, rl.predicate, rl.value)
-        subject, _p, obj = key.split(" ")  # the output's IRI (the output may be gone now)
-        s = f"{self.D}/removed/{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
-        self.lit(s, P["type"], P["RemovedLink"])
-        self.add(s, P["inDocument"], self.D)
-        self.add(s, P["subject"], subject)
-        self.lit(s, P["predicate"], P[rl.predicate])
-        self.add(s, P["object"], obj)
-        self.plain(s, P["asWritten"], rl.as_written)
-        self.lit(s, P["lineBefore"], integer(rl.line_before))
-        return s
 
     def source_lines(self) -> None:
         """An ``ikg:SourceLine`` for every line something derives from (after the links,
