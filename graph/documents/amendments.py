@@ -74,12 +74,6 @@ def _brackets(ln) -> list[Amendment]:
     return found
 
 
-def has_marks(text: str) -> bool:
-    """Whether a text export carries amendment marks (so it needs a before-reading)."""
-    lines = text.split("\n")
-    return bool(_paragraph_marks(lines)) or any(_BRACKETS.search(t) for t in lines)
-
-
 def text_before(text: str) -> str:
     """The text export before the proposal, line for line: marker lines blank, an added line
     blank, a suppressed line kept, bracketed insertions dropped. Raises nothing."""

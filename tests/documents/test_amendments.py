@@ -145,3 +145,14 @@ def test_add_and_sup_paragraphs_add_and_remove_links():
         (IKG.supportsActionLine, URIRef(f"{B}id/wsis/C5"))}
     assert (O41, IKG.supportsActionLine, URIRef(f"{B}id/wsis/C7")) not in g
     assert not [w for w in doc.warnings if "SUP" in w.message or "ADD" in w.message]
+
+
+def test_a_text_before_that_is_not_a_document_is_a_warning_and_the_proposal_is_built():
+    lines = CORPUS.read_text(encoding="utf-8").split("\n")
+    heads = [i for i, t in enumerate(lines) if t.startswith("输出成果4.")]
+    for i in reversed(heads):  # every output added by the proposal: nothing before it
+        lines.insert(i, "ADD")
+    doc = parse_text("\n".join(lines), "ACP-22A14-4.zh.txt")
+    assert len(doc.outputs) == 4 and doc.removed_links == []
+    [w] = [w for w in doc.warnings if "before the proposal" in w.message]
+    assert "no output section" in w.message
