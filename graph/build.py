@@ -1,6 +1,7 @@
 """Build the store from planning documents: parse, map, load, switch.
 
-``build(paths, settings)`` reads every document (``*.txt`` files, or directories of them),
+``build(paths, settings)`` reads every document (``*.txt`` text exports and ``*.docx`` Word files,
+or directories of them; Word lock files ``~$*.docx`` are skipped),
 parses and maps each one (in worker processes when there are many), and writes a NEW generation
 of the store holding:
 
@@ -19,7 +20,7 @@ Nothing here imports pyoxigraph or knows the store's disk layout: storage is rea
 the functions of :mod:`itukg.graph.store` (``begin_generation``, ``open_store``,
 ``store_exists``) and the Store protocol.
 
-(About 530 lines: the build is one pipeline, read top to bottom: find, parse and map in worker
+(About 540 lines: the build is one pipeline, read top to bottom: find, parse and map in worker
 processes, stream into one bulk load, commit. The per-document worker part, lines ~160-330,
 could become its own module; it is left here while issue 9's document-stage work edits it.)
 """
@@ -126,18 +127,26 @@ class BuildReport:
 
 
 # -- finding documents ---------------------------------------------------------------------------
+#: What a directory is searched for: the file kinds of ``documents.reader.SOURCE_READERS``.
+DOCUMENT_SUFFIXES = (".txt", ".docx")
+
+
 def find_documents(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Expand files and directories (every ``*.txt`` below them, sorted) into document paths.
+    """Expand files and directories (every ``*.txt`` and ``*.docx`` below them, sorted; Word's
+    lock files ``~$*.docx`` skipped) into document paths.
 
     Raises :class:`DocumentError` for a path that does not exist or a directory without
-    ``*.txt`` files, and when nothing is found at all."""
+    documents, and when nothing is found at all."""
     found: list[Path] = []
     seen: set[Path] = set()
     for p in map(Path, paths):
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*.txt") if f.is_file())
+            files = sorted(f for f in p.rglob("*")
+                           if f.suffix.lower() in DOCUMENT_SUFFIXES and f.is_file()
+                           and not f.name.startswith("~$"))
             if not files:
-                raise DocumentError("no *.txt documents in this directory", source=str(p))
+                raise DocumentError("no *.txt or *.docx documents in this directory",
+                                    source=str(p))
         elif p.is_file():
             files = [p]
         else:
@@ -219,13 +228,19 @@ def _process(path: str, base_iri: str) -> _Done | _Failed:
 def source_text_ntriples(doc, base_iri: str) -> bytes:
     """``<D> ikg:sourceText "..."`` for a parsed document: its lines as read (``Line.raw``),
     LF-joined, so line N of the text is the ``D/line/N`` of the graph. Added for the pages'
-    source view (issue 5; ``docs/decisions/0072-source-text-in-graph.md``). Raises nothing."""
+    source view (issue 5; ``docs/decisions/0072-source-text-in-graph.md``); for a Word file also
+    ``<D> ikg:wordLocators`` (each line's place in the .docx, decision 0105). Raises nothing."""
     from itukg.graph.vocab import IKG
 
     text = "\n".join(line.raw for line in doc.lines)
     esc = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
            .replace("\r", "\\r"))
-    return f'<{base_iri}id/doc/{doc.slug}> <{IKG.sourceText}> "{esc}" .\n'.encode("utf-8")
+    d = f"<{base_iri}id/doc/{doc.slug}>"
+    out = f'{d} <{IKG.sourceText}> "{esc}" .\n'
+    if getattr(doc, "locators", None):  # a Word file: each line's place in the .docx (issue 10)
+        locators = "\\n".join(doc.locators)  # p12, t3/r2/c1/p0: nothing to escape
+        out += f'{d} <{IKG.wordLocators}> "{locators}" .\n'
+    return out.encode("utf-8")
 
 
 def _process_star(args: tuple[str, str]) -> _Done | _Failed:

@@ -248,6 +248,42 @@ class Objective:
 
 
 @dataclass
+class RemovedLink:
+    """A link the text before the proposal made and the proposed text does not: not in force.
+    ``predicate`` is the local name (``mandatedBy``, ``supportsActionLine``, ``servesTarget``,
+    ``servesGoal``); ``value`` the object's key (``pp/16``, ``C7``, ``4.2``, ``4``);
+    ``line_before`` the line of the text before the proposal it was read from."""
+
+    output: str
+    predicate: str
+    value: str
+    as_written: str | None
+    line_before: int
+
+
+@dataclass
+class Amendment:
+    """One proposed change: a tracked insertion or deletion in a Word file, or an amendment
+    mark of a text export (``ADD``/``SUP``/``MOD`` paragraph, ``[inserted]`` brackets).
+
+    ``line`` is the line of the proposed text holding it (or where deleted text stood), ``span``
+    its characters in that line (empty for a deletion); ``locator`` its place in the Word file
+    (None for a text export); ``removes`` the links only the text before the proposal made.
+    """
+
+    kind: str  # "insert" | "delete" | "modify"
+    text: str
+    line: int
+    span: tuple[int, int]
+    author: str | None = None
+    date: str | None = None
+    locator: str | None = None
+    line_before: int | None = None
+    mark: str | None = None  # "word" | "ADD" | "SUP" | "MOD" | "brackets"
+    removes: list[RemovedLink] = field(default_factory=list)
+
+
+@dataclass
 class ParsedDocument:
     """Everything parsed from one document. ``summary()`` is what the CLI prints."""
 
@@ -265,6 +301,13 @@ class ParsedDocument:
     footnotes: list[Footnote] = field(default_factory=list)
     orphan_footnote_blocks: list[TextBlock] = field(default_factory=list)  # no output refers to them
     warnings: list[ParseWarning] = field(default_factory=list)
+    # Word files (issue 10): each line's place in the .docx (None for a text export)
+    locators: list[str] | None = None
+    amendments: list[Amendment] = field(default_factory=list)
+    removed_links: list[RemovedLink] = field(default_factory=list)
+    # links (output, predicate, value) the text before the proposal did not make; None when
+    # there is no text before (no amendments)
+    new_links: set[tuple[str, str, str]] | None = None
 
     def output(self, code: str) -> Output | None:
         for o in self.outputs:
@@ -287,7 +330,8 @@ class ParsedDocument:
         return bl + self.orphan_footnote_blocks
 
     def summary(self) -> dict:
-        """Counts for the CLI: objective, outcomes, indicators, outputs and links by kind."""
+        """Counts for the CLI: objective, outcomes, indicators, outputs, links by kind, warnings,
+        amendments and the links the proposal removes."""
         cits = self.all_citations()
         blocks = self.all_blocks()
         slots = [s for o in self.outputs for s in o.regional_slots]
@@ -321,4 +365,6 @@ class ParsedDocument:
                 "footnotes": len(self.footnotes),
             },
             "warnings": len(self.warnings),
+            "amendments": len(self.amendments),  # issue 10: proposed changes, links withdrawn
+            "removed_links": len(self.removed_links),
         }

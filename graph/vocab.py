@@ -21,6 +21,7 @@ class IKG(DefinedNamespace):
 
     # classes
     Activity: URIRef
+    Amendment: URIRef
     BackgroundParagraph: URIRef
     CitationRole: URIRef
     Conference: URIRef
@@ -47,6 +48,7 @@ class IKG(DefinedNamespace):
     Region: URIRef
     RegionalInitiative: URIRef
     RegionalInitiativeSlot: URIRef
+    RemovedLink: URIRef
     Resolution: URIRef
     ResolutionCitation: URIRef
     ResolutionRevision: URIRef
@@ -66,6 +68,7 @@ class IKG(DefinedNamespace):
 
     # object properties
     aboutOutput: URIRef
+    adds: URIRef
     adoptedAt: URIRef
     body: URIRef
     citationRole: URIRef
@@ -94,6 +97,7 @@ class IKG(DefinedNamespace):
     mentionsProgramme: URIRef
     partOfObjective: URIRef
     region: URIRef
+    removes: URIRef
     revisionConference: URIRef
     revisionOf: URIRef
     servesGoal: URIRef
@@ -103,14 +107,22 @@ class IKG(DefinedNamespace):
 
     # datatype properties
     adoptionYear: URIRef
+    amendedText: URIRef
+    amendmentAuthor: URIRef
+    amendmentDate: URIRef
+    amendmentKind: URIRef
+    amendmentMark: URIRef
     asWritten: URIRef
     bodyAsWritten: URIRef
     bodyImplicit: URIRef
+    charEnd: URIRef
+    charStart: URIRef
     checkKind: URIRef
     code: URIRef
     endDate: URIRef
     isPlaceholder: URIRef
     isRevision: URIRef
+    lineBefore: URIRef
     lineCount: URIRef
     lineNumber: URIRef
     m49: URIRef
@@ -138,6 +150,8 @@ class IKG(DefinedNamespace):
     titleStatus: URIRef
     venue: URIRef
     venueAsWritten: URIRef
+    wordLocator: URIRef
+    wordLocators: URIRef
     year: URIRef
     yearAsWritten: URIRef
 

@@ -5,7 +5,10 @@ cells, ``[footnoteRef:N]``, ``[N: ...]``); every kind then goes through the same
 :mod:`.lines` → :mod:`.footnotes` (clean) → :mod:`.language` → :mod:`.results` →
 :mod:`.outputs` (and :mod:`.references`) → :mod:`.footnotes` (attach) → :mod:`.citations`
 (interpret) → the final sweep. File kinds are registered in :data:`SOURCE_READERS`, the one
-place a new kind (a Word ``.docx`` reader) is added.
+place a kind is added (``.txt`` text exports, ``.docx`` Word files). A document with amendments
+(Word tracked changes, or the text export's ``ADD``/``SUP``/``MOD`` marks and ``[inserted]``
+brackets) is read as proposed, and the text before the proposal is read too, to find the links
+the proposal removes (:mod:`.amendments`).
 """
 
 from __future__ import annotations
@@ -13,16 +16,17 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from itukg.errors import DocumentError
-from itukg.graph.documents import footnotes
+from itukg.errors import DocumentError, ParseWarning
+from itukg.graph.documents import amendments, footnotes
 from itukg.graph.documents.citations import interpret
 from itukg.graph.documents.language import LanguageTable, detect_language, load_language
 from itukg.graph.documents.lines import Reading, split_lines
 from itukg.graph.documents.outputs import output_section
 from itukg.graph.documents.results import header, objective, results, symbol_from_name
-from itukg.graph.records import Output, ParsedDocument
+from itukg.graph.records import Amendment, Output, ParsedDocument
 
 
 def read_bytes(path: Path) -> bytes:
@@ -55,10 +59,36 @@ def read_text_export(path: Path) -> tuple[str, str]:
     return decode_text(data, path), hashlib.sha256(data).hexdigest()
 
 
-SourceReader = Callable[[Path], tuple[str, str]]
-"""A file kind's reader: the file as text in text-export form, and the sha256 of the file."""
+@dataclass
+class SourceText:
+    """What a source reader gives besides the text: for a Word file, each line's locator, the
+    text before the proposal and the tracked changes."""
 
-SOURCE_READERS: dict[str, SourceReader] = {".txt": read_text_export}
+    text: str
+    sha256: str
+    locators: list[str] | None = None
+    text_before: str | None = None
+    amendments: list[Amendment] = field(default_factory=list)
+
+
+def read_word(path: Path) -> SourceText:
+    """A Word ``.docx`` as proposed, in text-export form, with its locators and tracked changes;
+    sha256 over the ``.docx`` bytes. Raises :class:`DocumentError` (file, and paragraph where it
+    applies) for a file that is not a readable Word document."""
+    from itukg.graph.documents.word import read_docx
+
+    w = read_docx(path)
+    changes = [Amendment(a.kind, a.text, a.line, a.span, a.author, a.date, a.locator,
+                         a.line_before, "word") for a in w.amendments]
+    return SourceText(w.text, hashlib.sha256(read_bytes(path)).hexdigest(),
+                      [i.locator for i in w.line_info], w.text_before, changes)
+
+
+SourceReader = Callable[[Path], "tuple[str, str] | SourceText"]
+"""A file kind's reader: the file as text in text-export form and the sha256 of the file, as a
+pair or as a :class:`SourceText` (which can add locators, the text before, amendments)."""
+
+SOURCE_READERS: dict[str, SourceReader] = {".txt": read_text_export, ".docx": read_word}
 """File suffix → source reader; the one place a file kind is added. A suffix not listed is
 read as a text export."""
 
@@ -66,14 +96,36 @@ read as a text export."""
 def parse_file(path: str | Path, language: str | None = None) -> ParsedDocument:
     """Parse one document file.
 
-    The language is taken from ``language``, else from the file name (``*.zh.txt``), else
-    detected from the text. Raises :class:`DocumentError` (with file and line) when the file
-    cannot be read, is not UTF-8, or is not a planning document of this family.
+    The language is taken from ``language``, else from the file name (``*.zh.txt``,
+    ``*.zh.docx``), else detected from the text. Raises :class:`DocumentError` (with file and
+    line, or paragraph) when the file cannot be read, is not UTF-8 / not a Word document, or is
+    not a planning document of this family.
     """
     p = Path(path)
     reader = SOURCE_READERS.get(p.suffix.lower(), read_text_export)
-    text, sha = reader(p)
-    return read(text, p.name, language, sha)
+    got = reader(p)
+    src = got if isinstance(got, SourceText) else SourceText(*got)
+    return read_source(src, p.name, language)
+
+
+def read_source(src: SourceText, source: str, language: str | None) -> ParsedDocument:
+    """Read a source as proposed; with amendments, read the text before the proposal too and
+    record the links it alone makes. Raises :class:`DocumentError` as :func:`read` does."""
+    doc = read(src.text, source, language, src.sha256)
+    doc.locators = src.locators
+    # the text before: Word's (deletions in, insertions out), then the text marks undone
+    before = amendments.text_before(src.text_before if src.text_before is not None
+                                    else src.text)
+    doc.amendments = src.amendments + doc.amendments
+    if before is not None and doc.amendments and before != src.text:
+        try:
+            prior = read(before, source, doc.language, src.sha256, marks=False)
+        except DocumentError as e:  # the proposal is what is read; say why its before is not
+            doc.warnings.append(ParseWarning(source, e.line or 0,
+                                             f"text before the proposal not read: {e.message}"))
+        else:
+            doc.removed_links = amendments.removed_links(doc, prior)
+    return doc
 
 
 def parse_text(text: str, source_name: str, language: str | None = None) -> ParsedDocument:
@@ -82,7 +134,8 @@ def parse_text(text: str, source_name: str, language: str | None = None) -> Pars
 
     Raises :class:`DocumentError` when it is not a planning document of this family.
     """
-    return read(text, source_name, language, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return read_source(SourceText(text, hashlib.sha256(text.encode("utf-8")).hexdigest()),
+                       source_name, language)
 
 
 def slug_for(symbol: str, language: str) -> str:
@@ -91,12 +144,15 @@ def slug_for(symbol: str, language: str) -> str:
     return f"{base}-{language}"
 
 
-def read(text: str, source: str, language: str | None, sha: str) -> ParsedDocument:
-    """Run the stages on a text export. Raises :class:`DocumentError` (see :func:`parse_text`)."""
+def read(text: str, source: str, language: str | None, sha: str, *,
+         marks: bool = True) -> ParsedDocument:
+    """Run the stages on a text export; ``marks``: apply its amendment marks (off for a text
+    before the proposal). Raises :class:`DocumentError` (see :func:`parse_text`)."""
     r = Reading(source, split_lines(text))
     if not any(ln.raw.strip() for ln in r.lines):
         raise r.error(None, "empty document")
     footnotes.clean(r)
+    marked = amendments.text_marks(r) if marks else []
     lang = detect_language(r, language)
     L = load_language(lang)
     first = next(i for i, ln in enumerate(r.lines, 1) if ln.text.strip())
@@ -127,7 +183,7 @@ def read(text: str, source: str, language: str | None, sha: str) -> ParsedDocume
         lines=r.lines, objective=obj, outcomes=outcomes,
         outputs=list(outputs.values()),
         footnotes=[r.footnotes[k] for k in sorted(r.footnotes)],
-        orphan_footnote_blocks=orphan, warnings=r.warnings,
+        orphan_footnote_blocks=orphan, warnings=r.warnings, amendments=marked,
     )
 
 

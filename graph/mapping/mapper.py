@@ -27,6 +27,7 @@ from itukg.graph.records import (
     ProgrammeMention,
     TextBlock,
 )
+from itukg.graph.mapping.amendments import amendment_triples
 from itukg.graph.mapping.terms import (
     BAD_IRI,
     BODY_INDIVIDUAL,
@@ -373,6 +374,7 @@ class _Emitter:
             self.lit(iri, P["type"], P["StudyGroupQuestion"])
             self.plain(iri, P["code"], code)
         self.link_assertions()
+        amendment_triples(self)  # adds lines (the amendments' own)
         self.source_lines()
 
     def link_assertions(self) -> None:
@@ -417,6 +419,8 @@ class _Emitter:
                 out.append(f"{s}{pt} {quoted(ln.raw)}{lang} .\n")
             if ln.section:
                 out.append(f"{s}{psec} {quoted(ln.section)} .\n")
+            if self.doc.locators:  # a Word document: where the line is in the .docx
+                out.append(f"{s}{P['wordLocator']} {quoted(self.doc.locators[n - 1])} .\n")
 
 
 def document_ntriples(doc: ParsedDocument, base_iri: str) -> bytes:

@@ -270,3 +270,107 @@ def test_a_line_the_loader_refuses_is_traced_to_its_document(tmp_path):
             gen.bulk_load(io.BufferedReader(stream), "nquads")
     assert stream.locate(info.value.line) == ("two.txt", 2)
     assert not list((tmp_path / "s").glob("gen-*"))
+
+
+# -- Word files (issue 10) -------------------------------------------------------------------------
+def _word_corpus(folder: Path) -> Path:
+    """The corpus as a Word file (the Word fixtures' builder), ``folder/ACP-22A14-4.zh.docx``."""
+    sys.path.insert(0, str(ROOT / "tests" / "documents"))
+    from docx_fixtures import docx_from_text
+
+    folder.mkdir(parents=True, exist_ok=True)
+    return docx_from_text((ROOT / "corpus" / "ACP-22A14-4.zh.txt").read_text(encoding="utf-8"),
+                          folder / "ACP-22A14-4.zh.docx", heading_pattern=r"^输出成果\d")
+
+
+def _links_and_findings(settings: Settings) -> tuple[set, set]:
+    """The outputs' links as (output code, predicate, object) and the audit's findings as
+    (kind, output, line, value): nothing that holds the file name."""
+    from itukg.graph.audit import run_audit
+
+    with open_store(settings, read_only=True) as s:
+        res = s.query(
+            "PREFIX ikg: <https://w3id.org/itukg/ontology#> "
+            "SELECT ?code ?p ?o WHERE { GRAPH ?g { ?out a ikg:Output ; ikg:code ?code ; ?p ?o . "
+            "VALUES ?p { ikg:mandatedBy ikg:supportsActionLine ikg:servesTarget ikg:servesGoal } } }")
+        links = {tuple(str(v) for v in row) for row in res.rows}
+        report = run_audit(s, settings, store_report=False)
+    findings = {(f.kind, f.focus.output, f.provenance.line, f.value) for f in report.findings}
+    return links, findings
+
+
+def test_the_corpus_as_a_word_file_builds_to_the_same_links_and_findings(tmp_path, corpus_store):
+    word = _word_corpus(tmp_path / "word")
+    settings = Settings(store=tmp_path / "store")
+    report = build([word.parent], settings)
+    assert [d.slug for d in report.documents] == ["acp-22a14-4-zh"]
+    links, findings = _links_and_findings(settings)
+    text_links, text_findings = _links_and_findings(corpus_store[0])
+    assert links == text_links and len(links) > 20
+    assert findings == text_findings
+    with open_store(settings, read_only=True) as s:
+        res = s.query(f"PREFIX ikg: <{IKG}> " "SELECT ?n ?loc WHERE { GRAPH ?g { ?l a ikg:SourceLine ; ikg:lineNumber ?n ;"
+                      " ikg:wordLocator ?loc } } ORDER BY ?n LIMIT 1")
+        sha = s.query(f"PREFIX ikg: <{IKG}> " "SELECT ?h WHERE { GRAPH ?g { ?d ikg:sha256 ?h } }")
+    assert str(res.rows[0][1]).startswith(("p", "t"))
+    import hashlib
+
+    assert str(sha.rows[0][0]) == hashlib.sha256(word.read_bytes()).hexdigest()
+
+
+def test_a_mixed_folder_builds_and_word_lock_files_are_skipped(tmp_path):
+    folder = tmp_path / "docs"
+    generate(2, folder, seed=3)
+    _word_corpus(folder / "word")
+    (folder / "word" / "~$P-22A14-4.zh.docx").write_bytes(b"\x00lock")  # Word's owner file
+    found = find_documents([folder])
+    assert sorted(p.suffix for p in found) == [".docx", ".txt", ".txt"]
+    report = build([folder], Settings(store=tmp_path / "store"))
+    assert len(report.documents) == 3
+
+
+def _bad_word_files(folder: Path) -> dict[str, tuple[Path, str]]:
+    import zipfile
+
+    folder.mkdir()
+    bad = {
+        "text": (b"just some text\n", "not a Word document"),
+        "zip": (None, "a zip that is not a Word document"),
+        "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le")
+                + b"\x00" * 600, "old binary Word document (.doc)"),
+        "encrypted": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le")
+                      + b"\x00" * 600, "password-protected"),
+        "corrupt": (b"PK\x03\x04" + b"\x00" * 100, "not a Word document"),
+    }
+    out = {}
+    for name, (data, message) in bad.items():
+        p = folder / f"BAD-{name}.zh.docx"
+        if data is None:
+            with zipfile.ZipFile(p, "w") as z:
+                z.writestr("readme.txt", "hello")
+        else:
+            p.write_bytes(data)
+        out[name] = (p, message)
+    return out
+
+
+def test_each_bad_word_file_exits_2_naming_it_and_leaves_the_store(tmp_path, build_corpus, capsys,
+                                                                   monkeypatch):
+    from itukg.cli import main as cli_main
+    from itukg.graph.documents.word import package
+
+    settings = build_corpus(tmp_path)
+    before = _snapshot(settings)
+    bad = _bad_word_files(tmp_path / "bad")
+    big = _word_corpus(tmp_path / "big")
+    bad["enormous"] = (big, "file too large for a planning document")
+    monkeypatch.setattr(package, "MAX_FILE_BYTES", big.stat().st_size - 1)  # one document:
+    for name, (path, message) in bad.items():  # parsed in this process, so the limit holds
+        code = cli_main(["--store", str(settings.store), "build", "--quiet", str(path)])
+        err = capsys.readouterr().err
+        assert code == 2, name
+        assert f"{path}: " in err and message in err, (name, err)
+        assert _snapshot(settings) == before, name
+    with open_store(settings, read_only=True) as s:  # the old graph is still queried
+        assert _count(s, f"PREFIX ikg: <{IKG}> SELECT (COUNT(*) AS ?n) "
+                         "WHERE { GRAPH ?g { ?o a ikg:Output } }") == 4

@@ -163,3 +163,17 @@ class TraceReads(Reads):
         except Exception:  # noqa: BLE001 - an engine that rejects the term means "not kept"
             return None
         return _s(rows[0]["t"]) if rows else None
+
+    def word_locators(self, doc_iri: str) -> list[str] | None:
+        """Each line's place in the Word file (``p12``, ``t3/r2/c1/p0``) for a document read
+        from a Word file, else ``None``. Raises what the store raises."""
+        rows = self._select("word-locators", d=URIRef(doc_iri))
+        return _s(rows[0]["t"]).split("\n") if rows else None
+
+    def amendments(self, doc_iri: str) -> list[dict]:
+        """The document's amendments (kind, text, line ``n``, ``start``/``end`` in the line as
+        written, author, date), in line order. Raises what the store raises."""
+        return [{"kind": _s(r["kind"]), "text": _s(r.get("text")), "n": int(str(r["n"])),
+                 "start": int(str(r["start"])), "end": int(str(r["end"])),
+                 "author": _s(r.get("author")), "date": _s(r.get("date"))}
+                for r in self._select("amendments", d=URIRef(doc_iri))]
