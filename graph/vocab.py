@@ -54,6 +54,7 @@ class IKG(DefinedNamespace):
     SourceLine: URIRef
     StudyGroupQuestion: URIRef
     WSISActionLine: URIRef
+    Work: URIRef
 
     # individuals
     BackgroundRole: URIRef
@@ -94,12 +95,14 @@ class IKG(DefinedNamespace):
     mentionsProgramme: URIRef
     partOfObjective: URIRef
     region: URIRef
+    revisesDocument: URIRef
     revisionConference: URIRef
     revisionOf: URIRef
     servesGoal: URIRef
     servesOutcome: URIRef
     servesTarget: URIRef
     supportsActionLine: URIRef
+    work: URIRef
 
     # datatype properties
     adoptionYear: URIRef
@@ -109,6 +112,7 @@ class IKG(DefinedNamespace):
     checkKind: URIRef
     code: URIRef
     endDate: URIRef
+    isLatestVersion: URIRef
     isPlaceholder: URIRef
     isRevision: URIRef
     lineCount: URIRef
@@ -123,6 +127,8 @@ class IKG(DefinedNamespace):
     regionAsWritten: URIRef
     resolutionNumber: URIRef
     resolutionRule: URIRef
+    revisionKind: URIRef
+    revisionNumber: URIRef
     revisionVenue: URIRef
     revisionVenueAsWritten: URIRef
     revisionYear: URIRef

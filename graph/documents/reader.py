@@ -11,12 +11,11 @@ place a new kind (a Word ``.docx`` reader) is added.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 from itukg.errors import DocumentError
-from itukg.graph.documents import footnotes
+from itukg.graph.documents import footnotes, identity
 from itukg.graph.documents.citations import interpret
 from itukg.graph.documents.language import LanguageTable, detect_language, load_language
 from itukg.graph.documents.lines import Reading, split_lines
@@ -86,9 +85,9 @@ def parse_text(text: str, source_name: str, language: str | None = None) -> Pars
 
 
 def slug_for(symbol: str, language: str) -> str:
-    """Model rule: symbol lower-cased, runs of characters other than [a-z0-9] → '-', + '-' + lang."""
-    base = re.sub(r"[^a-z0-9]+", "-", symbol.lower()).strip("-")
-    return f"{base}-{language}"
+    """Model rule: symbol lower-cased, runs of characters other than [a-z0-9] → '-', then
+    ``-rev{N}``/``-corr{N}`` for a revision, + '-' + lang (:mod:`.identity`)."""
+    return identity.slug_for(symbol, language)
 
 
 def read(text: str, source: str, language: str | None, sha: str) -> ParsedDocument:

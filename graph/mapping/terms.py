@@ -75,7 +75,8 @@ P = {name: f"<{term(name)}>" for name in (
     "revisionVenueAsWritten revisionVenue isRevision citesResolution resolutionRule "
     "revisionConference venueAsWritten venue year mentionsConference yearAsWritten "
     "mentionsProgramme asWritten inDocument listedUnderGoal CountryGroupMention DateMention "
-    "mentionsCountryGroup statedDate"
+    "mentionsCountryGroup statedDate Work work revisesDocument revisionKind revisionNumber "
+    "isLatestVersion"
 ).split()}
 P.update({
     "type": f"<{RDF_TYPE}>", "subject": f"<{RDF_SUBJECT}>", "predicate": f"<{RDF_PREDICATE}>",
