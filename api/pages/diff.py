@@ -16,16 +16,16 @@ def diff_page(ctx: PageContext, from_: str, to: str) -> HTMLResponse:
     was wrong) for an unknown or ambiguous document; raises what the store raises."""
     docs = documents(ctx.data.store)
     if not from_ and not to:
-        return ctx.render("diff.html", active="diff", docs=docs, data=None, rows=[],
+        return ctx.render("diff.html", active="diff", docs=docs, result=None, rows=[],
                           from_=from_, to=to)
     try:
         data = diff(ctx.data.store, ctx.settings, from_, to)
     except ItukgError as exc:
         if exc.status not in (404, 422):
             raise
-        return ctx.render("diff.html", status=exc.status, active="diff", docs=docs, data=None,
+        return ctx.render("diff.html", status=exc.status, active="diff", docs=docs, result=None,
                           rows=[], from_=from_, to=to, error=exc.message)
-    return ctx.render("diff.html", active="diff", docs=docs, data=data, rows=rows(data),
+    return ctx.render("diff.html", active="diff", docs=docs, result=data, rows=rows(data),
                       from_=from_, to=to,
                       json_url=ctx.url("/api/diff", **{"from": from_, "to": to}),
                       csv_url=ctx.url("/api/diff", **{"from": from_, "to": to, "format": "csv"}))
