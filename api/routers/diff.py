@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from itukg.api.deps import ExecutorDep, SettingsDep
 from itukg.graph.reads.diff import diff_report
+from itukg.graph.reads.diff.models import DiffReport
 from itukg.graph.reads.diff.render import diff_csv
 
 router = APIRouter(tags=["traceability"])
@@ -22,7 +23,9 @@ DocParam = Query(description="A document slug (acp-22a14-2-zh) or its symbol as 
                              "(ACP/22A14/2, ACP/22A14/2(Rev.1))")
 
 
-@router.get("/api/diff", summary="What changed between two documents", responses=ERRORS)
+@router.get("/api/diff", summary="What changed between two documents", responses=ERRORS,
+            response_model=DiffReport, response_model_by_alias=True,
+            response_model_exclude_unset=True)
 async def get_diff(executor: ExecutorDep, settings: SettingsDep,
                    from_: Annotated[str, Query(alias="from", description=DocParam.description)] = "",
                    to: Annotated[str, DocParam] = "",

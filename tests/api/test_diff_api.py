@@ -83,3 +83,11 @@ def test_page_without_documents_is_a_form_and_unknown_is_a_404_page(client):
     assert r.status_code == 200 and '<select name="from">' in r.text and "diff-added" not in r.text
     r = client.get("/diff", params={"from": "nope-zh", "to": "acp-22a14-2-zh"})
     assert r.status_code == 404 and "nope-zh" in r.text
+
+
+def test_openapi_describes_the_diff(client):
+    spec = client.get("/openapi.json").json()
+    op = spec["paths"]["/api/diff"]["get"]
+    assert {p["name"] for p in op["parameters"]} >= {"from", "to", "format"}
+    assert {"404", "422"} <= set(op["responses"])
+    assert "DiffReport" in spec["components"]["schemas"]
