@@ -106,3 +106,27 @@ def test_unknown_empty_and_ambiguous_documents_are_clear_errors(store):
                                        language="en")]
     with pytest.raises(AmbiguousDocument, match="give a slug: acp-22a14-2-zh, acp-22a14-2-en"):
         resolve("ACP/22A14/2", docs, "from")
+
+
+def test_question_slot_filled_and_outcome_changed(store, tmp_path):
+    """A further revision (built in its own store with the base) that fills the Question
+    placeholder and rewords the outcome."""
+    settings, _ = store
+    text = BASE.read_text(encoding="utf-8").replace("MOD\tACP/22A14/2", "MOD\tACP/22A14/2(Rev.3)", 1)
+    assert "\t第X号研究组课题" in text and "\t加强成员国在网络和服务方面的能力" in text
+    text = text.replace("\t第X号研究组课题", "\t第1/1号研究组课题", 1)
+    text = text.replace("\t加强成员国在网络和服务方面的能力", "\t加强成员国在网络方面的能力", 1)
+    rev3 = tmp_path / "revision-rev3.zh.txt"
+    rev3.write_text(text, encoding="utf-8")
+    own = Settings(store=tmp_path / "store")
+    build([str(BASE), str(rev3)], own, workers=1)
+    with open_store(own, read_only=True) as s:
+        d = diff(s, own, "acp-22a14-2-zh", "acp-22a14-2-rev3-zh")
+        assert _values(s, "isLatestVersion") == {"acp-22a14-2-zh": "false",
+                                                 "acp-22a14-2-rev3-zh": "true"}
+    assert [(e["kind"], e["key"], e["change"], e["text"], e["lines"]) for e in d["added"]] == [
+        ("question-slot", "1", "filled", "第1/1号研究组课题", [52])]
+    assert d["removed"] == []
+    assert d["changed"] == [{"output": "2.1", "kind": "outcome", "key": "2.1",
+                             "from": {"text": "加强成员国在网络和服务方面的能力", "lines": [8]},
+                             "to": {"text": "加强成员国在网络方面的能力", "lines": [8]}}]

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import anyio.to_thread
+from rdflib import URIRef
 
 from itukg.graph.documents.identity import parse_symbol
 from itukg.graph.reads.codes import code_key
-from itukg.graph.reads.common import Q_DOCUMENTS, UnknownDocument, _ListsDocuments, slug_of
+from itukg.graph.reads.common import Q_DOCUMENTS, UnknownDocument, _ListsDocuments
 from itukg.graph.reads.models import DocumentRef
 from itukg.graph.reads.params import ParameterError
 from itukg.graph.reads.runner import QueryRunner, ThreadStore
@@ -106,8 +107,6 @@ def resolve(value: str | None, docs: list[DocumentRef], param: str) -> DocumentR
 
 def facts(store: Any, iri: str) -> Facts:
     """What :func:`diff` compares of one document. Raises as the store does."""
-    from rdflib import URIRef
-
     b = {"document": URIRef(iri)}
     out: Facts = {}
     for r in select_rows(store, read_query("diff/links"), bindings=b):
