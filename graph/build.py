@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from itukg.errors import DataError, DocumentError, ItukgError, ParseWarning
+from itukg.graph.mapping.versions import latest_nquads
 from itukg.graph.store import (
     begin_generation,
     check_rdf,
@@ -499,6 +500,7 @@ def _chunks(
         yield f"{res.path} (mapped data)", data, res.triples
         if progress is not None:
             progress(i, total, res.path)
+    yield latest_nquads(report.documents, settings.base_iri)  # needs every document's identity
     t1 = time.perf_counter()
     ref_nq, report.reference_triples = pipeline.reference()
     timings["reference_wait"] = time.perf_counter() - t1

@@ -308,6 +308,19 @@ class ParsedDocument:
     # links (output, predicate, value) the text before the proposal did not make; None when
     # there is no text before (no amendments)
     new_links: set[tuple[str, str, str]] | None = None
+    # identity (docs/parser.md "Identity"): filled from ``symbol`` when not given
+    base_symbol: str = ""  # the symbol without revision: "ACP/22A14/2"
+    revision_kind: str | None = None  # "Rev" | "Corr"
+    revision_number: int | None = None
+
+    def __post_init__(self) -> None:
+        # every reader (text, Word) gets the same identity rule without repeating it
+        if not self.base_symbol:
+            from itukg.graph.documents.identity import parse_symbol
+
+            ident = parse_symbol(self.symbol)
+            self.base_symbol, self.revision_kind, self.revision_number = (
+                ident.base, ident.kind, ident.number)
 
     def output(self, code: str) -> Output | None:
         for o in self.outputs:

@@ -56,6 +56,7 @@ class IKG(DefinedNamespace):
     SourceLine: URIRef
     StudyGroupQuestion: URIRef
     WSISActionLine: URIRef
+    Work: URIRef
 
     # individuals
     BackgroundRole: URIRef
@@ -98,12 +99,14 @@ class IKG(DefinedNamespace):
     partOfObjective: URIRef
     region: URIRef
     removes: URIRef
+    revisesDocument: URIRef
     revisionConference: URIRef
     revisionOf: URIRef
     servesGoal: URIRef
     servesOutcome: URIRef
     servesTarget: URIRef
     supportsActionLine: URIRef
+    work: URIRef
 
     # datatype properties
     adoptionYear: URIRef
@@ -120,6 +123,7 @@ class IKG(DefinedNamespace):
     checkKind: URIRef
     code: URIRef
     endDate: URIRef
+    isLatestVersion: URIRef
     isPlaceholder: URIRef
     isRevision: URIRef
     lineBefore: URIRef
@@ -135,6 +139,8 @@ class IKG(DefinedNamespace):
     regionAsWritten: URIRef
     resolutionNumber: URIRef
     resolutionRule: URIRef
+    revisionKind: URIRef
+    revisionNumber: URIRef
     revisionVenue: URIRef
     revisionVenueAsWritten: URIRef
     revisionYear: URIRef

@@ -11,10 +11,11 @@ from __future__ import annotations
 import mimetypes
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from itukg.api.deps import ExecutorDep, SettingsDep
+from itukg.api.pages import diff as diff_mod
 from itukg.api.pages import views
 from itukg.api.pages.render import STATIC, PageContext
 from itukg.errors import NotFound
@@ -73,6 +74,12 @@ def audit(request: Request, settings: SettingsDep, executor: ExecutorDep,
 def audit_csv(request: Request, settings: SettingsDep, executor: ExecutorDep,
               severity: str = "", document: str = "", output: str = "") -> Response:
     return views.audit_csv(_ctx(request, settings, executor), severity=severity, document=document, output=output)
+
+
+@router.get("/diff", response_class=HTMLResponse)
+def diff(request: Request, settings: SettingsDep, executor: ExecutorDep,
+         to: str = "", from_: str = Query("", alias="from")) -> HTMLResponse:
+    return diff_mod.diff_page(_ctx(request, settings, executor), from_, to)
 
 
 @router.get("/source", response_class=HTMLResponse)

@@ -14,13 +14,12 @@ the proposal removes (:mod:`.amendments`).
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from itukg.errors import DocumentError, ParseWarning
-from itukg.graph.documents import amendments, footnotes
+from itukg.graph.documents import amendments, footnotes, identity
 from itukg.graph.documents.citations import interpret
 from itukg.graph.documents.language import LanguageTable, detect_language, load_language
 from itukg.graph.documents.lines import Reading, split_lines
@@ -139,9 +138,9 @@ def parse_text(text: str, source_name: str, language: str | None = None) -> Pars
 
 
 def slug_for(symbol: str, language: str) -> str:
-    """Model rule: symbol lower-cased, runs of characters other than [a-z0-9] → '-', + '-' + lang."""
-    base = re.sub(r"[^a-z0-9]+", "-", symbol.lower()).strip("-")
-    return f"{base}-{language}"
+    """Model rule: symbol lower-cased, runs of characters other than [a-z0-9] → '-', then
+    ``-rev{N}``/``-corr{N}`` for a revision, + '-' + lang (:mod:`.identity`)."""
+    return identity.slug_for(symbol, language)
 
 
 def read(text: str, source: str, language: str | None, sha: str, *,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from itukg.graph.documents.identity import parse_symbol
 from itukg.graph.documents.language import LanguageTable
 from itukg.graph.documents.lines import Reading, fold, short
 from itukg.graph.records import Indicator, Objective, Outcome, Output
@@ -21,13 +22,18 @@ Cell = list[tuple[int, str]]  # (line, text as written)
 
 
 def header(r: Reading, L: LanguageTable, first: int) -> tuple[str | None, str | None]:
-    """(marker, symbol) from the first line ("MOD ACP/22A14/4"); warns when either is missing."""
+    """(marker, symbol) from the first line ("MOD ACP/22A14/4"); warns when either is missing.
+
+    A revision or addendum after the symbol ("ACP/22A14/2 (Rev.1)", "... Addendum 1") is part of
+    the identity: the symbol returned is the canonical one, ``ACP/22A14/2(Rev.1)``. Raises nothing.
+    """
     toks = r.f(first).split()
     marker = symbol = None
     if toks and toks[0] in L.markers:
         marker = toks.pop(0)
-    if len(toks) == 1 and _SYMBOL.match(toks[0]):
-        symbol = toks[0]
+    ident = parse_symbol(" ".join(toks)) if toks else None
+    if ident and " " not in ident.base and _SYMBOL.match(ident.base):
+        symbol = ident.symbol
     if symbol or marker:
         r.place(first, "header")
         if not symbol:

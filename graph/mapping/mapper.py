@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 
+from itukg.graph.documents.identity import Identity
 from itukg.graph.records import (
     Citation,
     ConferenceMention,
@@ -115,6 +116,7 @@ class _Emitter:
         self.plain(D, P["sourceFile"], doc.source)
         self.plain(D, P["sha256"], doc.sha256)
         self.lit(D, P["lineCount"], integer(doc.line_count))
+        self.identity()
 
         obj = f"{D}/objective/{doc.objective.code}"
         self.add(D, P["hasObjective"], obj)
@@ -147,6 +149,20 @@ class _Emitter:
         self.footnote_resources()
         self.finish()
         return self.out
+
+    def identity(self) -> None:
+        """The document's work (shared by its revisions and translations) and, for a revision,
+        the document it revises (same base symbol, same language) with kind and number. Which
+        version is the latest is known only after the build: :mod:`.versions`."""
+        doc, D = self.doc, self.D
+        base = Identity(doc.base_symbol)
+        work = f"{self.B}id/work/{base.work_slug()}"
+        self.add(D, P["work"], work)
+        self.lit(work, P["type"], P["Work"])
+        if doc.revision_kind:
+            self.add(D, P["revisesDocument"], f"{self.B}id/doc/{base.slug(doc.language)}")
+            self.plain(D, P["revisionKind"], doc.revision_kind)
+            self.lit(D, P["revisionNumber"], integer(doc.revision_number or 0))
 
     def output(self, o, obj: str, outcome_iri: dict[str, str]) -> None:
         """One output and everything its section holds, in the order of the section."""

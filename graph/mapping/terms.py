@@ -77,7 +77,8 @@ P = {name: f"<{term(name)}>" for name in (
     "mentionsProgramme asWritten inDocument listedUnderGoal CountryGroupMention DateMention "
     "mentionsCountryGroup statedDate "
     "wordLocator Amendment RemovedLink amendmentKind amendmentMark amendmentAuthor amendmentDate "
-    "amendedText lineBefore adds removes charStart charEnd"
+    "amendedText lineBefore adds removes charStart charEnd "
+    "Work work revisesDocument revisionKind revisionNumber isLatestVersion"
 ).split()}
 P.update({
     "type": f"<{RDF_TYPE}>", "subject": f"<{RDF_SUBJECT}>", "predicate": f"<{RDF_PREDICATE}>",
