@@ -33,7 +33,8 @@ SEVERITY = {"Violation": N_("Violation"), "Warning": N_("Warning"), "Info": N_("
 COLUMN = {"resolution": N_("Resolutions"), "output": N_("Outputs"), "target": N_("SDG targets"),
           "goal": N_("SDG goals")}
 NAV = {"home": N_("Home"), "coverage": N_("SDG coverage"), "wsis": N_("WSIS × SDG"),
-       "trace": N_("Trace"), "audit": N_("Audit"), "query": N_("Query"), "sources": N_("Sources")}
+       "trace": N_("Trace"), "audit": N_("Audit"), "query": N_("Query"), "sources": N_("Sources"),
+       "diff": N_("Compare")}
 
 
 def pick_lang(query: Mapping[str, str], cookies: Mapping[str, str], accept_language: str | None) -> str:

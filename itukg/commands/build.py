@@ -147,7 +147,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "build",
         help="build the store from planning documents",
-        description="Parse planning documents (files, or directories of *.txt), map them to RDF "
+        description="Parse planning documents (files, or directories of *.txt text exports and "
+        "*.docx Word files, mixed), map them to RDF "
         "and load them with the ontology and reference data into a new generation of the store, "
         "which replaces the current one only when complete. Graphs loaded with `itukg load` are "
         "carried over. Default: the bundled corpus/. Exit 2 with file:line: message on a bad "
