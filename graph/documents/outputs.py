@@ -87,6 +87,15 @@ def _subsections(r: Reading, L: LanguageTable, o: Output, head: int,
             r.warn(n, f"output {o.code}: numbered section {num} in the place of the references "
                       f"section read as the references, although its heading words are not "
                       f"the language's: {short(r.text(n))}")
+        elif hit is None and (stand := _styled_heading_place(r, o, n, t, num, last_number,
+                                                             current)):
+            # A Word heading by style whose words the language table does not know: the
+            # subsection it stands in place of (the next one after the current, in order).
+            hit = stand
+            last_number = num or last_number
+            r.warn(n, f"output {o.code}: Word heading (style level {r.heading_levels[n]}, "
+                      f"paragraph {r.locators.get(n, '?')}) read as the {hit} section, although "
+                      f"its words are not the language's: {short(r.text(n))}")
         if hit:
             current = hit
             o.sections.add(hit)
@@ -118,6 +127,22 @@ def _in_references_place(o: Output, t: str, num: int | None, last_number: int) -
             and {"background", "implementation"} <= o.sections
             and "references" not in o.sections
             and len(t) <= 200 and not t.rstrip().endswith((".", "。", ";", "；", ":", "：")))
+
+
+def _styled_heading_place(r: Reading, o: Output, n: int, t: str, num: int | None,
+                          last_number: int, current: str | None) -> str | None:
+    """The subsection a Word heading (style Heading 1-3 or outline level 1-3) with unknown words
+    stands in place of: the next subsection after ``current`` not yet seen, when the line is
+    heading-like and its number (if any) is the next one. None when it is not such a heading."""
+    level = r.heading_levels.get(n)
+    if level is None or level > 3:
+        return None
+    if num is not None and num != last_number + 1:
+        return None
+    if len(t) > 200 or t.rstrip().endswith((".", "。", ";", "；")):
+        return None
+    start = SUBSECTIONS.index(current) + 1 if current else 0
+    return next((k for k in SUBSECTIONS[start:] if k not in o.sections), None)
 
 
 def block(r: Reading, L: LanguageTable, o: Output, ordinal: int, n: int, text: str,
