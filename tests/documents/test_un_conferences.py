@@ -97,3 +97,15 @@ def test_the_reference_graph_holds_un_conferences_not_itu_conferences():
                 and ln.endswith("@zh .")]  # UNVERIFIED: no Chinese label
     assert f'{ffd3} <{IKG}year> "2015"^^<http://www.w3.org/2001/XMLSchema#integer> .' in nt
     assert not [ln for ln in nt.splitlines() if ln.startswith(f"{wsis} <{IKG}year>")]  # phases
+
+
+def test_a_bare_unga_symbol_is_not_read_as_a_citation():
+    """Decision 0107: "A/RES/70/125" without the word resolution stays a programme mention (the
+    symbol is in the programme table), even with "General Assembly" in the sentence."""
+    text = EN.read_text(encoding="utf-8").replace(
+        LINE, "The General Assembly, in A/RES/70/125, reviewed WSIS. " + LINE)
+    doc = parse_text(text, EN.name)
+    blocks = doc.all_blocks()
+    assert not [c for b in blocks for c in b.citations if c.line == 23]
+    assert ("A/RES/70/125", "a-res-70-125") in {(m.quote, m.key) for b in blocks
+                                                for m in b.programme_mentions if m.line == 23}
