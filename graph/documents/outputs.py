@@ -30,11 +30,45 @@ _REAL_QUESTION = re.compile(r"^\d+/\d+$")
 SUBSECTIONS = ("background", "implementation", "regional-initiatives", "questions", "references")
 
 
+_STYLED_CODE = re.compile(r"^\D{0,30}?(?<![\d.])(?P<code>\d+(?:\.\d+)+)(?![\d.])\s*[^\w\s]?\s*"
+                          r"(?P<title>.*)$")
+
+
+def styled_output_heads(r: Reading, L: LanguageTable, word_heads: list[int]) -> list[int]:
+    """Word headings by style in an output heading's place whose words the table does not know:
+    after the first output heading found by words, at the same heading level as those, heading-
+    like, and with an output code of its own ("产出 4.2 – ..."). Each is a warning naming the
+    paragraph; ``output_section`` reads it with the code it gives."""
+    levels = {r.heading_levels.get(n) for n in word_heads}
+    if not word_heads or len(levels) != 1 or None in levels:
+        return []
+    (level,) = levels
+    codes = {L.headings["output"].match(r.f(n)).group("code") for n in word_heads}
+    objectives = {c.split(".")[0] for c in codes}  # "4.3" only where the others are "4.x"
+    out = []
+    for n, lv in sorted(r.heading_levels.items()):
+        if lv != level or n <= word_heads[0] or n in word_heads or n in r.consumed:
+            continue
+        t = r.f(n)
+        m = _STYLED_CODE.match(t)
+        if (m is None or m.group("code") in codes or len(t) > 200
+                or m.group("code").split(".")[0] not in objectives
+                or t.rstrip().endswith((".", "。", ";", "；"))):
+            continue
+        codes.add(m.group("code"))
+        out.append(n)
+        r.warn(n, f"Word heading (style level {lv}, paragraph {r.locators.get(n, '?')}) read as "
+                  f"the section of output {m.group('code')}, although its words are not the "
+                  f"language's: {short(r.text(n))}")
+    return out
+
+
 def output_section(r: Reading, L: LanguageTable, head: int, end: int,
                    outputs: dict[str, Output]) -> None:
     """Read the section whose heading is line ``head`` (up to ``end``) into its output,
-    creating the output when the results table has no row for it (with a warning)."""
-    m = L.headings["output"].match(r.f(head))
+    creating the output when the results table has no row for it (with a warning). A heading
+    by Word style whose words are unknown (:func:`styled_output_heads`) gives its code."""
+    m = L.headings["output"].match(r.f(head)) or _STYLED_CODE.match(r.f(head))
     code = m.group("code")
     o = outputs.get(code)
     if o is None:

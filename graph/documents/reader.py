@@ -23,7 +23,7 @@ from itukg.graph.documents import amendments, footnotes, identity
 from itukg.graph.documents.citations import interpret
 from itukg.graph.documents.language import LanguageTable, detect_language, load_language
 from itukg.graph.documents.lines import Reading, split_lines
-from itukg.graph.documents.outputs import output_section
+from itukg.graph.documents.outputs import output_section, styled_output_heads
 from itukg.graph.documents.results import header, objective, results, symbol_from_name
 from itukg.graph.records import Amendment, Output, ParsedDocument
 
@@ -168,6 +168,7 @@ def read(text: str, source: str, language: str | None, sha: str, *,
     marker, symbol = header(r, L, first)
     out_heads = [ln.number for ln in r.lines
                  if ln.number not in r.consumed and L.headings["output"].match(r.f(ln.number))]
+    out_heads = sorted(out_heads + styled_output_heads(r, L, out_heads))
     stop = out_heads[0] if out_heads else len(r.lines) + 1
     obj = objective(r, L, first, stop)
     if not out_heads:
