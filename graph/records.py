@@ -119,6 +119,18 @@ class DateMention:
 
 
 @dataclass
+class UNConferenceMention:
+    """A UN conference that is not an ITU conference, named in the text ("第三次发展筹资问题国际会议",
+    "the Fourth UN Conference on LDCs"): key of ``programmes/un_conferences.csv``."""
+
+    line: int
+    quote: str
+    key: str
+    output: str | None = None
+    n: int = 0
+
+
+@dataclass
 class Footnote:
     number: int
     text: str
@@ -141,6 +153,7 @@ class TextBlock:
     footnotes: list[int] = field(default_factory=list)
     country_group_mentions: list[CountryGroupMention] = field(default_factory=list)
     date_mentions: list[DateMention] = field(default_factory=list)
+    un_conference_mentions: list[UNConferenceMention] = field(default_factory=list)
 
 
 @dataclass

@@ -55,6 +55,8 @@ class IKG(DefinedNamespace):
     SectorObjective: URIRef
     SourceLine: URIRef
     StudyGroupQuestion: URIRef
+    UNConference: URIRef
+    UNConferenceMention: URIRef
     WSISActionLine: URIRef
     Work: URIRef
 
@@ -96,6 +98,7 @@ class IKG(DefinedNamespace):
     mentionsConference: URIRef
     mentionsCountryGroup: URIRef
     mentionsProgramme: URIRef
+    mentionsUNConference: URIRef
     partOfObjective: URIRef
     region: URIRef
     removes: URIRef

@@ -24,6 +24,7 @@ from itukg.graph.records import (
     Output,
     ProgrammeMention,
     TextBlock,
+    UNConferenceMention,
 )
 
 
@@ -59,6 +60,11 @@ def scan(r: Reading, L: LanguageTable, b: TextBlock, n: int, text: str, role: st
             b.country_group_mentions.append(men)
         else:
             b.date_mentions.append(men)
+    # UN conferences (not ITU ones) last, so the mentions above keep their IRIs; a country group
+    # or a year inside a conference's name is still a mention of its own ("... on LDCs")
+    for _, men in _un_conference_mentions(L, n, text, t, output, spans):
+        r.men_n[n] = men.n = r.men_n.get(n, 0) + 1
+        b.un_conference_mentions.append(men)
 
 
 def _free(a: int, z: int, taken: list[tuple[int, int]]) -> bool:
@@ -79,6 +85,22 @@ def _country_group_mentions(L: LanguageTable, n: int, text: str, t: str, output:
         if _free(a, z, seen):
             seen.append((a, z))
             found.append((a, CountryGroupMention(n, text[a:z], key, output)))
+    return found
+
+
+def _un_conference_mentions(L: LanguageTable, n: int, text: str, t: str, output: str | None,
+                            taken: list[tuple[int, int]]) -> list[tuple]:
+    """``(offset, UNConferenceMention)`` for each name of a UN conference that is not an ITU
+    conference (the table's ``un_conferences``) outside the spans ``taken`` (citations); of
+    overlapping names the earliest, then longest, wins."""
+    hits = [(m.start(), m.end(), key) for key, p in L.un_conferences for m in p.finditer(t)]
+    hits.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    seen = list(taken)
+    found: list[tuple[int, object]] = []
+    for a, z, key in hits:
+        if _free(a, z, seen):
+            seen.append((a, z))
+            found.append((a, UNConferenceMention(n, text[a:z], key, output)))
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -72,6 +72,8 @@ class LanguageTable:
     country_group_patterns: list[tuple[re.Pattern, str]]  # (pattern, group key), longest first
     date: re.Pattern | None  # groups year, optional month and day
     months: dict[str, int]  # month name (case-folded) → 1-12
+    # UN conferences that are not ITU conferences: (key of programmes/un_conferences.csv, pattern)
+    un_conferences: list[tuple[str, re.Pattern]] = field(default_factory=list)
 
     def body_key(self, written: str | None) -> str | None:
         if not written:
@@ -240,6 +242,8 @@ def _compile_language(code: str, d: dict) -> LanguageTable:
         date=c(d["dates"]["pattern"]) if d.get("dates") else None,
         months={str(m).casefold(): i for i, m in
                 enumerate((d.get("dates") or {}).get("months", []), 1)},
+        un_conferences=[(key, c(p)) for key, pats in (d.get("un_conferences") or {}).items()
+                        for p in pats],
     )
 
 

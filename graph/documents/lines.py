@@ -86,6 +86,8 @@ class Reading:
     footnote_segments: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     cit_n: dict[int, int] = field(default_factory=dict)  # citations numbered per line
     men_n: dict[int, int] = field(default_factory=dict)  # mentions numbered per line
+    heading_levels: dict[int, int] = field(default_factory=dict)  # line → Word heading level
+    locators: dict[int, str] = field(default_factory=dict)  # line → Word paragraph locator
     _folded: dict[int, str] = field(default_factory=dict)
 
     def warn(self, line: int, message: str) -> None:

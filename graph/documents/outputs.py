@@ -30,11 +30,45 @@ _REAL_QUESTION = re.compile(r"^\d+/\d+$")
 SUBSECTIONS = ("background", "implementation", "regional-initiatives", "questions", "references")
 
 
+_STYLED_CODE = re.compile(r"^\D{0,30}?(?<![\d.])(?P<code>\d+(?:\.\d+)+)(?![\d.])\s*[^\w\s]?\s*"
+                          r"(?P<title>.*)$")
+
+
+def styled_output_heads(r: Reading, L: LanguageTable, word_heads: list[int]) -> list[int]:
+    """Word headings by style in an output heading's place whose words the table does not know:
+    after the first output heading found by words, at the same heading level as those, heading-
+    like, and with an output code of its own ("产出 4.2 – ..."). Each is a warning naming the
+    paragraph; ``output_section`` reads it with the code it gives."""
+    levels = {r.heading_levels.get(n) for n in word_heads}
+    if not word_heads or len(levels) != 1 or None in levels:
+        return []
+    (level,) = levels
+    codes = {L.headings["output"].match(r.f(n)).group("code") for n in word_heads}
+    objectives = {c.split(".")[0] for c in codes}  # "4.3" only where the others are "4.x"
+    out = []
+    for n, lv in sorted(r.heading_levels.items()):
+        if lv != level or n <= word_heads[0] or n in word_heads or n in r.consumed:
+            continue
+        t = r.f(n)
+        m = _STYLED_CODE.match(t)
+        if (m is None or m.group("code") in codes or len(t) > 200
+                or m.group("code").split(".")[0] not in objectives
+                or t.rstrip().endswith((".", "。", ";", "；"))):
+            continue
+        codes.add(m.group("code"))
+        out.append(n)
+        r.warn(n, f"Word heading (style level {lv}, paragraph {r.locators.get(n, '?')}) read as "
+                  f"the section of output {m.group('code')}, although its words are not the "
+                  f"language's: {short(r.text(n))}")
+    return out
+
+
 def output_section(r: Reading, L: LanguageTable, head: int, end: int,
                    outputs: dict[str, Output]) -> None:
     """Read the section whose heading is line ``head`` (up to ``end``) into its output,
-    creating the output when the results table has no row for it (with a warning)."""
-    m = L.headings["output"].match(r.f(head))
+    creating the output when the results table has no row for it (with a warning). A heading
+    by Word style whose words are unknown (:func:`styled_output_heads`) gives its code."""
+    m = L.headings["output"].match(r.f(head)) or _STYLED_CODE.match(r.f(head))
     code = m.group("code")
     o = outputs.get(code)
     if o is None:
@@ -87,6 +121,15 @@ def _subsections(r: Reading, L: LanguageTable, o: Output, head: int,
             r.warn(n, f"output {o.code}: numbered section {num} in the place of the references "
                       f"section read as the references, although its heading words are not "
                       f"the language's: {short(r.text(n))}")
+        elif hit is None and (stand := _styled_heading_place(r, o, n, t, num, last_number,
+                                                             current)):
+            # A Word heading by style whose words the language table does not know: the
+            # subsection it stands in place of (the next one after the current, in order).
+            hit = stand
+            last_number = num or last_number
+            r.warn(n, f"output {o.code}: Word heading (style level {r.heading_levels[n]}, "
+                      f"paragraph {r.locators.get(n, '?')}) read as the {hit} section, although "
+                      f"its words are not the language's: {short(r.text(n))}")
         if hit:
             current = hit
             o.sections.add(hit)
@@ -118,6 +161,22 @@ def _in_references_place(o: Output, t: str, num: int | None, last_number: int) -
             and {"background", "implementation"} <= o.sections
             and "references" not in o.sections
             and len(t) <= 200 and not t.rstrip().endswith((".", "。", ";", "；", ":", "：")))
+
+
+def _styled_heading_place(r: Reading, o: Output, n: int, t: str, num: int | None,
+                          last_number: int, current: str | None) -> str | None:
+    """The subsection a Word heading (style Heading 1-3 or outline level 1-3) with unknown words
+    stands in place of: the next subsection after ``current`` not yet seen, when the line is
+    heading-like and its number (if any) is the next one. None when it is not such a heading."""
+    level = r.heading_levels.get(n)
+    if level is None or level > 3:
+        return None
+    if num is not None and num != last_number + 1:
+        return None
+    if len(t) > 200 or t.rstrip().endswith((".", "。", ";", "；")):
+        return None
+    start = SUBSECTIONS.index(current) + 1 if current else 0
+    return next((k for k in SUBSECTIONS[start:] if k not in o.sections), None)
 
 
 def block(r: Reading, L: LanguageTable, o: Output, ordinal: int, n: int, text: str,

@@ -23,7 +23,7 @@ from itukg.graph.documents import amendments, footnotes, identity
 from itukg.graph.documents.citations import interpret
 from itukg.graph.documents.language import LanguageTable, detect_language, load_language
 from itukg.graph.documents.lines import Reading, split_lines
-from itukg.graph.documents.outputs import output_section
+from itukg.graph.documents.outputs import output_section, styled_output_heads
 from itukg.graph.documents.results import header, objective, results, symbol_from_name
 from itukg.graph.records import Amendment, Output, ParsedDocument
 
@@ -68,6 +68,7 @@ class SourceText:
     locators: list[str] | None = None
     text_before: str | None = None
     amendments: list[Amendment] = field(default_factory=list)
+    heading_levels: list[int | None] | None = None  # per line: Word's heading level (1-9)
 
 
 def read_word(path: Path) -> SourceText:
@@ -80,7 +81,8 @@ def read_word(path: Path) -> SourceText:
     changes = [Amendment(a.kind, a.text, a.line, a.span, a.author, a.date, a.locator,
                          a.line_before, "word") for a in w.amendments]
     return SourceText(w.text, hashlib.sha256(read_bytes(path)).hexdigest(),
-                      [i.locator for i in w.line_info], w.text_before, changes)
+                      [i.locator for i in w.line_info], w.text_before, changes,
+                      [i.heading_level for i in w.line_info])
 
 
 SourceReader = Callable[[Path], "tuple[str, str] | SourceText"]
@@ -110,7 +112,8 @@ def parse_file(path: str | Path, language: str | None = None) -> ParsedDocument:
 def read_source(src: SourceText, source: str, language: str | None) -> ParsedDocument:
     """Read a source as proposed; with amendments, read the text before the proposal too and
     record the links it alone makes. Raises :class:`DocumentError` as :func:`read` does."""
-    doc = read(src.text, source, language, src.sha256)
+    doc = read(src.text, source, language, src.sha256, levels=src.heading_levels,
+               locators=src.locators)
     doc.locators = src.locators
     # the text before: Word's (deletions in, insertions out), then the text marks undone
     before = amendments.text_before(src.text_before if src.text_before is not None
@@ -144,10 +147,17 @@ def slug_for(symbol: str, language: str) -> str:
 
 
 def read(text: str, source: str, language: str | None, sha: str, *,
-         marks: bool = True) -> ParsedDocument:
+         marks: bool = True, levels: list[int | None] | None = None,
+         locators: list[str] | None = None) -> ParsedDocument:
     """Run the stages on a text export; ``marks``: apply its amendment marks (off for a text
-    before the proposal). Raises :class:`DocumentError` (see :func:`parse_text`)."""
+    before the proposal); ``levels``/``locators``: per line, a Word file's heading level and
+    paragraph locator (headings by style, :mod:`.outputs`). Raises :class:`DocumentError` (see
+    :func:`parse_text`)."""
     r = Reading(source, split_lines(text))
+    if levels:
+        r.heading_levels = {i: lv for i, lv in enumerate(levels, 1) if lv}
+    if locators:
+        r.locators = {i: loc for i, loc in enumerate(locators, 1)}
     if not any(ln.raw.strip() for ln in r.lines):
         raise r.error(None, "empty document")
     footnotes.clean(r)
@@ -158,6 +168,7 @@ def read(text: str, source: str, language: str | None, sha: str, *,
     marker, symbol = header(r, L, first)
     out_heads = [ln.number for ln in r.lines
                  if ln.number not in r.consumed and L.headings["output"].match(r.f(ln.number))]
+    out_heads = sorted(out_heads + styled_output_heads(r, L, out_heads))
     stop = out_heads[0] if out_heads else len(r.lines) + 1
     obj = objective(r, L, first, stop)
     if not out_heads:

@@ -26,6 +26,7 @@ from itukg.graph.records import (
     DateMention,
     ParsedDocument,
     ProgrammeMention,
+    UNConferenceMention,
     TextBlock,
 )
 from itukg.graph.mapping.amendments import amendment_triples
@@ -295,6 +296,10 @@ class _Emitter:
             mi = self.date_mention(m)
             if holder:
                 self.add(holder, P["mentions"], mi)
+        for m in b.un_conference_mentions:
+            mi = self.un_conference_mention(m)
+            if holder:
+                self.add(holder, P["mentions"], mi)
         if holder:
             for num in b.footnotes:
                 f = next((f for f in self.doc.footnotes if f.number == num), None)
@@ -349,6 +354,14 @@ class _Emitter:
         if m.year_as_written is not None:
             self.lit(s, P["yearAsWritten"], integer(m.year_as_written))
         self.link(s, P["mentionsProgramme"], f"{self.B}id/programme/{m.key}", m.quote, [m.line])
+        return s
+
+    def un_conference_mention(self, m: UNConferenceMention) -> str:
+        s = self.mention_iri(m)
+        self.scoped(s, "UNConferenceMention", [m.line])
+        self.plain(s, P["quote"], m.quote)
+        self.link(s, P["mentionsUNConference"], f"{self.B}id/un-conference/{m.key}", m.quote,
+                  [m.line])
         return s
 
     def country_group_mention(self, m: CountryGroupMention) -> str:

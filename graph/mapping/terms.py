@@ -75,7 +75,7 @@ P = {name: f"<{term(name)}>" for name in (
     "revisionVenueAsWritten revisionVenue isRevision citesResolution resolutionRule "
     "revisionConference venueAsWritten venue year mentionsConference yearAsWritten "
     "mentionsProgramme asWritten inDocument listedUnderGoal CountryGroupMention DateMention "
-    "mentionsCountryGroup statedDate "
+    "mentionsCountryGroup statedDate UNConferenceMention mentionsUNConference "
     "wordLocator Amendment RemovedLink amendmentKind amendmentMark amendmentAuthor amendmentDate "
     "amendedText lineBefore adds removes charStart charEnd "
     "Work work revisesDocument revisionKind revisionNumber isLatestVersion"

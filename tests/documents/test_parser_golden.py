@@ -148,6 +148,15 @@ def test_country_groups_and_dates(doc):
     assert not {m.line for b in blocks for m in b.date_mentions} & {33, 37, 53}
 
 
+def test_un_conferences_are_mentions_of_their_own(doc):
+    """Issue 10: UN conferences that are not ITU conferences are not conference mentions."""
+    blocks = doc.all_blocks()
+    assert {(m.line, m.quote, m.key) for b in blocks for m in b.un_conference_mentions} == {
+        tuple(x) for x in GOLDEN["un_conference_mentions"]}
+    assert {m.line for b in blocks for m in b.conference_mentions} == {
+        x[0] for x in GOLDEN["conference_mentions"]}
+
+
 def test_no_warnings_on_the_corpus(doc):
     assert [str(w) for w in doc.warnings] == GOLDEN["warnings"]
 

@@ -119,3 +119,5 @@ def test_country_groups_and_dates(case):
         tuple(x) for x in exp["country_group_mentions"]}
     assert {(m.line, m.quote, m.iso) for b in blocks for m in b.date_mentions} == {
         tuple(x) for x in exp["date_mentions"]}
+    assert {(m.line, m.quote, m.key) for b in blocks for m in b.un_conference_mentions} == {
+        tuple(x) for x in exp["un_conference_mentions"]}

@@ -547,3 +547,53 @@ def test_error_enormous_document_names_the_paragraph(tmp_path):
     with pytest.raises(DocumentError) as e:
         read_docx(p, max_chars=20)
     assert e.value.message == "document too large: more than 20 characters of text (at p6)"
+
+
+# ------------------------------------------------------------------------ headings by style
+
+
+def test_a_reworded_heading_styled_heading_2_is_read_as_the_section_it_stands_for(tmp_path):
+    text = CORPUS.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    assert lines[31] == "1\t背景"
+    lines[31] = "1\t情况概述"  # words the language table does not know
+    reworded = "\n".join(lines)
+    p = docx_from_text(reworded, tmp_path / "ACP-22A14-4.zh.docx", heading_pattern=r"^输出成果\d")
+    assert read_docx(p).line_info[31].heading_level == 2  # styled Heading 2
+
+    word_doc = parse_file(p)
+    text_doc = parse_file(CORPUS)
+    o_word = next(o for o in word_doc.outputs if o.code == "4.1")
+    o_text = next(o for o in text_doc.outputs if o.code == "4.1")
+    assert "background" in o_word.sections
+    assert [b.text for b in o_word.background] == [b.text for b in o_text.background]
+    assert o_word.background[0].conference_mentions == o_text.background[0].conference_mentions
+    warned = [w for w in word_doc.warnings if w.line == 32]
+    assert len(warned) == 1
+    assert "Word heading" in warned[0].message and "background" in warned[0].message
+    assert word_doc.locators[31] in warned[0].message  # names the paragraph
+
+    # the same words in a text export (no style) are not a heading: the background is lost
+    plain = parse_text(reworded, CORPUS.name)
+    o_plain = next(o for o in plain.outputs if o.code == "4.1")
+    assert "background" not in o_plain.sections and o_plain.background == []
+
+
+def test_a_reworded_output_heading_styled_like_the_others_is_read_as_its_output(tmp_path):
+    text = CORPUS.read_text(encoding="utf-8")
+    assert "\n输出成果4.2 – ICT应用产品和服务\n" in text
+    reworded = text.replace("\n输出成果4.2 – ICT应用产品和服务\n", "\n产出4.2：ICT应用产品和服务\n")
+    p = docx_from_text(reworded, tmp_path / "ACP-22A14-4.zh.docx",
+                       heading_pattern=r"^(?:输出成果|产出)\d")
+    word_doc = parse_file(p)
+    text_doc = parse_file(CORPUS)
+    o_word = next(o for o in word_doc.outputs if o.code == "4.2")
+    o_text = next(o for o in text_doc.outputs if o.code == "4.2")
+    assert o_word.heading_line == 95 and o_word.title == "ICT应用产品和服务"
+    assert (o_word.sections, o_word.targets, o_word.wsis, o_word.formal_citations) == (
+        o_text.sections, o_text.targets, o_text.wsis, o_text.formal_citations)
+    (w,) = [w for w in word_doc.warnings if w.line == 95]
+    assert "output 4.2" in w.message and word_doc.locators[94] in w.message
+    # without the style (a text export) the section is lost, with a warning
+    plain = parse_text(reworded, CORPUS.name)
+    assert next(o for o in plain.outputs if o.code == "4.2").heading_line is None

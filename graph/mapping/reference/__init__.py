@@ -8,7 +8,8 @@ one builder module beside its data (docs/reference-data.md):
   ``sdg:9.c``, ``sdg:C090c01``), texts in every language ``sources.csv`` lists for open-sdg;
 - :mod:`.wsis`: WSIS action lines C1..C11 and the C7 sub-lines;
 - :mod:`.itu`: PP and WTDC conferences, PP and WTDC resolutions and revisions, ITU-D regions;
-- :mod:`.programmes`: UN programmes and the UNGA resolutions that adopted some of them;
+- :mod:`.programmes`: UN programmes, the UNGA resolutions that adopted some of them, and the
+  UN conferences (not ITU ones) the documents name;
 - :mod:`.countries`: country groups and countries (M49);
 - :mod:`.sources`: reading the files, and the provenance of the data set (a node per source
   file; every vocabulary resource is ``prov:wasDerivedFrom`` its source files);
@@ -36,6 +37,7 @@ from itukg.graph.mapping.reference.ntriples import nt_term
 from itukg.graph.mapping.reference.programmes import (
     programme_key,
     programmes,
+    un_conferences,
     unga_resolutions,
 )
 from itukg.graph.mapping.reference.sdg import (
@@ -82,6 +84,7 @@ def _build(base_iri: str) -> tuple[Triple, ...]:
     resolutions(g, confs)
     progs = programmes(g)
     unga_resolutions(g, progs)
+    un_conferences(g)
     regions(g)
     countries(g)
     provenance(g)  # last: it checks every file used above has a row in sources.csv

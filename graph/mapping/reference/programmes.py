@@ -1,4 +1,5 @@
-"""UN programmes of action and frameworks, and the UNGA resolutions that adopted some of them.
+"""UN programmes of action and frameworks, the UNGA resolutions that adopted some of them, and
+the UN conferences (not ITU conferences) the documents name.
 
 Labels: ``label_<lang>`` columns (English required) and ``alt_labels_<lang>`` (``;``-separated).
 """
@@ -18,6 +19,7 @@ from itukg.graph.vocab import IKG
 
 PROGRAMMES = "programmes/un_programmes_frameworks.csv"
 UNGA_RESOLUTIONS = "programmes/unga_resolutions.csv"
+UN_CONFERENCES = "programmes/un_conferences.csv"
 
 _ADOPTED = re.compile(r"^(\d{4})(?:-(\d{2})-(\d{2}))?(?:\s*\((.+)\))?$")
 
@@ -105,3 +107,43 @@ def unga_resolutions(g: Builder, progs: dict[str, URIRef]) -> None:
                 raise row.error(f"programme {row['programme']!r} is not in {PROGRAMMES}")
             g.add(p, RDFS.seeAlso, s)
             g.add(s, RDFS.seeAlso, p)
+
+
+def un_conferences(g: Builder) -> dict[str, URIRef]:
+    """Emit the UN conferences that are not ITU conferences (``ikg:UNConference``, never an
+    ``ikg:Conference``); return ``{id: IRI}``. A Chinese name whose ``name_zh_status`` is
+    ``UNVERIFIED`` is not asserted as a label; a conference held in phases (``2003; 2005``) gets
+    no ``ikg:year``/``ikg:venue``, only a note. Raises :class:`DataError` (file, line)."""
+    out: dict[str, URIRef] = {}
+    for row in g.csv(UN_CONFERENCES, ("id", "name_en", "name_zh", "name_zh_status", "year",
+                                      "venue", "dates", "source", "note")):
+        key = row["id"]
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", key):
+            raise row.error(f"UN conference id {key!r}: expected lower-case letters, digits, '-'")
+        if not row["name_en"]:
+            raise row.error(f"UN conference {key} has no English name")
+        if row["name_zh_status"] not in ("corpus", "verified", "UNVERIFIED"):
+            raise row.error("name_zh_status must be corpus, verified or UNVERIFIED")
+        s = g.iri(f"id/un-conference/{key}")
+        out[key] = s
+        g.add(s, RDF.type, IKG.UNConference)
+        g.add(s, IKG.code, Literal(key))
+        g.label(s, RDFS.label, row["name_en"], "en")
+        if row["name_zh_status"] != "UNVERIFIED":
+            g.label(s, RDFS.label, row["name_zh"], "zh")
+        years = [y.strip() for y in row["year"].split(";") if y.strip()]
+        venues = [v.strip() for v in row["venue"].split(";") if v.strip()]
+        if not years or not all(re.fullmatch(r"\d{4}", y) for y in years):
+            raise row.error(f"year: expected YYYY or 'YYYY; YYYY', got {row['year']!r}")
+        if len(years) == 1 and len(venues) == 1:
+            g.add(s, IKG.year, Literal(int(years[0]), datatype=XSD.integer))
+            g.add(s, IKG.venue, Literal(venues[0]))
+        else:
+            g.label(s, SKOS.note, "Held in phases: " + "; ".join(
+                f"{v}, {y}" for v, y in zip(venues, years)) + ".", "en")
+        if row["dates"]:
+            g.label(s, SKOS.note, f"Dates: {row['dates']}.", "en")
+        g.label(s, SKOS.note, row["note"], "en")
+        g.row_sources(s, row["source"])
+        g.derived(s, UN_CONFERENCES)
+    return out
