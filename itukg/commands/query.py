@@ -19,7 +19,7 @@ from rdflib.term import Identifier
 
 from itukg.errors import QueryError
 from itukg.graph.ontology import PREFIXES
-from itukg.graph.store import SelectResult, open_store
+from itukg.graph.store import SelectResult, open_store, sandbox
 from itukg.settings import Settings
 
 # the prefixes shown in results: from the one map (itukg.graph.ontology), the ones this command
@@ -121,6 +121,15 @@ def _parse_binding(text: str) -> tuple[str, Identifier]:
     return name.strip(), Literal(value)
 
 
+def _isolate(settings: Settings) -> None:
+    """Run the rest of this process without network, as the service's query workers do
+    (decision 0128): a query that got past the screener still cannot connect anywhere.
+    Raises StoreError when ITUKG_NETWORK_ISOLATION=required and it is not possible."""
+    state = sandbox.enter(settings.network_isolation)
+    if state not in (sandbox.ISOLATED, "off"):
+        print(f"itukg: warning: the query runs with network access ({state})", file=sys.stderr)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.file is not None:
         if args.sparql is not None:
@@ -135,6 +144,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise QueryError("give a SPARQL query (itukg query 'SELECT ...' or --file q.rq)")
     bindings = dict(_parse_binding(b) for b in args.bind or [])
     pfx = prefixes(settings)
+    _isolate(settings)
     with open_store(settings, read_only=True) as store:
         form = store.query_form(sparql)
         fmt = args.format
