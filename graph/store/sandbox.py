@@ -26,6 +26,7 @@ import ctypes
 import errno
 import os
 import socket
+from typing import Any
 
 from itukg import errors as E
 
@@ -112,3 +113,85 @@ def enter(mode: str) -> str:
             f"network isolation is required (ITUKG_NETWORK_ISOLATION=required) but {state}"
         )
     return state
+
+
+# -- a command in a sandboxed child (``itukg query``) ------------------------------------------
+#
+# A command cannot take its own process off the network: ``itukg.cli.main`` also runs inside
+# other programs (the test suite, a notebook) that need theirs, and an unprivileged user
+# namespace needs a single-threaded process. So the command runs in a fresh child process,
+# ``python -m itukg.graph.store.sandbox``, which isolates itself first; the parent relays the
+# child's output and returns its exit status.
+
+
+def run_isolated(target: str, args: dict, settings: Any) -> int:
+    """Run ``target`` (``"module:function"``, called as ``function(Namespace(**args),
+    settings)``) in a child process without network; relay its stdout and stderr to this
+    process's ``sys.stdout``/``sys.stderr``. Returns the child's exit status (2 after an
+    ItukgError, printed as ``itukg: error: ...`` by the child, as ``itukg.cli`` does).
+
+    Raises BrokenPipeError when our stdout is closed (the child is then stopped).
+    """
+    import pickle
+    import subprocess
+    import sys
+    import threading
+
+    payload = pickle.dumps((target, args, settings.model_dump_json()))
+    proc = subprocess.Popen([sys.executable, "-m", "itukg.graph.store.sandbox"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err: list[bytes] = []
+    reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
+    reader.start()
+    try:
+        proc.stdin.write(payload)
+        proc.stdin.close()
+        out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
+        while chunk := proc.stdout.read1(1 << 16):
+            if out is not None:
+                out.write(chunk)
+            else:
+                sys.stdout.write(chunk.decode("utf-8", "replace"))
+        rc = proc.wait()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        reader.join(10)
+    if out is not None:
+        out.flush()
+    sys.stderr.write(b"".join(err).decode("utf-8", "replace"))
+    return rc
+
+
+def _child_main() -> int:
+    """The child of :func:`run_isolated`: isolate, then run the target on the request read
+    from stdin. Returns the exit status; errors are printed as ``itukg.cli`` prints them."""
+    import argparse
+    import importlib
+    import pickle
+    import sys
+
+    from itukg.settings import Settings
+
+    target, args, settings_json = pickle.loads(sys.stdin.buffer.read())
+    settings = Settings.model_validate_json(settings_json)
+    try:
+        state = enter(settings.network_isolation)
+        if state not in (ISOLATED, "off"):
+            print(f"itukg: warning: the query runs with network access ({state})", file=sys.stderr)
+        mod, _, fn = target.partition(":")
+        return int(getattr(importlib.import_module(mod), fn)(argparse.Namespace(**args), settings) or 0)
+    except E.ItukgError as exc:
+        print(f"itukg: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("itukg: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    import sys as _sys
+
+    _sys.exit(_child_main())

@@ -121,16 +121,17 @@ def _parse_binding(text: str) -> tuple[str, Identifier]:
     return name.strip(), Literal(value)
 
 
-def _isolate(settings: Settings) -> None:
-    """Run the rest of this process without network, as the service's query workers do
-    (decision 0128): a query that got past the screener still cannot connect anywhere.
-    Raises StoreError when ITUKG_NETWORK_ISOLATION=required and it is not possible."""
-    state = sandbox.enter(settings.network_isolation)
-    if state not in (sandbox.ISOLATED, "off"):
-        print(f"itukg: warning: the query runs with network access ({state})", file=sys.stderr)
-
-
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the query in a child process without network, as the service's query workers do
+    (decision 0128): a query that got past the screener still cannot connect anywhere. The
+    child prints the result and any error; its exit status is returned."""
+    request = {k: v for k, v in vars(args).items() if k != "func"}
+    return sandbox.run_isolated("itukg.commands.query:run_here", request, settings)
+
+
+@pipe_safe
+def run_here(args: argparse.Namespace, settings: Settings) -> int:
+    """The query itself, in this process (the child of :func:`run`)."""
     if args.file is not None:
         if args.sparql is not None:
             raise QueryError("give the query as an argument or with --file, not both")
@@ -144,7 +145,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise QueryError("give a SPARQL query (itukg query 'SELECT ...' or --file q.rq)")
     bindings = dict(_parse_binding(b) for b in args.bind or [])
     pfx = prefixes(settings)
-    _isolate(settings)
     with open_store(settings, read_only=True) as store:
         form = store.query_form(sparql)
         fmt = args.format

@@ -122,27 +122,42 @@ def test_required_isolation_refuses_when_the_kernel_says_no(monkeypatch: pytest.
 
 
 @needs_isolation
-def test_cli_query_runs_isolated(corpus_store) -> None:
+def test_cli_query_runs_isolated(corpus_store, unscreened, capsys) -> None:
     settings, _ = corpus_store
-    # the function itukg query calls first, then the engine directly (no screener): no way out
+    # the way itukg query runs its query (a sandboxed child), with the bare engine as the
+    # command: it cannot connect; with the wall off (the control) it does
+    probe = "unscreened_store:service_probe"
     with ConnectionRecorder() as rec:
-        code = (
-            "import pyoxigraph as ox\n"
-            "from itukg.commands.query import _isolate\n"
-            "from itukg.settings import Settings\n"
-            "_isolate(Settings())\n"
-            f"try:\n    list(ox.Store().query('SELECT * WHERE {{ SERVICE <http://{rec.address}/> {{ ?s ?p ?o }} }}'))\n"
-            "except OSError as exc:\n    print('refused:', exc)\n"
-        )
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-        assert "refused" in out.stdout, out.stderr
+        request = {"sparql": f"SELECT * WHERE {{ SERVICE <http://{rec.address}/> {{ ?s ?p ?o }} }}"}
+        assert sandbox.run_isolated(probe, request, settings) == 0
+        assert capsys.readouterr().out.startswith("refused")
         assert rec.connections == 0
-    # and the command itself still answers from the store, without a warning
+        off = settings.model_copy(update={"network_isolation": "off"})
+        assert sandbox.run_isolated(probe, request, off) == 0
+        capsys.readouterr()
+        assert rec.connections >= 1, "the control did not connect: the test cannot fail"
+    # the command itself, in this process: answers from the store, prints no warning, and
+    # leaves this process its network (a listener on 127.0.0.1 still works)
+    from itukg.cli import main
+
+    assert main(["--store", str(settings.store), "query", "ASK { ?s ?p ?o }"]) == 0
+    out = capsys.readouterr()
+    assert out.out.strip() == "true" and "warning" not in out.err
+    with ConnectionRecorder():
+        pass
+    assert main(["--store", str(settings.store), "query", "SELECT ?s WHERE { ?s ?p }"]) == 2
+    assert "itukg: error:" in capsys.readouterr().err
+
+
+def test_cli_query_required_isolation_in_a_real_process(corpus_store) -> None:
+    settings, _ = corpus_store
     env = {**os.environ, "ITUKG_NETWORK_ISOLATION": "required"}
     out = subprocess.run(
         [sys.executable, "-m", "itukg.cli", "--store", str(settings.store), "query",
          "ASK { ?s ?p ?o }"], capture_output=True, text=True, timeout=60, env=env,
     )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "true"
-    assert "warning" not in out.stderr
+    if _can_isolate():
+        assert out.returncode == 0 and out.stdout.strip() == "true", out.stderr
+    else:  # refused, with the reason, no traceback
+        assert out.returncode == 2 and "ITUKG_NETWORK_ISOLATION=required" in out.stderr
+        assert "Traceback" not in out.stderr

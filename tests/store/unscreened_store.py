@@ -44,3 +44,14 @@ class UnscreenedStore:
 
 def open_unscreened(settings: Any, read_only: bool = True) -> UnscreenedStore:
     return UnscreenedStore()
+
+
+def service_probe(args: Any, settings: Any) -> int:
+    """A command body for ``sandbox.run_isolated``: the bare engine runs ``args.sparql`` (no
+    screener) and prints whether the engine could reach it. Exit 0 either way."""
+    try:
+        list(ox.Store().query(args.sparql))
+        print("reached")
+    except OSError as exc:
+        print(f"refused: {exc}")
+    return 0
