@@ -150,6 +150,8 @@ def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
             # way, disk meanwhile) or disk (ITUKG_QUERY_STORE, decision 0075)
             "queryStore": ex.engines if ex is not None else [],
             "updates": settings.allow_updates,
+            # the second wall (decision 0128): isolated, or "not isolated: <why>", or off
+            "network": ex.network if ex is not None else "unknown",
         }
 
     for name, router in discover_routers():

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
         2048, ge=0,
         description="auto mode: largest on-disk database (MB) that query workers copy into memory",
     )
+    network_isolation: Literal["required", "best-effort", "off"] = Field(
+        "best-effort",
+        description="Query workers and `itukg query` run in a network namespace of their own: "
+        "required (refuse to start without it), best-effort (warn), off (decision 0128)",
+    )
     allow_updates: bool = Field(False, description="Enable the SPARQL update operation")
     update_token: str | None = Field(None, description="Bearer token required for updates")
 

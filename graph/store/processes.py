@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from itukg import errors as E
+from itukg.graph.store import sandbox
 from itukg.graph.store.fairqueue import FairPool, Slot
 from itukg.graph.store.wire import HDR, dumps, rebuild_error
 from itukg.graph.store.workers import DEFAULT_OPENER
@@ -64,6 +65,7 @@ class WorkerProcesses:
         self._closing = False
         self._respawns: set[asyncio.Task] = set()
         self.stats = ExecutorStats()
+        self._network: dict[int, str] = {}  # slot index -> the worker's network state
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -142,9 +144,30 @@ class WorkerProcesses:
             self._kill(slot)
             raise rebuild_error(meta)
         slot.pid = meta.get("pid")
+        self._note_network(slot.index, str(meta.get("network", "not isolated: unknown")))
         slot.engine = meta.get("engine", "disk")
         slot.served = 0
         self.stats.started += 1
+
+    def _note_network(self, index: int, state: str) -> None:
+        """Record a worker's network state (decision 0128); say it loudly when it is not
+        isolated, once per state. Raises nothing."""
+        first = state not in self._network.values()
+        self._network[index] = state
+        if first and state != sandbox.ISOLATED and state != "off":
+            log.error("query worker %d runs WITH network access (%s): the engine could reach "
+                      "the network if a query got past the screener; set "
+                      "ITUKG_NETWORK_ISOLATION=required to refuse to start", index, state)
+
+    @property
+    def network(self) -> str:
+        """``isolated`` when every worker runs without network, else the first other state
+        (``not isolated: <reason>`` or ``off``)."""
+        states = [self._network[k] for k in sorted(self._network)]
+        others = [s for s in states if s != sandbox.ISOLATED]
+        if not states:
+            return "unknown"
+        return others[0] if others else sandbox.ISOLATED
 
     def _kill(self, slot: Slot, graceful: bool = False) -> None:
         if slot.writer is not None:

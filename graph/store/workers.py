@@ -23,7 +23,7 @@ import time
 from typing import Any
 
 from itukg import errors as E
-from itukg.graph.store import SelectResult, store_generation, store_info
+from itukg.graph.store import SelectResult, sandbox, store_generation, store_info
 from itukg.graph.store.wire import HDR, dumps, error_payload, recv_exact
 from itukg.settings import Settings
 
@@ -314,11 +314,15 @@ def worker_main(fd: int) -> int:
         if limit:
             _limit_memory(limit + allowance)
         try:
+            # the second wall (decision 0128): no network from here on, before the engine
+            # exists (and before any thread starts: namespaces are per thread, inherited)
+            network = sandbox.enter(settings.network_isolation)
             worker = _Worker(settings, init.get("opener") or DEFAULT_OPENER, allowance)
         except BaseException as exc:  # report why the store could not be opened
             sock.sendall(dumps(({"ok": False, **error_payload(exc)}, None)))
             return 1
-        sock.sendall(dumps(({"ok": True, "pid": os.getpid(), "engine": worker.engine}, None)))
+        sock.sendall(dumps(({"ok": True, "pid": os.getpid(), "engine": worker.engine,
+                             "network": network}, None)))
         while True:
             try:
                 (n,) = HDR.unpack(recv_exact(sock, HDR.size))

@@ -19,7 +19,7 @@ from rdflib.term import Identifier
 
 from itukg.errors import QueryError
 from itukg.graph.ontology import PREFIXES
-from itukg.graph.store import SelectResult, open_store
+from itukg.graph.store import SelectResult, open_store, sandbox
 from itukg.settings import Settings
 
 # the prefixes shown in results: from the one map (itukg.graph.ontology), the ones this command
@@ -122,6 +122,16 @@ def _parse_binding(text: str) -> tuple[str, Identifier]:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the query in a child process without network, as the service's query workers do
+    (decision 0128): a query that got past the screener still cannot connect anywhere. The
+    child prints the result and any error; its exit status is returned."""
+    request = {k: v for k, v in vars(args).items() if k != "func"}
+    return sandbox.run_isolated("itukg.commands.query:run_here", request, settings)
+
+
+@pipe_safe
+def run_here(args: argparse.Namespace, settings: Settings) -> int:
+    """The query itself, in this process (the child of :func:`run`)."""
     if args.file is not None:
         if args.sparql is not None:
             raise QueryError("give the query as an argument or with --file, not both")
