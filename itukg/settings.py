@@ -49,6 +49,19 @@ class Settings(BaseSettings):
         2048, ge=0,
         description="auto mode: largest on-disk database (MB) that query workers copy into memory",
     )
+    max_load_bytes: int = Field(
+        256 * 1024 * 1024, gt=0,
+        description="Largest file `itukg load` reads (bytes); larger ones are refused",
+    )
+    max_literal_bytes: int = Field(
+        16 * 1024 * 1024, gt=0,
+        description="Largest literal in loaded RDF (bytes), and the most RDF/XML entity "
+        "references may expand to",
+    )
+    max_document_bytes: int = Field(
+        64 * 1024 * 1024, gt=0,
+        description="Largest planning document file `itukg build` reads (bytes)",
+    )
     allow_updates: bool = Field(False, description="Enable the SPARQL update operation")
     update_token: str | None = Field(None, description="Bearer token required for updates")
 
