@@ -62,6 +62,7 @@ class Settings(BaseSettings):
         64 * 1024 * 1024, gt=0,
         description="Largest planning document file `itukg build` reads (bytes)",
     )
+    debug: bool = Field(False, description="CLI: show the traceback of an internal error")
     allow_updates: bool = Field(False, description="Enable the SPARQL update operation")
     update_token: str | None = Field(None, description="Bearer token required for updates")
 

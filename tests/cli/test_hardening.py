@@ -217,3 +217,17 @@ def test_a_document_over_16_mb_builds_and_one_over_the_limit_is_refused(tmp_path
     proc = itukg(tmp_path / "store2", "build", "-q", big,
                  env={"ITUKG_MAX_DOCUMENT_BYTES": str(1 << 20)})
     assert_clean_error(proc, f"{big}:", "ITUKG_MAX_DOCUMENT_BYTES")
+
+
+def test_an_iri_with_a_space_in_a_query_is_called_an_invalid_iri(store):
+    proc = itukg(store, "query", "SELECT * WHERE {\n  <http://a b> ?p ?o }")
+    assert_clean_error(proc, "query:2:", "invalid IRI '<http://a b>'")
+    assert "prefix" not in proc.stderr
+
+
+def test_an_internal_error_is_one_line_not_a_traceback(store):
+    # a store whose current link points at a database that is not one: the engine fails
+    (store / "current").resolve().joinpath("db", "CURRENT").write_text("garbage\n")
+    proc = itukg(store, "stats")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.startswith("itukg: ") and proc.stderr.count("\n") == 1, proc.stderr
