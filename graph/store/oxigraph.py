@@ -30,7 +30,11 @@ from itukg.graph.store.formats import (
     to_oxigraph,
     to_rdflib,
 )
-from itukg.graph.store.limits import DEFAULT_MAX_LITERAL_BYTES, too_long_line
+from itukg.graph.store.limits import (
+    DEFAULT_MAX_LITERAL_BYTES,
+    check_xml_entities,
+    too_long_line,
+)
 from itukg.graph.store.protocol import QueryResult, RDFFormat, SelectResult, StoreInfo
 from itukg.graph.store.screen import check_update, query_form
 
@@ -293,8 +297,11 @@ class OxigraphStore:
         ``validated=True``: the caller has already parsed the data strictly (e.g. with
         :func:`check_rdf` in worker processes), so the loader skips IRI validation
         (pyoxigraph's lenient mode, about 15% less loader CPU).
-        Raises :class:`DataError` on malformed data (with the line in the stream); an
+        Raises :class:`DataError` on malformed data (with the line in the stream) and for
+        RDF/XML bytes with unbounded entities; an
         exception raised by the stream's ``read`` propagates unchanged."""
+        if fmt == "rdfxml" and isinstance(data, bytes):  # same entity screen as load()
+            check_xml_entities(data)
         try:
             self._writable().bulk_load(
                 data,
