@@ -37,11 +37,12 @@ import os
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rdflib import Literal, URIRef
 
 from itukg.errors import DataError, DocumentError, ItukgError, ParseWarning
 from itukg.graph.mapping.versions import latest_nquads
@@ -50,10 +51,12 @@ from itukg.graph.store import (
     check_rdf,
     ntriples_to_nquads,
     open_store,
-    store_exists,
 )
 from itukg.settings import Settings
 
+#: Longest N-Triples line a document's mapped data holds; a longer source literal goes aside
+#: (the engine's parsers buffer one line in 16 MB; decision 0123).
+INLINE_LITERAL_MAX = 4 * 1024 * 1024
 #: Below this many documents the build parses in the calling process (a pool costs ~50 ms).
 PARALLEL_THRESHOLD = 4
 
@@ -162,6 +165,20 @@ def find_documents(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return found
 
 
+def check_sizes(docs: Iterable[Path], limit: int) -> None:
+    """Raise :class:`DocumentError` naming the first document file larger than ``limit`` bytes
+    (``ITUKG_MAX_DOCUMENT_BYTES``), before any work starts."""
+    for d in docs:
+        try:
+            size = d.stat().st_size
+        except OSError as exc:
+            raise DocumentError(f"cannot read the file: {exc.strerror or exc}",
+                                source=str(d)) from None
+        if size > limit:
+            raise DocumentError(f"the file has {size} bytes, more than the limit of {limit} "
+                                "(ITUKG_MAX_DOCUMENT_BYTES)", source=str(d))
+
+
 def bundled_corpus() -> Path:
     """The project's bundled ``corpus/`` folder (next to the package sources).
 
@@ -183,6 +200,9 @@ class _Done:
     summary: dict
     warnings: list[ParseWarning]
     seconds: float
+    #: (subject, predicate, text) literals too long for an N-Triples line the loader's parser
+    #: buffers (16 MB); the main process adds them as terms after the bulk load.
+    aside: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -205,7 +225,14 @@ def _process(path: str, base_iri: str) -> _Done | _Failed:
         nt = document_ntriples(doc, base_iri)
         if isinstance(nt, str):
             nt = nt.encode("utf-8")
-        nt += source_text_ntriples(doc, base_iri)  # pages (issue 5): the source view's full text
+        subject, values = source_text_values(doc, base_iri)  # the pages' source view (issue 5)
+        aside = []
+        for predicate, text in values:
+            line = _literal_line(subject, predicate, text)
+            if len(line) > INLINE_LITERAL_MAX:  # past the parser's buffer: added as a term
+                aside.append((subject, predicate, text))
+            else:
+                nt += line
         graph = f"{base_iri}graph/doc/{doc.slug}"
         # validated here, in parallel, so the single loader can skip validation
         check_rdf(nt, "ntriples", source=f"{path} (mapped N-Triples)")
@@ -216,32 +243,40 @@ def _process(path: str, base_iri: str) -> _Done | _Failed:
             dataclasses.replace(w, source=path) if w.source == name else w
             for w in getattr(doc, "warnings", []) or []
         ]
-        return _Done(path, doc.slug, graph, nquads, n, summary, warnings, time.perf_counter() - t0)
+        return _Done(path, doc.slug, graph, nquads, n + len(aside), summary, warnings,
+                     time.perf_counter() - t0, aside)
     except ItukgError as exc:
         source = path if exc.source in (None, Path(path).name) else exc.source
         return _Failed(type(exc).__name__, exc.message, source, exc.line)
-    except Exception as exc:  # a bug in parsing/mapping: report it against the file, with the trace
-        tb = traceback.format_exc(limit=-3)
+    except Exception as exc:  # a bug in parsing/mapping: reported against the file, no traceback
         return _Failed("DocumentError", f"internal error while reading this document: "
-                       f"{type(exc).__name__}: {exc}\n{tb}", path, None)
+                       f"{type(exc).__name__}: {exc}", path, None)
+
+
+def source_text_values(doc, base_iri: str) -> tuple[str, list[tuple[str, str]]]:
+    """The document's IRI and its ``(predicate, text)`` source literals: ``ikg:sourceText``, its
+    lines as read (``Line.raw``), LF-joined, so line N of the text is the ``D/line/N`` of the
+    graph (the pages' source view, issue 5; decision 0072); for a Word file also
+    ``ikg:wordLocators`` (each line's place in the .docx, decision 0105). Raises nothing."""
+    from itukg.graph.vocab import IKG
+
+    values = [(str(IKG.sourceText), "\n".join(line.raw for line in doc.lines))]
+    if getattr(doc, "locators", None):  # p12, t3/r2/c1/p0 per line (issue 10)
+        values.append((str(IKG.wordLocators), "\n".join(doc.locators)))
+    return f"{base_iri}id/doc/{doc.slug}", values
+
+
+def _literal_line(subject: str, predicate: str, text: str) -> bytes:
+    """One N-Triples line ``<subject> <predicate> "text" .``. Raises nothing."""
+    esc = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+           .replace("\r", "\\r"))
+    return f'<{subject}> <{predicate}> "{esc}" .\n'.encode("utf-8")
 
 
 def source_text_ntriples(doc, base_iri: str) -> bytes:
-    """``<D> ikg:sourceText "..."`` for a parsed document: its lines as read (``Line.raw``),
-    LF-joined, so line N of the text is the ``D/line/N`` of the graph. Added for the pages'
-    source view (issue 5; ``docs/decisions/0072-source-text-in-graph.md``); for a Word file also
-    ``<D> ikg:wordLocators`` (each line's place in the .docx, decision 0105). Raises nothing."""
-    from itukg.graph.vocab import IKG
-
-    text = "\n".join(line.raw for line in doc.lines)
-    esc = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-           .replace("\r", "\\r"))
-    d = f"<{base_iri}id/doc/{doc.slug}>"
-    out = f'{d} <{IKG.sourceText}> "{esc}" .\n'
-    if getattr(doc, "locators", None):  # a Word file: each line's place in the .docx (issue 10)
-        locators = "\\n".join(doc.locators)  # p12, t3/r2/c1/p0: nothing to escape
-        out += f'{d} <{IKG.wordLocators}> "{locators}" .\n'
-    return out.encode("utf-8")
+    """The source literals of :func:`source_text_values` as N-Triples. Raises nothing."""
+    subject, values = source_text_values(doc, base_iri)
+    return b"".join(_literal_line(subject, p, text) for p, text in values)
 
 
 def _process_star(args: tuple[str, str]) -> _Done | _Failed:
@@ -398,7 +433,8 @@ def build(
     ``workers``: processes for parsing and mapping (default: the number of CPUs when there are
     at least :data:`PARALLEL_THRESHOLD` documents, else 1).
 
-    Raises :class:`DocumentError` for a missing path, a document that is not of the family, or
+    Raises :class:`DocumentError` for a missing path, a file over ``max_document_bytes``, a
+    document that is not of the family, or
     two documents with the same slug (naming both files); :class:`DataError` if mapped data is
     malformed; :class:`StoreError` if the store is busy or not an itukg store. In every error
     case (and on KeyboardInterrupt) the previous store is left exactly as it was.
@@ -406,18 +442,16 @@ def build(
     t_start = time.perf_counter()
     timings: dict[str, float] = {}
     docs = find_documents(paths)
+    check_sizes(docs, settings.max_document_bytes)
     if workers is None:
         workers = (os.cpu_count() or 1) if len(docs) >= PARALLEL_THRESHOLD else 1
     workers = max(1, min(workers, len(docs)))
     report = BuildReport(workers=workers)
 
     ontology = ontology_turtle()
-    carry = _user_graphs(settings) if store_exists(settings) else []
-
     pipeline = _Pipeline(docs, settings.base_iri, workers)
     try:
-        _build_generation(settings, pipeline, len(docs), ontology, carry,
-                          report, timings, progress)
+        _build_generation(settings, pipeline, len(docs), ontology, report, timings, progress)
     finally:
         pipeline.close()
     timings["total"] = time.perf_counter() - t_start
@@ -474,10 +508,12 @@ def _chunks(
     report: BuildReport,
     timings: dict[str, float],
     progress: ProgressCallback | None,
+    aside: list[tuple[str, str, str, str]],
 ) -> Iterator[tuple[str, bytes, int]]:
     """The build's N-Quads as ``(source, data, lines)`` chunks: each document as it is mapped,
     then the reference data, then the graphs carried over from the current store. Fills
-    ``report`` on the way. Raises the document's error (DocumentError, DataError) for a
+    ``report`` on the way, and ``aside`` with ``(graph, subject, predicate, text)`` literals too
+    long to go through the loader's parser. Raises the document's error (DocumentError, DataError) for a
     document that failed, and DocumentError for two documents with the same slug."""
     slugs: dict[str, str] = {}
     # Documents first: the reference graph is being built in a worker meanwhile.
@@ -497,6 +533,7 @@ def _chunks(
             res.path, res.slug, res.graph, res.triples, res.summary, res.warnings,
             res.seconds))
         data, res.nquads = res.nquads, b""
+        aside.extend((res.graph, *a) for a in res.aside)
         yield f"{res.path} (mapped data)", data, res.triples
         if progress is not None:
             progress(i, total, res.path)
@@ -519,17 +556,21 @@ def _build_generation(
     pipeline: _Pipeline,
     total: int,
     ontology: bytes,
-    carry: list[str],
     report: BuildReport,
     timings: dict[str, float],
     progress: ProgressCallback | None,
 ) -> None:
     with begin_generation(settings, kind="build") as gen:
+        # The loaded graphs to carry over are read with the writer lock held (decision 0120):
+        # read before it, a load that commits in between would be lost at this commit.
+        carry = _user_graphs(settings) if gen.previous is not None else []
         t0 = time.perf_counter()
         gen.bulk_load(ontology, "turtle", settings.ontology_graph)
         report.ontology_triples = gen.store.triples_per_graph().get(settings.ontology_graph, 0)
         timings["ontology_load"] = time.perf_counter() - t0
-        stream = _QuadStream(_chunks(settings, pipeline, total, carry, report, timings, progress))
+        aside: list[tuple[str, str, str, str]] = []
+        stream = _QuadStream(_chunks(settings, pipeline, total, carry, report, timings, progress,
+                                     aside))
         t0 = time.perf_counter()
         try:
             # every chunk was parsed strictly before (workers, reference job, or a store dump)
@@ -540,6 +581,8 @@ def _build_generation(
                 raise
             source, line = stream.locate(exc.line)
             raise DataError(exc.message, source=source, line=line) from None
+        for graph, subject, predicate, text in aside:  # long source texts, as terms
+            gen.store.add_triples(graph, [(URIRef(subject), URIRef(predicate), Literal(text))])
         timings["documents"] = time.perf_counter() - t0
         timings["parse_wait"] = stream.wait
 

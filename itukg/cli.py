@@ -70,6 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("itukg: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:
+        print("itukg: error: out of memory (the store was left as it was)", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - a bug: one line for the user, never a traceback
+        if settings.debug:
+            raise
+        print(f"itukg: internal error: {type(exc).__name__}: {exc} (the store was left as it "
+              "was; ITUKG_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

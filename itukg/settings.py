@@ -54,6 +54,20 @@ class Settings(BaseSettings):
         description="Query workers and `itukg query` run in a network namespace of their own: "
         "required (refuse to start without it), best-effort (warn), off (decision 0128)",
     )
+    max_load_bytes: int = Field(
+        256 * 1024 * 1024, gt=0,
+        description="Largest file `itukg load` reads (bytes); larger ones are refused",
+    )
+    max_literal_bytes: int = Field(
+        16 * 1024 * 1024, gt=0,
+        description="Largest literal in loaded RDF (bytes), and the most RDF/XML entity "
+        "references may expand to",
+    )
+    max_document_bytes: int = Field(
+        64 * 1024 * 1024, gt=0,
+        description="Largest planning document file `itukg build` reads (bytes)",
+    )
+    debug: bool = Field(False, description="CLI: show the traceback of an internal error")
     allow_updates: bool = Field(False, description="Enable the SPARQL update operation")
     update_token: str | None = Field(None, description="Bearer token required for updates")
 

@@ -17,6 +17,13 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from itukg.errors import DataError
+from itukg.graph.store.limits import (
+    DEFAULT_MAX_LITERAL_BYTES,
+    check_literals,
+    check_xml_entities,
+    rdfxml_error_line,
+    too_long_line,
+)
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -151,12 +158,29 @@ def ntriples_to_nquads(data: bytes, graph: str, *, source: str = "") -> tuple[by
 
 def check_rdf(data: bytes, fmt: str, *, source: str = "") -> None:
     """Parse ``data`` completely and raise :class:`DataError` (with the line) if it is
-    malformed. Returns nothing."""
+    malformed or has a line beyond the parser's buffer. Returns nothing."""
     try:
+        if fmt == "rdfxml":
+            check_xml_entities(data, source=source or None)
         for _ in ox.parse(data, format=rdf_format(fmt)):
             pass
     except SyntaxError as exc:
-        raise DataError(exc.msg or str(exc), source=source or None, line=exc.lineno) from None
+        raise _syntax_error(exc, data, fmt, source) from None
+    except MemoryError:
+        raise too_long_line(source or None) from None
+
+
+def _syntax_error(exc: SyntaxError, data: bytes, fmt: str, source: str,
+                  base_iri: str | None = None) -> DataError:
+    """The engine's syntax error as a :class:`DataError` with its line (found again for
+    RDF/XML, whose parser reports none). Raises nothing."""
+    msg = exc.msg or str(exc)
+    line = exc.lineno
+    if line is None and fmt == "rdfxml":
+        line = rdfxml_error_line(data, base_iri)
+    if "LoadDocumentCallback" in msg:
+        msg = f"JSON-LD remote contexts are not fetched; inline the @context (engine: {msg})"
+    return DataError(msg, source=source or None, line=line)
 
 
 def parse_quads(
@@ -167,26 +191,30 @@ def parse_quads(
     source: str = "",
     base_iri: str | None = None,
     default_graph: str | None = None,
+    max_literal_bytes: int = DEFAULT_MAX_LITERAL_BYTES,
 ) -> list[ox.Quad]:
     """Parse ``data`` completely. Everything goes into ``graph`` when it is given; otherwise
     quads keep their own graph and triples (default-graph data) go into ``default_graph``.
     Raises :class:`DataError` with the line on a syntax error, for triples with nowhere to
-    go, and for a JSON-LD remote context (never fetched)."""
+    go, for a JSON-LD remote context (never fetched), for RDF/XML entity declarations that
+    could expand without bound, and for a literal over ``max_literal_bytes`` or a line over
+    the parser's buffer (``graph/store/limits.py``)."""
     engine_format = rdf_format(fmt)
+    if fmt == "rdfxml":
+        check_xml_entities(data, source=source or None, max_expansion=max_literal_bytes)
     target = graph_node(graph) if graph is not None else None
     fallback = graph_node(default_graph) if default_graph is not None else None
     try:
         quads = list(ox.parse(data, format=engine_format, base_iri=base_iri))
     except SyntaxError as exc:
-        msg = exc.msg or str(exc)
-        if "LoadDocumentCallback" in msg:
-            msg = ("JSON-LD remote contexts are not fetched; inline the @context "
-                   f"(engine: {msg})")
-        raise DataError(msg, source=source or None, line=exc.lineno) from None
+        raise _syntax_error(exc, data, fmt, source, base_iri) from None
+    except MemoryError:
+        raise too_long_line(source or None) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise DataError(str(exc), source=source or None) from None
     except OSError as exc:
         raise DataError(f"cannot read the data: {exc}", source=source or None) from None
+    check_literals(quads, max_literal_bytes, source=source or None)
     if target is not None:
         return [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
     if fallback is not None:

@@ -136,6 +136,38 @@ def _collect_garbage(root: Path, keep: set[Path]) -> list[Path]:
     return removed
 
 
+def remove_leftovers(root: Path) -> list[Path]:
+    """Remove what interrupted writers left (generation directories without ``generation.json``,
+    temporary ``current`` links) when no writer holds the lock; complete generations stay (a
+    reader may hold them; writers remove them at a switch). Any command that opens the store
+    calls it, so a ``kill -9``'d load does not leave up to a GB on disk until the next write
+    (decision 0121). Returns the removed paths; raises nothing (a store this process cannot
+    write, or a busy lock, just skips the cleanup)."""
+    try:
+        fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return []
+    removed: list[Path] = []
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # never wait: a writer is at work
+    except OSError:
+        os.close(fd)
+        return []
+    try:
+        for p in root.iterdir():
+            if p.name.startswith(CURRENT + ".tmp-"):
+                p.unlink(missing_ok=True)
+            elif p.name.startswith(GEN_PREFIX) and p.is_dir() and not is_complete(p):
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
+    except OSError:
+        pass
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    return removed
+
+
 class Generation:
     """One generation of the store being written aside.
 
@@ -344,6 +376,7 @@ def open(location: str | os.PathLike[str], *, read_only: bool) -> OxigraphStore:
     if gen is None:
         raise StoreError(f"no store at {root}; run itukg build")
     if read_only:
+        remove_leftovers(root)
         return OxigraphStore(gen / "db", read_only=True, location=str(root), generation=gen.name)
     return WritableStore(Generation.begin(root, copy_current=True, kind="update"))
 

@@ -30,6 +30,11 @@ from itukg.graph.store.formats import (
     to_oxigraph,
     to_rdflib,
 )
+from itukg.graph.store.limits import (
+    DEFAULT_MAX_LITERAL_BYTES,
+    check_xml_entities,
+    too_long_line,
+)
 from itukg.graph.store.protocol import QueryResult, RDFFormat, SelectResult, StoreInfo
 from itukg.graph.store.screen import check_update, query_form
 
@@ -261,12 +266,14 @@ class OxigraphStore:
         source: str = "",
         default_graph: str | None = None,
         replace: bool = False,
+        max_literal_bytes: int = DEFAULT_MAX_LITERAL_BYTES,
     ) -> int:
         """See :meth:`Store.load`. The data is parsed completely before the store is touched,
         and written in one transaction. ``default_graph``: where triples outside any named
         graph go when ``graph`` is not given. ``replace``: empty every graph the data writes to
         first."""
-        quads = parse_quads(data, fmt, graph, source=source, default_graph=default_graph)
+        quads = parse_quads(data, fmt, graph, source=source, default_graph=default_graph,
+                            max_literal_bytes=max_literal_bytes)
         try:
             store = self._writable()
             if replace:
@@ -290,8 +297,11 @@ class OxigraphStore:
         ``validated=True``: the caller has already parsed the data strictly (e.g. with
         :func:`check_rdf` in worker processes), so the loader skips IRI validation
         (pyoxigraph's lenient mode, about 15% less loader CPU).
-        Raises :class:`DataError` on malformed data (with the line in the stream); an
+        Raises :class:`DataError` on malformed data (with the line in the stream) and for
+        RDF/XML bytes with unbounded entities; an
         exception raised by the stream's ``read`` propagates unchanged."""
+        if fmt == "rdfxml" and isinstance(data, bytes):  # same entity screen as load()
+            check_xml_entities(data)
         try:
             self._writable().bulk_load(
                 data,
@@ -301,6 +311,8 @@ class OxigraphStore:
             )
         except SyntaxError as exc:
             raise DataError(exc.msg or str(exc), line=exc.lineno) from None
+        except MemoryError:  # the parser's buffer holds one line: a longer one ends here
+            raise too_long_line(None) from None
         except OSError as exc:
             raise StoreError(f"cannot write to the store: {exc}") from None
 

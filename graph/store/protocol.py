@@ -91,9 +91,11 @@ class Store(Protocol):
         ...
 
     def load(self, data: bytes, fmt: RDFFormat, graph: str | None = None, *, source: str = "",
-             default_graph: str | None = None, replace: bool = False) -> int:
-        """Parse all of ``data`` first; on a syntax error raise DataError (with line) and leave
-        the store untouched; then load into ``graph`` in one transaction (quad formats keep
+             default_graph: str | None = None, replace: bool = False,
+             max_literal_bytes: int = 16 * 1024 * 1024) -> int:
+        """Parse all of ``data`` first; on a syntax error, a literal over
+        ``max_literal_bytes`` or unbounded RDF/XML entities raise DataError (with line) and
+        leave the store untouched; then load into ``graph`` in one transaction (quad formats keep
         their own graphs unless ``graph`` is given; their triples outside any graph go to
         ``default_graph``). ``replace``: empty every graph the data writes to first. Returns
         quads loaded."""

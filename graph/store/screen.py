@@ -186,6 +186,12 @@ def _check_prefixes(sparql: str) -> None:
                 declared.add(prefix)
             elif prefix != "_" and prefix not in declared:
                 line = text.count("\n", 0, start) + 1
+                if text[start - 1:start] == "<":  # "<http://a b>": not an IRI the grammar reads
+                    end = text.find(">", start)
+                    iri = text[start - 1:end + 1 if end >= 0 else start + len(tok)]
+                    raise QueryError(f"invalid IRI {iri!r} at line {line} (IRIs may not contain "
+                                     "spaces, quotes, braces or other delimiters)",
+                                     source="query", line=line)
                 raise QueryError(
                     f"undeclared prefix {prefix + ':'!r} in {tok!r} at line {line}; "
                     f"add PREFIX {prefix}: <...>",

@@ -18,12 +18,24 @@ def default_graph_for(settings: Settings, path: Path) -> str:
     return settings.file_graph(quote(path.name, safe="-._~!$&'()*+,;=@"))
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    path: Path = args.file
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The file's bytes. Raises :class:`DataError` when it cannot be read or is larger than
+    ``limit`` (read at most ``limit + 1`` bytes, so a growing file or a device is bounded
+    too)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(limit + 1)
     except OSError as exc:
         raise DataError(f"cannot read the file: {exc.strerror or exc}", source=str(path)) from None
+    if len(data) > limit:
+        raise DataError(f"the file is larger than the limit of {limit} bytes "
+                        "(ITUKG_MAX_LOAD_BYTES)", source=str(path))
+    return data
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    path: Path = args.file
+    data = read_bounded(path, settings.max_load_bytes)
     fmt = args.format or format_from_filename(path)
     file_graph = default_graph_for(settings, path)
     if args.keep_graphs and args.graph:
@@ -45,6 +57,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             source=str(path),
             default_graph=file_graph,
             replace=not args.append,
+            max_literal_bytes=settings.max_literal_bytes,
         )
         where = f"<{graph}>" if graph else "their own graphs (default-graph triples into " \
             f"<{file_graph}>)"

@@ -414,3 +414,14 @@ def test_a_killed_build_leaves_the_old_store_and_its_leftover_is_cleaned_next_ti
     assert not leftover.exists()
     with open_store(settings, read_only=True) as s:
         assert s.triples_per_graph() == {G1: 1, G2: 1}
+
+
+def test_bulk_load_screens_rdfxml_entities_too(tmp_path):
+    laughs = (b'<?xml version="1.0"?>\n<!DOCTYPE r [\n <!ENTITY a "aaaa">\n <!ENTITY b "&a;&a;">\n]>\n'
+              b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
+    store = OxigraphStore(tmp_path / "db")
+    try:
+        with pytest.raises(DataError, match="nested entity expansion"):
+            store.bulk_load(laughs, "rdfxml", G1)
+    finally:
+        store.close()
