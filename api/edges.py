@@ -33,7 +33,8 @@ def problem_bytes(status: int, detail: str) -> bytes:
 
 
 def url_problem(limit: int) -> tuple[int, str]:
-    return 414, f"request target longer than {limit} bytes (limit ITUKG_MAX_URL_BYTES); send a long query with POST"
+    return 414, (f"request target longer than {limit} bytes (limit ITUKG_MAX_URL_BYTES); "
+                 "send a long query with POST")
 
 
 def header_problem(limit: int) -> tuple[int, str]:
@@ -50,7 +51,8 @@ class EdgeLimits:
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
-            target = len(scope.get("raw_path") or scope["path"].encode()) + len(scope.get("query_string", b""))
+            path = scope.get("raw_path") or scope["path"].encode()
+            target = len(path) + len(scope.get("query_string", b""))
             found = None
             if target > self.max_url:
                 found = url_problem(self.max_url)

@@ -4,9 +4,10 @@ A client (the remote address; behind a configured trusted proxy, the address tha
 names in ``X-Forwarded-For``) may have ``settings.client_concurrency`` queries running or
 waiting at once, and spends a query-time budget: ``settings.client_query_seconds`` of worker
 time per ``settings.client_budget_window`` seconds, refilled continuously (a token bucket; the
-Wikidata Query Service grants 60 s per minute). A query is admitted (:meth:`ClientLimits.admit`) while the budget
-is above zero and its worker time is charged when it ends (:meth:`ClientLimits.done`), so one query may overdraw the budget; the
-next ones wait until it is refilled. Refused: :class:`fastapi.HTTPException` 429 with
+Wikidata Query Service grants 60 s per minute). A query is admitted
+(:meth:`ClientLimits.admit`) while the budget is above zero and its worker time is charged when
+it ends (:meth:`ClientLimits.done`), so one query may overdraw the budget; the next ones wait
+until it is refilled. Refused: :class:`fastapi.HTTPException` 429 with
 ``Retry-After`` (seconds), answered as problem+json.
 
 The named queries, the JSON API and the pages are not charged: they run vetted queries, in the

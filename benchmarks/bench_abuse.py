@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Latency of a named trace query while two clients abuse ``/sparql`` (decision 0124).
 
-    .venv/bin/python benchmarks/bench_abuse.py [--requests 200] [--seconds 30] [--timeout 5] [--reserved 1]
-        [--store DIR] [--json FILE]
+    .venv/bin/python benchmarks/bench_abuse.py [--requests 200] [--seconds 30] [--timeout 5]
+        [--reserved 1] [--store DIR] [--json FILE]
 
 Builds the bundled corpus into a temporary store (or uses ``--store``), starts ``itukg serve``
 on 127.0.0.1 (2 query workers, deadline ``--timeout``), and measures sequential runs (at least
-``--requests`` and ``--seconds``) of ``GET /api/queries/output-trace?outputCode=4.1`` twice: unloaded, then while two
-clients (source addresses 127.0.0.2 and 127.0.0.3, two connections each) send a cross-product
-query that runs to the deadline, without pause (50 ms after a 429). Prints p50 / p99 / max of
+``--requests`` and ``--seconds``) of ``GET /api/queries/output-trace?outputCode=4.1`` twice:
+unloaded, then while two clients (source addresses 127.0.0.2 and 127.0.0.3, two connections
+each) send a cross-product query that runs to the deadline, without pause (50 ms after a 429). Prints p50 / p99 / max of
 both, the ratio of the p99s, and what the abusers got (statuses). ``--reserved 0`` shows the
 service without a reserved worker (every worker can be taken by /sparql). Bounded, loopback.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
+import signal
 import statistics
 import subprocess
 import sys
@@ -30,16 +30,12 @@ from pathlib import Path
 
 import httpx
 
+from bench_service import free_port, wait_http  # benchmarks/: the script's folder is on sys.path
+
 VENV_BIN = Path(sys.executable).parent
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 TRACE = "/api/queries/output-trace?outputCode=4.1"
 JSON = {"accept": "application/sparql-results+json"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(store: Path, timeout: float, reserved: int) -> tuple[subprocess.Popen, str]:
@@ -50,19 +46,8 @@ def serve(store: Path, timeout: float, reserved: int) -> tuple[subprocess.Popen,
         [str(VENV_BIN / "itukg"), "--store", str(store), "serve", "--no-build", "--port", str(port),
          "--log-level", "warning", "--no-access-log"], env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"itukg serve exited with {proc.returncode}")
-        try:
-            h = httpx.get(url + "/health", timeout=2).json()
-            if h["status"] == "ok":
-                return proc, url
-        except (httpx.HTTPError, ValueError):
-            pass
-        time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("itukg serve did not come up")
+    wait_http(url + "/health", proc)
+    return proc, url
 
 
 def latencies(url: str, n: int, seconds: float = 0.0) -> list[float]:
@@ -104,6 +89,8 @@ def main() -> int:
     ap.add_argument("--store", type=Path)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
+    # killed (timeout, Ctrl-C): stop the server in the finally below, leave nothing running
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store
         if store is None:

@@ -49,37 +49,14 @@ class Settings(BaseSettings):
         2048, ge=0,
         description="auto mode: largest on-disk database (MB) that query workers copy into memory",
     )
-    # -- limits of the HTTP service (docs/api.md "Limits"; decisions 0124, 0126) ---------------
-    max_url_bytes: int = Field(
-        8192, ge=256,
-        description="Longest request target (path and query string) in bytes; longer: 414",
-    )
-    max_header_bytes: int = Field(
-        32768, ge=1024,
-        description="Largest total size of the request headers in bytes; larger: 431",
-    )
-    client_concurrency: int = Field(
-        2, ge=1,
-        description="/sparql queries one client may have running or waiting at once; more: 429",
-    )
-    client_query_seconds: float = Field(
-        60.0, gt=0,
-        description="Query time (s) one client's /sparql queries may use per budget window; "
-        "past it: 429 with Retry-After",
-    )
-    client_budget_window: float = Field(
-        60.0, gt=0, description="The window (s) over which client_query_seconds refills"
-    )
-    reserved_workers: int = Field(
-        1, ge=0,
-        description="Query workers kept for the named queries, the JSON API and the pages: "
-        "/sparql queries use at most query_workers - reserved_workers of them (at least one)",
-    )
-    trusted_proxies: list[str] = Field(
-        default_factory=list,
-        description="Addresses of reverse proxies whose X-Forwarded-For names the client; "
-        "empty: the client is the connection's remote address",
-    )
+    # -- limits of the HTTP service (docs/api.md "Fair share", "HTTP edges"; decisions 0124, 0126)
+    max_url_bytes: int = Field(8192, ge=256, description="Longest request target (bytes); longer: 414")
+    max_header_bytes: int = Field(32768, ge=1024, description="Largest request headers (bytes): 431")
+    client_concurrency: int = Field(2, ge=1, description="/sparql queries per client at once: 429")
+    client_query_seconds: float = Field(60.0, gt=0, description="Worker seconds per client per window")
+    client_budget_window: float = Field(60.0, gt=0, description="Seconds over which the budget refills")
+    reserved_workers: int = Field(1, ge=0, description="Workers /sparql cannot take (named queries, API)")
+    trusted_proxies: list[str] = Field(default_factory=list, description="Proxies whose XFF is used")
     allow_updates: bool = Field(False, description="Enable the SPARQL update operation")
     update_token: str | None = Field(None, description="Bearer token required for updates")
 

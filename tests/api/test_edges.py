@@ -96,7 +96,10 @@ def test_the_server_still_answers_after_refusals(served) -> None:
     assert status == 200 and json.loads(body)["status"] == "ok"
 
 
-@pytest.mark.parametrize("token", ["é☃".encode(), b"\xff\xfe", "Ä".encode() * 40, STRONG_TOKEN.encode() + b"\xc3\xa9", b""])
+ODD_TOKENS = ["é☃".encode(), b"\xff\xfe", "Ä".encode() * 40, STRONG_TOKEN.encode() + b"\xc3\xa9", b""]
+
+
+@pytest.mark.parametrize("token", ODD_TOKENS)
 def test_any_bearer_token_is_a_401_never_a_500(served, token) -> None:
     body = b"update=CLEAR%20GRAPH%20%3Chttp%3A%2F%2Fe%2Fnone%3E"
     req = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
