@@ -9,8 +9,9 @@ on 127.0.0.1 (2 query workers, deadline ``--timeout``), and measures sequential 
 ``--requests`` and ``--seconds``) of ``GET /api/queries/output-trace?outputCode=4.1`` twice:
 unloaded, then while two clients (source addresses 127.0.0.2 and 127.0.0.3, two connections
 each) send a cross-product query that runs to the deadline, without pause (50 ms after a
-429). Prints p50 / p99 / max of both, the ratio of the p99s, and what the abusers got. ``--reserved 0`` shows the
-service without a reserved worker (every worker can be taken by /sparql). Bounded, loopback.
+429). Prints p50 / p99 / max of both, the ratio of the p99s, and what the abusers got.
+``--reserved 0`` shows the service without a reserved worker (every worker can be taken by
+/sparql). Bounded, loopback.
 """
 
 from __future__ import annotations
