@@ -58,7 +58,7 @@ from typing import Any
 
 from itukg import errors as E
 from itukg.graph.store import QueryResult, SelectResult
-from itukg.graph.store.fairqueue import QUERY_SECONDS
+from itukg.graph.store.fairqueue import LANE, PRIORITY, QUERY_SECONDS
 from itukg.graph.store.processes import ExecutorStats, WorkerProcesses  # noqa: F401 - re-exported
 from itukg.graph.store.screen import check_query, check_update, dataset_of
 from itukg.graph.store.wire import dumps, rebuild_error
@@ -121,7 +121,11 @@ class Executor(WorkerProcesses):
         cannot open the store.
         """
         self._sizes_cache = None
-        await super().restart()
+        lane = LANE.set(PRIORITY)  # it takes every worker: in the bulk lane it would wait forever
+        try:
+            await super().restart()
+        finally:
+            LANE.reset(lane)
 
     # -- one request ------------------------------------------------------------------------------
     async def _call(self, req: dict[str, Any], timeout: float | None) -> tuple[dict[str, Any], Any]:

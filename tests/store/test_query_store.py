@@ -328,3 +328,38 @@ def test_a_dead_worker_is_reported_as_what_it_was(w3c_store, sig, expected) -> N
     assert sig in str(err)
     if sig == "SIGSEGV":
         assert "crashed" in str(err) and "memory" not in str(err)
+
+
+# -- lanes (decision 0124) -------------------------------------------------------------------
+
+
+def test_bulk_requests_never_take_the_reserved_worker() -> None:
+    """Two workers, one bulk slot: a second bulk request waits while a priority request is
+    served at once; a freed worker goes to a priority waiter before a bulk one."""
+    from itukg.graph.store.fairqueue import BULK, LANE
+
+    async def scenario() -> list[str]:
+        pool = _FairPool(bulk_cap=1)
+        for i in range(2):
+            pool.put_nowait(_Slot(i))
+        order: list[str] = []
+
+        async def take(name: str, lane: str, hold: float) -> None:
+            LANE.set(lane)
+            slot = await pool.get()
+            order.append(name)
+            await asyncio.sleep(hold)
+            pool.put_nowait(slot)
+
+        tasks = [asyncio.ensure_future(take("bulk1", BULK, 0.2))]
+        await asyncio.sleep(0.01)
+        tasks.append(asyncio.ensure_future(take("bulk2", BULK, 0.0)))
+        await asyncio.sleep(0.01)
+        tasks.append(asyncio.ensure_future(take("named1", "priority", 0.3)))
+        await asyncio.sleep(0.01)
+        tasks.append(asyncio.ensure_future(take("named2", "priority", 0.0)))
+        await asyncio.gather(*tasks)
+        assert pool.bulk_busy == 0
+        return order
+
+    assert _run(scenario()) == ["bulk1", "named1", "named2", "bulk2"]
