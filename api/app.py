@@ -25,7 +25,9 @@ from starlette.concurrency import run_in_threadpool
 
 from itukg import __version__
 from itukg.api import problems
+from itukg.api.edges import EdgeLimits
 from itukg.api.fastpath import SparqlFastPath
+from itukg.api.limits import ClientLimits
 from itukg.graph.store.pool import Executor
 from itukg.graph.store.workers import DEFAULT_OPENER
 from itukg.settings import Settings
@@ -125,6 +127,7 @@ def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
     app.state.store = None
     app.state.executor = None
     app.state.updater = None
+    app.state.limits = ClientLimits(settings)  # per client on /sparql (decision 0124)
     problems.install(app)
     app.add_middleware(
         CORSMiddleware,
@@ -138,6 +141,11 @@ def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
     # outermost: the query operation of /sparql skips routing and middleware (decision 0076);
     # it sends the CORS headers above itself
     app.add_middleware(SparqlFastPath, state=app.state, cors_expose=", ".join(CORS_EXPOSE))
+    # in front of everything: a too long URL or too large headers are refused as problem+json
+    # (decision 0126)
+    app.add_middleware(
+        EdgeLimits, max_url_bytes=settings.max_url_bytes, max_header_bytes=settings.max_header_bytes
+    )
 
     @app.get("/health", tags=["service"], summary="Liveness: the store is open and workers run")
     async def health() -> dict:

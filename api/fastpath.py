@@ -32,9 +32,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from itukg.api import problems
+from itukg.api.limits import client_of
 from itukg.api.services import named
 from itukg.api.sparql import MAX_QUERY_BYTES, ProtocolError, parse_request, plan_query, run_plan
 from itukg.errors import ItukgError
+from itukg.graph.store.fairqueue import BULK, LANE, QUERY_SECONDS
 
 log = logging.getLogger("itukg.api")
 
@@ -82,6 +84,32 @@ class SparqlFastPath:
         if path != self.path or scope["method"] not in ("GET", "POST"):
             await self.app(scope, receive, send)
             return
+        await self._limited(scope, receive, send)
+
+    async def _limited(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """``/sparql`` under the client's limits (429 beyond them), in the bulk lane of the
+        workers, its worker time charged to the client (decision 0124)."""
+        limits = getattr(self.state, "limits", None)
+        if limits is None:
+            await self._sparql(scope, receive, send)
+            return
+        client = client_of(scope, self.state.settings.trusted_proxies)
+        try:
+            limits.admit(client)
+        except HTTPException as exc:
+            await self._error(scope, send, _headers(scope)[2], exc)
+            return
+        used = [0.0]
+        lane, seconds = LANE.set(BULK), QUERY_SECONDS.set(used)
+        try:
+            await self._sparql(scope, receive, send)
+        finally:
+            LANE.reset(lane)
+            QUERY_SECONDS.reset(seconds)
+            limits.done(client, used[0])
+
+    async def _sparql(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A GET or POST on ``/sparql``: the query operation here, the rest to the route."""
         accept, ctype, origin = _headers(scope)
         body = b""
         if scope["method"] == "POST":

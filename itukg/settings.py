@@ -68,6 +68,14 @@ class Settings(BaseSettings):
         description="Largest planning document file `itukg build` reads (bytes)",
     )
     debug: bool = Field(False, description="CLI: show the traceback of an internal error")
+    # -- limits of the HTTP service (docs/api.md "Fair share", "HTTP edges"; decisions 0124, 0126)
+    max_url_bytes: int = Field(8192, ge=256, description="Longest request target (bytes); longer: 414")
+    max_header_bytes: int = Field(32768, ge=1024, description="Largest request headers (bytes): 431")
+    client_concurrency: int = Field(2, ge=1, description="/sparql queries per client at once: 429")
+    client_query_seconds: float = Field(60.0, gt=0, description="Worker seconds per client per window")
+    client_budget_window: float = Field(60.0, gt=0, description="Seconds over which the budget refills")
+    reserved_workers: int = Field(1, ge=0, description="Workers /sparql cannot take (named queries, API)")
+    trusted_proxies: list[str] = Field(default_factory=list, description="Proxies whose XFF is used")
     allow_updates: bool = Field(False, description="Enable the SPARQL update operation")
     update_token: str | None = Field(None, description="Bearer token required for updates")
 

@@ -117,8 +117,12 @@ async def _update(request: Request, req, settings) -> Response:
         )
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
-    expected = settings.update_token or ""
-    if scheme.lower() != "bearer" or not token or not hmac.compare_digest(token.strip(), expected):
+    # as bytes: compare_digest refuses a str with non-ASCII characters (a TypeError, a 500);
+    # Starlette decoded the header as latin-1, so encoding it back gives the bytes sent, and the
+    # configured token is compared as the UTF-8 a client sends for it
+    sent = token.strip().encode("latin-1", "replace")
+    expected = (settings.update_token or "").encode("utf-8")
+    if scheme.lower() != "bearer" or not sent or not hmac.compare_digest(sent, expected):
         raise HTTPException(
             401,
             "SPARQL Update requires Authorization: Bearer <token>",

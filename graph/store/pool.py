@@ -51,12 +51,14 @@ worker's side is :mod:`itukg.graph.store.workers`.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from itukg import errors as E
 from itukg.graph.store import QueryResult, SelectResult
+from itukg.graph.store.fairqueue import LANE, PRIORITY, QUERY_SECONDS
 from itukg.graph.store.processes import ExecutorStats, WorkerProcesses  # noqa: F401 - re-exported
 from itukg.graph.store.screen import check_query, check_update, dataset_of
 from itukg.graph.store.wire import dumps, rebuild_error
@@ -106,6 +108,9 @@ class Executor(WorkerProcesses):
 
     def __init__(self, settings: Settings, **options: Any):
         super().__init__(settings, **options)
+        # /sparql queries (the bulk lane) leave reserved_workers to the named queries and the
+        # API (decision 0124); with a single worker there is nothing to reserve
+        self._idle.bulk_cap = max(1, self.size - settings.reserved_workers)
         self._sizes_cache: dict[str, int] | None = None
         self._generation: str | None = None
 
@@ -116,7 +121,11 @@ class Executor(WorkerProcesses):
         cannot open the store.
         """
         self._sizes_cache = None
-        await super().restart()
+        lane = LANE.set(PRIORITY)  # it takes every worker: in the bulk lane it would wait forever
+        try:
+            await super().restart()
+        finally:
+            LANE.reset(lane)
 
     # -- one request ------------------------------------------------------------------------------
     async def _call(self, req: dict[str, Any], timeout: float | None) -> tuple[dict[str, Any], Any]:
@@ -126,6 +135,7 @@ class Executor(WorkerProcesses):
         # waiting for a worker is not running: a busy worker is freed by its own deadline at
         # the latest, a replaced one needs a few seconds to start
         slot = await self._acquire(deadline + WORKER_START_ALLOWANCE)
+        started = time.monotonic()
         timed_out = False
 
         def expire() -> None:  # the deadline: kill the worker; the read below then ends
@@ -151,6 +161,9 @@ class Executor(WorkerProcesses):
             raise
         finally:
             timer.cancel()
+            used = QUERY_SECONDS.get()
+            if used is not None:  # the client's budget pays for the worker's time (0124)
+                used[0] += time.monotonic() - started
             if not handed_back:
                 if timed_out:  # answered just as the deadline fired: the worker is gone
                     self._respawn_later(slot)

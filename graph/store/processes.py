@@ -20,7 +20,7 @@ from typing import Any
 from itukg import errors as E
 from itukg.graph.store import sandbox
 from itukg.graph.store.fairqueue import FairPool, Slot
-from itukg.graph.store.wire import HDR, dumps, rebuild_error
+from itukg.graph.store.wire import HDR, died_error, dumps, rebuild_error
 from itukg.graph.store.workers import DEFAULT_OPENER
 from itukg.settings import Settings
 
@@ -241,9 +241,4 @@ class WorkerProcesses:
                 f"query timed out after {deadline:g} s (limit ITUKG_QUERY_TIMEOUT)"
             )
         self.stats.died += 1
-        if rc is not None and rc < 0:
-            return E.ResultTooLarge(
-                "the query worker was stopped while running this query (signal "
-                f"{-rc}; most likely it exceeded its memory limit)"
-            )
-        return E.StoreError(f"the query worker died while running this query ({exc!r})")
+        return died_error(rc, exc)  # crashed, killed or aborted: said as it was (decision 0125)

@@ -15,6 +15,11 @@ a keyword visible in either reading still refuses the text. Form, dataset and pr
 the decoded reading. (pyoxigraph 0.5 has no Python query parser, ``pyoxigraph.Query``; the
 token scan is the whole screen.)
 
+Before any of that, the text must be within the engine's safe limits (:data:`LIMITS`): the
+engine's recursive-descent parser overflows its stack and kills the process on about 3,000
+nested ``{`` (a 5 KB query), so nesting depth, length, triple patterns and property-path length
+are capped here, each refusal naming its limit (decision 0125).
+
 Every verdict is cached per text: clients repeat queries, and the scan costs about as much as
 evaluating a small query in memory.
 """
@@ -34,6 +39,18 @@ UPDATE_KEYWORDS = frozenset({
 })
 #: keywords that make the engine open a network connection
 NETWORK_KEYWORDS = frozenset({"SERVICE", "LOAD"})
+
+#: the engine's safe limits (decision 0125). Nesting: ``{ ( [`` together; the engine crashes at
+#: about 3,000 and the longest bundled query nests 6 deep. Triple patterns: separators ``. ; ,``
+#: plus one per group, an over-estimate. Path length: elements joined by ``/ | ^`` in one path.
+LIMITS = {
+    "query length": 100_000,  # characters, after decoding escapes
+    "nesting depth": 64,
+    "triple patterns": 2_000,
+    "property-path length": 64,
+}
+_OPENERS = {"{": "}", "(": ")", "[": "]"}
+_PATH_OPS = frozenset({"/", "|", "^"})
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -143,6 +160,7 @@ def query_form(sparql: str) -> str:
 @lru_cache(maxsize=1024)
 def _screen_query(sparql: str) -> _Verdict:
     try:
+        check_limits(sparql)
         if network_keywords(sparql):
             raise QueryError(
                 "SERVICE (federated query) is not allowed on this endpoint: queries cannot reach "
@@ -162,15 +180,56 @@ def _screen_query(sparql: str) -> _Verdict:
 
 
 def check_update(sparql: str) -> None:
-    """Screen an update: refuse ``SERVICE`` and ``LOAD`` (both would reach the network).
+    """Screen an update: refuse texts beyond :data:`LIMITS` and ``SERVICE`` and ``LOAD`` (both
+    would reach the network).
 
     Raises :class:`QueryError`.
     """
+    check_limits(sparql)
     found = network_keywords(sparql)
     if "SERVICE" in found:
         raise QueryError("SERVICE is not allowed in updates: the service never reaches the network")
     if "LOAD" in found:
         raise QueryError("LOAD is not allowed: the service never fetches remote data")
+
+
+def check_limits(sparql: str) -> None:
+    """Refuse a text beyond the engine's safe limits (:data:`LIMITS`), naming the limit.
+
+    Raises :class:`QueryError` ("... exceeds the limit of N (nesting depth)").
+    """
+    text = decode_escapes(sparql)
+    if len(text) > LIMITS["query length"]:
+        _over("query length", len(text), "characters")
+    depth = deepest = patterns = path = 0
+    for kind, tok, _ in tokens(sparql):
+        if kind != "other":
+            continue
+        if tok in _OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > LIMITS["nesting depth"]:
+                _over("nesting depth", deepest, "levels of { ( [")
+            patterns += tok == "{"
+        elif tok in ")}]":
+            depth = max(0, depth - 1)
+        elif tok in ".;,":
+            patterns += 1
+        if tok in _PATH_OPS:
+            path += 1
+            if path + 1 > LIMITS["property-path length"]:
+                _over("property-path length", path + 1, "elements in one path")
+        elif tok not in "()":
+            path = 0
+        if patterns > LIMITS["triple patterns"]:
+            _over("triple patterns", patterns, "triple patterns")
+
+
+def _over(limit: str, value: int, unit: str) -> None:
+    raise QueryError(
+        f"query refused before running: {value} {unit} exceeds the limit of "
+        f"{LIMITS[limit]} ({limit}); split or simplify the query"
+    )
 
 
 def _check_prefixes(sparql: str) -> None:

@@ -4,6 +4,7 @@ pickle over a Unix socket pair, and errors carried across it as payloads."""
 from __future__ import annotations
 
 import pickle
+import signal
 import socket
 import struct
 from collections.abc import Mapping
@@ -55,3 +56,25 @@ def rebuild_error(payload: Mapping[str, Any]) -> Exception:
         return cls(payload.get("message", ""), source=payload.get("source"), line=payload.get("line"))
     return RuntimeError(payload.get("message", "query worker failed"))
 
+
+
+def died_error(rc: int | None, exc: BaseException) -> Exception:
+    """The error for a query worker that died while running a request, as what it was (decision
+    0125): killed by the kernel (SIGKILL we did not send: the out-of-memory killer), aborted by
+    the engine (SIGABRT: an allocation beyond the worker's memory limit), or crashed (any other
+    signal, e.g. SIGSEGV). Only the first two are a 413. Raises nothing."""
+    if rc is not None and rc < 0:
+        try:
+            name = signal.Signals(-rc).name
+        except ValueError:
+            name = f"signal {-rc}"
+        if -rc in (signal.SIGKILL, signal.SIGABRT):
+            return E.ResultTooLarge(
+                f"the query worker was stopped while running this query ({name}; most likely "
+                "the query exceeded the worker's memory limit)"
+            )
+        return E.StoreError(
+            f"the query worker crashed while running this query (killed by {name}); the "
+            "worker was replaced; this query cannot be answered here"
+        )
+    return E.StoreError(f"the query worker died while running this query ({exc!r})")

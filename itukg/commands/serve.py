@@ -91,6 +91,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from itukg.api.app import create_app
+    from itukg.api.edges import http_protocol
 
     app = create_app(settings)
     print(
@@ -105,8 +106,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         port=settings.port,
         log_level=args.log_level,
         access_log=args.access_log,
-        proxy_headers=False,
+        proxy_headers=False,  # the client behind a proxy: ITUKG_TRUSTED_PROXIES (api/limits.py)
         server_header=False,
+        # the server's own errors (unparsable requests, long URLs, big headers) as problem+json
+        http=http_protocol(settings.max_url_bytes, settings.max_header_bytes),
     )
     return 0
 

@@ -154,7 +154,9 @@ def test_load_is_refused(w3c_client) -> None:  # noqa: F811
 
 @pytest.fixture(scope="module")
 def short_deadline_server(w3c_store):  # noqa: F811
-    with LiveServer(settings_env(w3c_store, query_timeout=1.5, query_workers=2)) as server:
+    # no worker reserved for the named queries: both serve /sparql, one of them is killed
+    env = settings_env(w3c_store, query_timeout=1.5, query_workers=2, reserved_workers=0)
+    with LiveServer(env) as server:
         yield server
 
 

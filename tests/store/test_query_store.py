@@ -292,3 +292,74 @@ def test_named_queries_on_the_fast_path_answer_like_the_route(live) -> None:
         assert csv.headers["content-type"].startswith("text/csv") and csv.text.count("\n") >= 1
         page = c.get("/api/queries/outputs", headers=html)
         assert page.status_code == 200 and "<html" in page.text.lower()
+
+
+# -- a worker that dies is reported as what it was (decision 0125) -------------------------------
+
+
+@pytest.mark.parametrize("sig, expected", [("SIGSEGV", StoreError), ("SIGKILL", "ResultTooLarge")])
+def test_a_dead_worker_is_reported_as_what_it_was(w3c_store, sig, expected) -> None:  # noqa: F811
+    """A worker killed by SIGSEGV while busy (as the engine's parser did on 3,000 nested ``{``)
+    is a crash (503, the signal named), not "exceeded its memory limit"; a SIGKILL we did not
+    send (the kernel's out-of-memory killer) still is the memory case (413)."""
+    import os
+    import signal
+
+    from itukg import errors as E
+    from itukg.graph.store.pool import Executor
+
+    cls = getattr(E, expected) if isinstance(expected, str) else expected
+
+    async def scenario() -> Exception:
+        ex = Executor(Settings(store=w3c_store, query_store="disk"), workers=1)
+        await ex.start()
+        try:
+            busy = asyncio.ensure_future(ex._sleep(20, timeout=30))
+            await asyncio.sleep(0.5)
+            os.kill(ex.pids[0], getattr(signal, sig))
+            with pytest.raises(cls) as info:
+                await busy
+            assert (await ex.ask("ASK { }")) is True  # replaced, serving again
+            return info.value
+        finally:
+            await ex.close()
+
+    err = _run(scenario())
+    assert sig in str(err)
+    if sig == "SIGSEGV":
+        assert "crashed" in str(err) and "memory" not in str(err)
+
+
+# -- lanes (decision 0124) -------------------------------------------------------------------
+
+
+def test_bulk_requests_never_take_the_reserved_worker() -> None:
+    """Two workers, one bulk slot: a second bulk request waits while a priority request is
+    served at once; a freed worker goes to a priority waiter before a bulk one."""
+    from itukg.graph.store.fairqueue import BULK, LANE
+
+    async def scenario() -> list[str]:
+        pool = _FairPool(bulk_cap=1)
+        for i in range(2):
+            pool.put_nowait(_Slot(i))
+        order: list[str] = []
+
+        async def take(name: str, lane: str, hold: float) -> None:
+            LANE.set(lane)
+            slot = await pool.get()
+            order.append(name)
+            await asyncio.sleep(hold)
+            pool.put_nowait(slot)
+
+        tasks = [asyncio.ensure_future(take("bulk1", BULK, 0.2))]
+        await asyncio.sleep(0.01)
+        tasks.append(asyncio.ensure_future(take("bulk2", BULK, 0.0)))
+        await asyncio.sleep(0.01)
+        tasks.append(asyncio.ensure_future(take("named1", "priority", 0.3)))
+        await asyncio.sleep(0.01)
+        tasks.append(asyncio.ensure_future(take("named2", "priority", 0.0)))
+        await asyncio.gather(*tasks)
+        assert pool.bulk_busy == 0
+        return order
+
+    assert _run(scenario()) == ["bulk1", "named1", "named2", "bulk2"]

@@ -107,3 +107,45 @@ def test_form_operation_and_dataset_read_the_decoded_text() -> None:
         ["http://e/g"], ["http://e/h"])
     with pytest.raises(QueryError, match="undeclared prefix 'ex:'"):
         check_query("SELECT * { ?s ex:p ?o }")
+
+
+# -- the engine's safe limits (decision 0125) ----------------------------------------------------
+
+TOO_BIG = {
+    "nesting depth": "SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000,
+    "query length": 'SELECT * WHERE { ?s ?p "' + "x" * 150_000 + '" }',
+    "triple patterns": "SELECT * WHERE { " + "?s ?p ?o . " * 2500 + "}",
+    "property-path length": "SELECT * WHERE { ?s <p>" + "/<p>" * 100 + " ?o }",
+}
+
+
+@pytest.mark.parametrize("limit", sorted(TOO_BIG))
+def test_a_text_beyond_a_limit_is_refused_naming_the_limit(limit: str) -> None:
+    """3,000 nested { crash the engine's parser (SIGSEGV): refused before it, named."""
+    with pytest.raises(QueryError, match=rf"\({limit}\)"):
+        check_query(TOO_BIG[limit])
+    with pytest.raises(QueryError, match=rf"\({limit}\)"):
+        check_update(TOO_BIG[limit].replace("SELECT *", "DELETE", 1))
+
+
+def test_escapes_cannot_hide_nesting() -> None:
+    text = "SELECT * WHERE " + r"\u007B" * 100 + " ?s ?p ?o " + r"\u007D" * 100
+    with pytest.raises(QueryError, match="nesting depth"):
+        check_query(text)
+
+
+def test_the_bundled_queries_are_within_the_limits() -> None:
+    from pathlib import Path
+
+    import itukg.queries as q
+
+    files = list(Path(q.__file__).parent.glob("*.rq"))
+    assert files
+    for f in files:
+        check_query(f.read_text(encoding="utf-8"))
+
+
+def test_the_store_refuses_before_the_engine_crashes() -> None:
+    """In process: had the text reached the engine, this test process would have died."""
+    with pytest.raises(QueryError, match="nesting depth"):
+        memory_store().query(TOO_BIG["nesting depth"])
