@@ -7,7 +7,7 @@
 It starts ``itukg serve`` on a free loopback port (stopped at the end), walks the pages the way a
 reader would (heatmap → cell → trace → source line; audit of one output → its line) and saves
 one PNG per page. ``--goal`` and ``--output`` choose the SDG goal and the output shown.
-Needs /usr/bin/chromium (scripts/setup-browser.sh) and the ``playwright`` package; never runs
+Needs /usr/bin/chromium (tools/setup-system.sh) and the ``playwright`` package; never runs
 ``playwright install``.
 """
 
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--output", default="4.3")
     a = ap.parse_args(argv)
     if not Path(CHROMIUM).exists():
-        raise SystemExit(f"{CHROMIUM} is missing: run scripts/setup-browser.sh")
+        raise SystemExit(f"{CHROMIUM} is missing: run tools/setup-system.sh")
     with tempfile.TemporaryDirectory() as tmp:
         store = a.store
         if store is None:

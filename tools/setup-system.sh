@@ -26,8 +26,7 @@ need_java() {
 }
 
 # Browser tests and screenshots: Debian's chromium (never `playwright install`, which downloads
-# its own browser build) and a CJK font so Chinese labels render. Same checks as
-# scripts/setup-browser.sh, which can also be run on its own.
+# its own browser build) and a CJK font so Chinese labels render.
 need_browser() {
   local chromium="${ITUKG_CHROMIUM:-/usr/bin/chromium}"
   [ -x "$chromium" ] || NEED+=(chromium)
@@ -36,7 +35,12 @@ need_browser() {
   fi
 }
 
-CHECKS=(need_python_venv need_java need_browser)
+# Graphviz `dot`: tools/gen_diagram.py draws the ontology diagram (docs/ontology.svg) with it.
+need_graphviz() {
+  command -v dot >/dev/null 2>&1 || NEED+=(graphviz)
+}
+
+CHECKS=(need_python_venv need_java need_browser need_graphviz)
 
 for check in "${CHECKS[@]}"; do
   "$check"

@@ -11,13 +11,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import async_support
 import httpx
 import pytest
+from servers import ROOT, ConnectionRecorder, LiveServer, build_w3c_store, settings_env
 
 from itukg.graph.store import sandbox
 from itukg.graph.store.pool import Executor
 from itukg.settings import Settings
-from servers import ROOT, ConnectionRecorder, LiveServer, build_w3c_store, settings_env
 
 CORPUS = ROOT / "tests" / "data" / "network-spellings.txt"
 TOKEN = "k3Y9-pQ2x_Lm7Vb8Nc4Zt6Rw1Hs5Jd0Fg"
@@ -177,7 +178,7 @@ def _run_unscreened(mode: str, address: str, counter: ConnectionRecorder) -> lis
             await ex.close()
         return made
 
-    return asyncio.run(go())
+    return async_support.run(go())
 
 
 @pytest.fixture

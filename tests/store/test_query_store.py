@@ -8,15 +8,17 @@ import socket
 import time
 from pathlib import Path
 
+import async_support
 import pytest
 from fastapi.testclient import TestClient
+from servers import LiveServer, settings_env, w3c_client, w3c_store  # noqa: F401
 
 from itukg.api.app import create_app
-from itukg.graph.store.fairqueue import FairPool as _FairPool, Slot as _Slot
 from itukg.errors import StoreError
 from itukg.graph.store import SNAPSHOT, OxigraphStore, current_generation, memory_copy, open_store
+from itukg.graph.store.fairqueue import FairPool as _FairPool
+from itukg.graph.store.fairqueue import Slot as _Slot
 from itukg.settings import Settings
-from servers import LiveServer, settings_env, w3c_client, w3c_store  # noqa: F401
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -134,15 +136,6 @@ def test_a_new_generation_is_answered_at_once_and_then_copied(tmp_path, build_co
 # -- fair hand-out -----------------------------------------------------------------------------
 
 
-def _run(coro):
-    """asyncio.run in a thread of its own (the browser tests leave an event loop running in
-    this one)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
 def test_a_freed_worker_goes_to_the_oldest_waiter() -> None:
     """With asyncio.Queue a request arriving just as a worker is freed takes it (get_nowait)
     before the request that has been waiting: the cause of a p99 three times p50."""
@@ -167,7 +160,7 @@ def test_a_freed_worker_goes_to_the_oldest_waiter() -> None:
         assert late.index == 0
         return order
 
-    assert _run(scenario()) == ["first", "second"]
+    assert async_support.run(scenario()) == ["first", "second"]
 
 
 def test_a_cancelled_waiter_passes_its_worker_on() -> None:
@@ -182,7 +175,7 @@ def test_a_cancelled_waiter_passes_its_worker_on() -> None:
             await t
         return (await asyncio.wait_for(other, 1)).index
 
-    assert _run(scenario()) == 7
+    assert async_support.run(scenario()) == 7
 
 
 # -- the lean /sparql path ---------------------------------------------------------------------
@@ -324,7 +317,7 @@ def test_a_dead_worker_is_reported_as_what_it_was(w3c_store, sig, expected) -> N
         finally:
             await ex.close()
 
-    err = _run(scenario())
+    err = async_support.run(scenario())
     assert sig in str(err)
     if sig == "SIGSEGV":
         assert "crashed" in str(err) and "memory" not in str(err)
@@ -362,4 +355,4 @@ def test_bulk_requests_never_take_the_reserved_worker() -> None:
         assert pool.bulk_busy == 0
         return order
 
-    assert _run(scenario()) == ["bulk1", "named1", "named2", "bulk2"]
+    assert async_support.run(scenario()) == ["bulk1", "named1", "named2", "bulk2"]

@@ -8,19 +8,19 @@ with ``ITUKG_NETWORK_ISOLATION=off``: it must connect, or the test proves nothin
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import async_support
 import pytest
+from servers import ConnectionRecorder
 
 from itukg import errors as E
 from itukg.graph.store import sandbox
 from itukg.graph.store.pool import Executor
 from itukg.settings import Settings
-from servers import ConnectionRecorder
 
 HERE = Path(__file__).resolve().parent
 UNSCREENED = "unscreened_store:open_unscreened"
@@ -60,7 +60,7 @@ def run_in_workers(settings: Settings, requests: list[dict], opener: str = UNSCR
         finally:
             await ex.close()
 
-    return asyncio.run(go())
+    return async_support.run(go())
 
 
 def service_query(address: str) -> dict:
@@ -106,7 +106,7 @@ def test_service_workers_report_isolated(corpus_store) -> None:
         finally:
             await ex.close()
 
-    state, answer = asyncio.run(go())
+    state, answer = async_support.run(go())
     assert state == sandbox.ISOLATED
     assert answer is True  # the store still opens and answers inside the namespace
 
