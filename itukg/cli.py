@@ -24,9 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"itukg {__version__}")
     parser.add_argument(
         "--store",
-        type=Path,
-        default=None,
-        help="store directory (default: $ITUKG_STORE or ./var/store)",
+        default=None,  # a string: a folder, or the URL of a SPARQL server (Settings decides)
+        help="store directory or SPARQL server URL (default: $ITUKG_STORE or ./var/store)",
     )
     parser.add_argument(
         "--base-iri", default=None, help="base IRI of minted identifiers (default: $ITUKG_BASE_IRI)"

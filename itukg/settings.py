@@ -6,6 +6,7 @@ Every command and the service take the store location from :attr:`Settings.store
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -14,6 +15,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_BASE_IRI = "https://w3id.org/itukg/"
 from itukg.graph.ontology import IKG_NS, ONTOLOGY_IRI  # noqa: F401 - defined once, re-exported
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+
+
+def has_scheme(text: str) -> bool:
+    """Whether ``text`` starts with a URL scheme (``http:``, ``https:``, ``ftp:`` ...; two letters
+    at least, so no drive letter). Raises nothing."""
+    return bool(_SCHEME.match(text))
 
 
 class Settings(BaseSettings):
@@ -25,7 +35,21 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ITUKG_", extra="ignore")
 
-    store: Path = Field(Path("var/store"), description="Directory of the on-disk store")
+    store: Path | str = Field(
+        Path("var/store"),
+        description="Directory of the embedded store, or the http(s) URL of a SPARQL server "
+        "(docs/store.md, Backends); anything with a scheme stays a string, never a folder",
+    )
+    store_query_url: str | None = Field(None, description="Remote store: SPARQL query endpoint")
+    store_update_url: str | None = Field(None, description="Remote store: SPARQL update endpoint")
+    store_gsp_url: str | None = Field(None, description="Remote store: Graph Store endpoint")
+    store_dialect: Literal["auto", "oxigraph", "virtuoso", "generic"] = Field(
+        "auto", description="Remote store: which server's traps to handle (auto: ask the server)",
+    )
+    # credentials of the remote store: from the environment only (ITUKG_STORE_USER and
+    # ITUKG_STORE_PASSWORD), never an option, never in a URL, never in a dump of the settings
+    store_user: str | None = Field(None, exclude=True, repr=False)
+    store_password: str | None = Field(None, exclude=True, repr=False)
     store_backend: str = Field(
         "oxigraph",
         description="Store backend serving `store` (itukg.graph.store.registry; docs/store.md)",
@@ -78,6 +102,31 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(default_factory=list, description="Proxies whose XFF is used")
     allow_updates: bool = Field(False, description="Enable the SPARQL update operation")
     update_token: str | None = Field(None, description="Bearer token required for updates")
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _store_location(cls, v: object) -> object:
+        # "http://h:7878" through Path() would become the folder "http:/h:7878": a value with a
+        # scheme stays a string (open_store serves http(s) and refuses every other scheme)
+        text = str(v)
+        if has_scheme(text):
+            return text
+        return Path(text) if isinstance(v, str) else v
+
+    @property
+    def store_is_remote(self) -> bool:
+        """Whether ``store`` is a URL (a SPARQL server) rather than a folder."""
+        return isinstance(self.store, str) and has_scheme(self.store)
+
+    @property
+    def worker_network_isolation(self) -> str:
+        """The isolation the query processes apply: as set, except that with a remote store
+        ``best-effort`` is ``off`` (the workers must reach the server; the screener stays the
+        wall against SERVICE and LOAD). ``required`` stays required, so a remote store then fails
+        clearly ("cannot reach ...") instead of running unisolated."""
+        if self.store_is_remote and self.network_isolation == "best-effort":
+            return "off"
+        return self.network_isolation
 
     @field_validator("base_iri")
     @classmethod

@@ -15,7 +15,7 @@ embedded store), ``generations`` (its life on disk), ``snapshot`` (memory copies
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from itukg.errors import StoreError
 from itukg.graph.store.formats import (
@@ -73,14 +73,29 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
     Raises :class:`StoreError` ("no store at ...; run itukg build") when there is no store, and
     when it is damaged or busy.
     """
-    return backend(settings).open(settings.store, read_only=read_only)
+    mod, location = _backend(settings)
+    return mod.open(location, read_only=read_only)
+
+
+def _backend(settings: Settings) -> tuple[Any, Any]:
+    """The backend module serving ``settings.store`` and the location it takes: a folder →
+    the named backend (embedded by default); an http(s) URL → the remote backend with the
+    server's endpoints. Raises StoreError for any other scheme (never a folder named
+    ``http:``) and for an unknown backend name."""
+    if not settings.store_is_remote:
+        return backend(settings), settings.store
+    from itukg.graph.store import remote
+    from itukg.graph.store.remote.client import Endpoints
+
+    return remote, Endpoints.of(settings)
 
 
 def store_generation(settings: Settings) -> str | None:
     """Id of the published state of the store (``None`` when there is none, or it is damaged).
     Cheap: long-running readers call it to notice a new build and reopen. Raises nothing."""
     try:
-        return backend(settings).generation(settings.store)
+        mod, location = _backend(settings)
+        return mod.generation(location)
     except StoreError:
         return None
 
@@ -94,7 +109,8 @@ def store_info(settings: Settings) -> StoreInfo | None:
     """Info on the published state without opening it (``None`` when there is no store, or it
     is damaged). Raises nothing."""
     try:
-        return backend(settings).info(settings.store)
+        mod, location = _backend(settings)
+        return mod.info(location)
     except StoreError:
         return None
 
@@ -105,8 +121,8 @@ def begin_generation(settings: Settings, *, kind: str = "build", copy_current: b
     published by ``commit()``, discarded by ``abort()`` or an exception inside ``with``.
 
     Raises StoreError when the store is busy, damaged or not a store of its backend."""
-    return backend(settings).begin(settings.store, kind=kind, copy_current=copy_current,
-                                   lock_wait=lock_wait)
+    mod, location = _backend(settings)
+    return mod.begin(location, kind=kind, copy_current=copy_current, lock_wait=lock_wait)
 
 
 def memory_store() -> Store:

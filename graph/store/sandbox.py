@@ -178,7 +178,7 @@ def _child_main() -> int:
     target, args, settings_json = pickle.loads(sys.stdin.buffer.read())
     settings = Settings.model_validate_json(settings_json)
     try:
-        state = enter(settings.network_isolation)
+        state = enter(settings.worker_network_isolation)
         if state not in (ISOLATED, "off"):
             print(f"itukg: warning: the query runs with network access ({state})", file=sys.stderr)
         mod, _, fn = target.partition(":")

@@ -316,7 +316,7 @@ def worker_main(fd: int) -> int:
         try:
             # the second wall (decision 0128): no network from here on, before the engine
             # exists (and before any thread starts: namespaces are per thread, inherited)
-            network = sandbox.enter(settings.network_isolation)
+            network = sandbox.enter(settings.worker_network_isolation)
             worker = _Worker(settings, init.get("opener") or DEFAULT_OPENER, allowance)
         except BaseException as exc:  # report why the store could not be opened
             sock.sendall(dumps(({"ok": False, **error_payload(exc)}, None)))

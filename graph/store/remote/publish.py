@@ -1,0 +1,218 @@
+"""A remote store's writing side: the writer lock, writers, and the one-step switch.
+
+A writer (:class:`RemoteWriter`: a build, ``itukg load``, the audit, a service update) writes
+into a private in-memory store here (the embedded engine: the same parsing, checks and limits),
+empty or a copy of the published graphs. :meth:`RemoteWriter.commit` uploads each new or
+changed graph under a stage name (Graph Store Protocol PUT: the graph IRI is a request
+parameter), then sends ONE update request that moves the stage graphs onto the published names,
+drops the graphs that go and rewrites the bookkeeping (:func:`names.switch_update`). Until that
+request the server's published graphs are untouched, so a writer killed at any point leaves
+the served graph as it was; its stage graphs are dropped by the next writer.
+
+The lock is a fact in the bookkeeping graph, inserted only if absent (one update). A lock
+whose holder is a dead process on this machine is broken; one from another machine is waited
+for (``lock_wait``), then reported with its holder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import socket
+import time
+import uuid
+from typing import IO
+
+import pyoxigraph as ox
+
+from itukg.errors import StoreError
+from itukg.graph.store.oxigraph import OxigraphStore
+from itukg.graph.store.protocol import RDFFormat, SelectResult, StoreInfo
+from itukg.graph.store.remote import names
+from itukg.graph.store.remote.client import JSON_RESULTS, Client
+from itukg.graph.store.remote.store import RemoteStore
+
+
+def _stamp() -> str:
+    t = time.time()
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime(t)) + f"{int((t % 1) * 1e6):06d}Z"
+
+
+class RemoteLock:
+    """The writer lock of one server. Raises StoreError when it cannot be had in time."""
+
+    def __init__(self, client: Client, wait: float):
+        self.client = client
+        self.wait = wait
+        self.token = f"{socket.gethostname()} {os.getpid()} {_stamp()} {uuid.uuid4().hex}"
+        self.held = False
+
+    def _holders(self) -> list[str]:
+        res = RemoteStore(self.client, [], None).query(names.LOCK_QUERY, default_graph=[],
+                                                      named_graphs=[names.META])
+        assert isinstance(res, SelectResult)
+        return [str(row[0]) for row in res.rows]
+
+    def acquire(self) -> None:
+        deadline = time.monotonic() + self.wait
+        while True:
+            self.client.update(names.lock_update(self.token))
+            holders = self._holders()
+            if holders == [self.token]:
+                self.held = True
+                return
+            if self.token in holders:  # two took it at once: both step back
+                self.client.update(names.unlock_update(self.token))
+            for other in holders:
+                if other != self.token and _dead(other):
+                    self.client.update(names.unlock_update(other))
+            if time.monotonic() > deadline:
+                who = ", ".join(h.rsplit(" ", 1)[0] for h in holders if h != self.token)
+                raise StoreError(f"another itukg process is writing the store at "
+                                 f"{self.client.endpoints.base} ({who}; waited {self.wait:.0f} s)")
+            time.sleep(0.1)
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+            with contextlib.suppress(StoreError):
+                self.client.update(names.unlock_update(self.token))
+
+
+def _dead(token: str) -> bool:
+    """Whether the lock ``token`` belongs to a process of this machine that is gone."""
+    host, _, rest = token.partition(" ")
+    pid = rest.split(" ", 1)[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class RemoteWriter:
+    """A new state of a remote store, written aside (see the module). ``store``: the private
+    in-memory store; ``previous``: the generation it replaces (``None``: no store yet)."""
+
+    def __init__(self, client: Client, *, kind: str, copy_current: bool, lock_wait: float):
+        from itukg.graph.store.remote import read_published
+
+        self.client, self.kind, self.done = client, kind, False
+        self._lock = RemoteLock(client, lock_wait)
+        self._lock.acquire()
+        try:
+            self._drop_leftovers()
+            self.previous, self.published = read_published(client)
+            if copy_current and self.previous is None:
+                raise StoreError(f"no store at {client.endpoints.base}; run itukg build")
+            self.store = OxigraphStore(location=client.endpoints.base, generation=None)
+            self._before: dict[str, bytes] = {}
+            if copy_current:
+                self.store = RemoteStore(client, self.published, self.previous).copy_to_memory()
+                self.store.read_only = False
+                self._before = {g: self.store.dump("ntriples", g) for g in self.store.graphs()}
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _drop_leftovers(self) -> None:
+        """Drop the stage graphs of writers that died (we hold the lock: none is running)."""
+        body = self.client.query(names.ALL_GRAPHS_QUERY, JSON_RESULTS)  # every graph there is
+        rows = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        stale = [g for g in (sol["g"].value for sol in rows)  # type: ignore[index,union-attr]
+                 if g.startswith(names.STAGE_PREFIX)]
+        if stale:
+            self.client.update(" ;\n".join(f"DROP SILENT GRAPH {names.checked_iri(g)}" for g in stale))
+
+    def bulk_load(self, data: bytes | IO[bytes], fmt: RDFFormat, graph: str | None = None, *,
+                  validated: bool = False) -> None:
+        """See :meth:`OxigraphStore.bulk_load` (into the private store)."""
+        self.store.bulk_load(data, fmt, graph, validated=validated)
+
+    def commit(self, **info: object) -> str:
+        """Upload what changed under stage names, then switch in one update request. Returns
+        the generation id. Raises StoreError if finished already or the server fails (the
+        published graphs are then as before)."""
+        if self.done:
+            raise StoreError("this generation is already finished")
+        gen = f"gen-{_stamp()}-{os.getpid()}"
+        token = uuid.uuid4().hex
+        staged: list[tuple[str, str]] = []
+        try:
+            new = self.store.graphs()
+            empties = []
+            for i, g in enumerate(new):
+                data = self.store.dump("ntriples", g)
+                if not data:
+                    empties.append(g)
+                elif self._before.get(g) != data:
+                    staged.append((names.stage_graph(token, i), g))
+                    self.client.put_graph(staged[-1][0], data)
+            drops = [g for g in self.published if g not in new]
+            self.client.update(names.switch_update(staged, drops, empties, new, gen, self.kind))
+        except BaseException:
+            with contextlib.suppress(StoreError):
+                if staged:
+                    self.client.update(" ;\n".join(
+                        f"DROP SILENT GRAPH {names.checked_iri(s)}" for s, _ in staged))
+            raise
+        finally:
+            self.done = True
+            self._lock.release()
+        return gen
+
+    def abort(self) -> None:
+        """Discard the private store; the server is untouched. Idempotent."""
+        if not self.done:
+            self.done = True
+            self._lock.release()
+
+    def __enter__(self) -> RemoteWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None or not self.done:
+            self.abort()
+
+
+class RemoteSession(OxigraphStore):
+    """A writer session on a remote store (``open_store(settings)``): a private copy of the
+    published graphs; :meth:`close` publishes it when something was written, :meth:`abort`
+    (or an exception inside ``with``) discards it."""
+
+    def __init__(self, writer: RemoteWriter):
+        self._writer = writer
+        self.path = None
+        self.read_only = False
+        self.dirty = False
+        self.location = writer.client.endpoints.base
+        self.generation = writer.previous
+        self._ox = writer.store._ox
+
+    def info(self) -> StoreInfo:
+        return dataclasses.replace(super().info(), engine=f"remote-{self._writer.client.dialect}",
+                                   session="writer")
+
+    def close(self) -> None:
+        if self._writer.done:
+            return
+        self._ox = None
+        if self.dirty:
+            self._writer.commit()
+        else:
+            self._writer.abort()
+
+    def abort(self) -> None:
+        self._ox = None
+        self._writer.abort()
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is not None:
+            self.abort()
+        else:
+            self.close()

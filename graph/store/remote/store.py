@@ -1,0 +1,202 @@
+"""A remote store's reading side: :class:`RemoteStore`, the :class:`Store` protocol over HTTP.
+
+Every query passes the one screener first (:mod:`itukg.graph.store.screen`: no ``SERVICE``, no
+``LOAD``, the engine's limits), then goes to the server with an explicit dataset, the graphs
+published at open time (:mod:`~itukg.graph.store.remote.names`), so a build writing aside is
+never seen. Answers come back as SPARQL JSON results or N-Triples and are parsed and
+re-serialised by the same engine library as the embedded store's, so both backends give the
+same terms and the same bytes. Bindings enter as a ``VALUES`` block of terms serialised by
+rdflib at the start of the query's WHERE group, never as text pasted by hand.
+
+Writes raise :class:`StoreError` here: a write session is a
+:class:`~itukg.graph.store.remote.publish.RemoteSession`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import IO
+
+import pyoxigraph as ox
+from rdflib.term import Identifier
+
+from itukg.errors import QueryError, StoreError
+from itukg.graph.store.formats import RDF_FORMATS, RESULT_FORMATS, rdf_format, to_rdflib
+from itukg.graph.store.oxigraph import OxigraphStore
+from itukg.graph.store.protocol import QueryResult, RDFFormat, SelectResult, StoreInfo
+from itukg.graph.store.remote.client import JSON_RESULTS, NTRIPLES, Client
+from itukg.graph.store.screen import dataset_of, decode_escapes, query_form, tokens
+from itukg.graph.store.remote.names import EMPTY
+
+
+class RemoteStore:
+    """The published state of a SPARQL server, read-only. ``published``: the graphs of the
+    generation ``generation`` (read when opened). Methods raise as :class:`Store` says."""
+
+    def __init__(self, client: Client, published: Sequence[str], generation: str | None):
+        self.client = client
+        self.published = sorted(published)
+        self.generation = generation
+        self.read_only = True
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- queries --------------------------------------------------------------------------
+    def _dataset(self, sparql: str, default_graph: Sequence[str] | None,
+                 named_graphs: Sequence[str] | None) -> tuple[list[str], list[str]]:
+        """The protocol dataset to send: the caller's, else the published graphs; nothing when
+        the query names its own (FROM / FROM NAMED)."""
+        if default_graph is None and named_graphs is None and dataset_of(sparql) is not None:
+            return [], []
+        if default_graph is None:
+            default = [] if named_graphs is not None else list(self.published)
+        else:
+            default = list(default_graph)
+        named = list(self.published) if named_graphs is None else list(named_graphs)
+        # the protocol cannot say "no graph": a graph that never exists stands for it
+        return default or [EMPTY], named or [EMPTY]
+
+    def _execute(self, sparql: str, bindings: Mapping[str, Identifier] | None,
+                 default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None
+                 ) -> tuple[str, object]:
+        """Run ``sparql`` on the server; returns the form and the engine library's result
+        object (QuerySolutions, QueryBoolean, or a list of triples)."""
+        form = query_form(sparql)
+        text = with_bindings(sparql, bindings) if bindings else sparql
+        default, named = self._dataset(sparql, default_graph, named_graphs)
+        graph_form = form in ("construct", "describe")
+        body = self.client.query(text, NTRIPLES if graph_form else JSON_RESULTS,
+                                 default_graph=default, named_graphs=named)
+        try:
+            if graph_form:
+                return form, list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+            return form, ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
+            raise StoreError(f"{self.client.endpoints.query}: an answer that is not "
+                             f"{'N-Triples' if graph_form else 'SPARQL results'}: {exc}") from None
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Identifier] | None = None,
+              default_graph: Sequence[str] | None = None,
+              named_graphs: Sequence[str] | None = None) -> QueryResult:
+        """See :meth:`Store.query`."""
+        form, res = self._execute(sparql, bindings, default_graph, named_graphs)
+        if isinstance(res, ox.QueryBoolean):
+            return bool(res)
+        if isinstance(res, ox.QuerySolutions):
+            variables = [v.value for v in res.variables]
+            return SelectResult(variables, [tuple(map(to_rdflib, sol)) for sol in res])  # type: ignore[arg-type]
+        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[misc]
+                for t in res]  # type: ignore[attr-defined]
+
+    def query_serialized(self, sparql: str, *, result_format: str,
+                         bindings: Mapping[str, Identifier] | None = None,
+                         default_graph: Sequence[str] | None = None,
+                         named_graphs: Sequence[str] | None = None) -> tuple[str, bytes]:
+        """See :meth:`Store.query_serialized`: serialised here by the engine library, so the
+        bytes are those of the embedded store."""
+        form = query_form(sparql)
+        graph_form = form in ("construct", "describe")
+        allowed = RDF_FORMATS if graph_form else RESULT_FORMATS
+        if result_format not in allowed:
+            raise QueryError(f"a {form.upper()} result cannot be given as {result_format!r}; "
+                             f"use one of {' '.join(allowed)}")
+        form, res = self._execute(sparql, bindings, default_graph, named_graphs)
+        if graph_form:
+            return "graph", ox.serialize(res, format=RDF_FORMATS[result_format])  # type: ignore[arg-type]
+        kind = "ask" if isinstance(res, ox.QueryBoolean) else "select"
+        return kind, res.serialize(format=RESULT_FORMATS[result_format])  # type: ignore[attr-defined]
+
+    def query_form(self, sparql: str) -> str:
+        """See :meth:`Store.query_form`: checked locally with the engine on an empty dataset."""
+        return OxigraphStore().query_form(sparql)
+
+    # -- graphs ---------------------------------------------------------------------------
+    def graphs(self) -> list[str]:
+        return list(self.published)
+
+    def triples_per_graph(self) -> dict[str, int]:
+        res = self.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                         default_graph=[])
+        assert isinstance(res, SelectResult)
+        counts = {str(g): int(n) for g, n in res.rows}  # type: ignore[arg-type]
+        for g in self.published:
+            counts.setdefault(g, 0)
+        return dict(sorted(counts.items()))
+
+    def dump(self, fmt: RDFFormat, graph: str | None = None, *,
+             prefixes: Mapping[str, str] | None = None) -> bytes:
+        """See :meth:`Store.dump`: read graph by graph into memory, serialised there."""
+        return self.copy_to_memory(graph).dump(fmt, graph, prefixes=prefixes)
+
+    def copy_to_memory(self, graph: str | None = None) -> OxigraphStore:
+        """The published graphs (or one) in an in-memory store. Raises StoreError, MemoryError."""
+        mem = OxigraphStore()
+        for g in [graph] if graph is not None else self.published:
+            data = self.client.get_graph(g)
+            if data:
+                mem.bulk_load(data, "ntriples", g)
+        mem.read_only = True
+        return mem
+
+    # -- writing: not here ------------------------------------------------------------------
+    def _read_only(self, *a: object, **k: object) -> int:
+        raise StoreError("the store is open read-only")
+
+    load = replace_graph = add_triples = update = drop_graph = _read_only  # type: ignore[assignment]
+
+    def bulk_load(self, data: bytes | IO[bytes], fmt: RDFFormat, graph: str | None = None, *,
+                  validated: bool = False) -> None:
+        self._read_only()
+
+    def info(self) -> StoreInfo:
+        """See :meth:`Store.info`; ``size`` 0: the query workers read the server directly."""
+        return StoreInfo(engine=f"remote-{self.client.dialect}",
+                         location=self.client.endpoints.base, generation=self.generation,
+                         size=0, read_only=True, session="reader")
+
+    def close(self) -> None:
+        """Nothing to release: the HTTP connections are shared per server. Idempotent."""
+
+    def abort(self) -> None:
+        self.close()
+
+
+def with_bindings(sparql: str, bindings: Mapping[str, Identifier]) -> str:
+    """``sparql`` with ``VALUES (?a ?b) { (t1 t2) }`` first in its WHERE group: each term
+    serialised by rdflib (``n3()``), so a value can never become query text. Raises QueryError
+    for a query without a group to put it in, or a binding that is no RDF term."""
+    text = decode_escapes(sparql)
+    names, terms = [], []
+    for name, term in bindings.items():
+        var = name.lstrip("?$")
+        if not var.replace("_", "a").isalnum():
+            raise QueryError(f"invalid variable name {name!r}")
+        if not isinstance(term, Identifier) or term.__class__.__name__ == "Variable":
+            raise QueryError(f"invalid binding for ?{var}: not an RDF term")
+        names.append("?" + var)
+        terms.append(term.n3())
+    at = _where_group(text)
+    block = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
+    return text[: at + 1] + block + text[at + 1:]
+
+
+def _where_group(text: str) -> int:
+    """Offset of the ``{`` that opens the query's WHERE group (after the keyword WHERE, or the
+    first group after SELECT/ASK when WHERE is left out). Raises QueryError when none."""
+    toks = tokens(text)
+    seen_where = False
+    for kind, tok, offset in toks:
+        if kind == "word" and tok.upper() == "WHERE":
+            seen_where = True
+        elif kind == "other" and tok == "{" and seen_where:
+            return offset
+    form = query_form(text)
+    if form in ("select", "ask"):
+        for kind, tok, offset in toks:
+            if kind == "other" and tok == "{":
+                return offset
+    raise QueryError("bindings need a query with a WHERE group")
