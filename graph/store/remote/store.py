@@ -69,8 +69,11 @@ class RemoteStore:
         text = with_bindings(sparql, bindings) if bindings else sparql
         default, named = self._dataset(sparql, default_graph, named_graphs)
         graph_form = form in ("construct", "describe")
-        body = self.client.query(text, NTRIPLES if graph_form else JSON_RESULTS,
-                                 default_graph=default, named_graphs=named)
+        if form == "ask":
+            body = self.client.ask(text, default_graph=default, named_graphs=named)
+        else:
+            body = self.client.query(text, NTRIPLES if graph_form else JSON_RESULTS,
+                                     default_graph=default, named_graphs=named)
         try:
             if graph_form:
                 return form, list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
