@@ -11,6 +11,16 @@
 ``corpus_dir``    the bundled ``corpus/`` folder (a Path).
 ``build_corpus``  a function ``build_corpus(tmp_path, paths=None) -> Settings`` that builds a
                   fresh store (default: the corpus) in ``tmp_path / "store"``.
+
+Backends (docs/store.md, "Backends"): the same tests on the embedded store, the Oxigraph server
+and Virtuoso. Servers start once per session (``tests/servers.py``), on free loopback ports in
+temporary directories, and stop at its end.
+
+``backend``         (session, parametrised) ``embedded``, ``oxigraph-server``, ``virtuoso``.
+``backend_corpus``  (session) ``(settings, store)``: the corpus built ONCE into that backend.
+``sparql_servers``  (session) ``servers(kind, purpose)``: a running server of that kind, one per
+                    purpose (``corpus``, ``scratch``...); skipped when not installed, failed under
+                    CI=true.
 """
 
 from __future__ import annotations
@@ -23,6 +33,8 @@ import pytest
 from itukg.graph.build import BuildReport, build, bundled_corpus
 from itukg.graph.store import Store, open_store
 from itukg.settings import Settings
+
+BACKENDS = ("embedded", "oxigraph-server", "virtuoso")
 
 
 @pytest.fixture(scope="session")
@@ -60,3 +72,44 @@ def build_corpus() -> Callable[..., Settings]:
         return _build_into(tmp_path, paths)[0]
 
     return _build
+
+
+@pytest.fixture(scope="session")
+def sparql_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str, str], object]]:
+    from servers import OxigraphServer, VirtuosoServer, missing_backend
+
+    kinds = {"oxigraph-server": OxigraphServer, "virtuoso": VirtuosoServer}
+    running: dict[tuple[str, str], object] = {}
+
+    def get(kind: str, purpose: str = "corpus") -> object:
+        if (kind, purpose) not in running:
+            cls = kinds[kind]
+            if cls.binary() is None:
+                missing_backend(cls.name)
+            root = tmp_path_factory.mktemp(f"{kind}-{purpose}")
+            running[(kind, purpose)] = cls(root).start()
+        return running[(kind, purpose)]
+
+    try:
+        yield get
+    finally:
+        for server in running.values():
+            server.stop()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def backend_corpus(backend: str, _corpus_built: tuple[Settings, BuildReport],
+                   sparql_servers: Callable[[str, str], object]) -> Iterator[tuple[Settings, Store]]:
+    if backend == "embedded":
+        settings = _corpus_built[0]
+    else:
+        settings = sparql_servers(backend, "corpus").settings()  # type: ignore[attr-defined]
+        build([bundled_corpus()], settings)
+    store = open_store(settings, read_only=True)
+    yield settings, store
+    store.close()

@@ -182,9 +182,32 @@ def with_bindings(sparql: str, bindings: Mapping[str, Identifier]) -> str:
             raise QueryError(f"invalid binding for ?{var}: not an RDF term")
         names.append("?" + var)
         terms.append(term.n3())
+    _check_projection(text, names)
     at = _where_group(text)
     block = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
     return text[: at + 1] + block + text[at + 1:]
+
+
+def _check_projection(text: str, variables: list[str]) -> None:
+    """The embedded engine's rule, kept on every backend: a bound variable must be projected by
+    a SELECT (``SELECT *`` projects all). Raises QueryError as the engine words it."""
+    if query_form(text) != "select":
+        return
+    projected: set[str] = set()
+    started = False
+    for kind, tok, _ in tokens(text):
+        if kind == "word" and tok.upper() == "SELECT":
+            started = True
+        elif started and ((kind == "word" and tok.upper() in ("WHERE", "FROM")) or tok == "{"):
+            break
+        elif started and tok == "*":
+            return
+        elif started and kind == "var":
+            projected.add("?" + tok[1:])
+    for var in variables:
+        if var not in projected:
+            raise QueryError(f"The SPARQL query does not contains variable {var} in its SELECT "
+                             "projection")
 
 
 def _where_group(text: str) -> int:
