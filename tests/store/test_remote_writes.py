@@ -1,0 +1,168 @@
+"""Writing to a remote store, and what is not one: a kill -9 at any point of a remote build
+leaves the served graph as it was; writers are serialised by the server-side lock; a URL that is
+no SPARQL server is a clear error with exit status 2 (docs/store.md, "Backends")."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from itukg.cli import main
+from itukg.errors import StoreError
+from itukg.graph.build import build, bundled_corpus
+from itukg.graph.store import begin_generation, open_store, store_generation
+from itukg.graph.store.remote import names
+from servers import ConnectionRecorder
+
+REMOTE = ("oxigraph-server", "virtuoso")
+ROOT = Path(__file__).resolve().parents[2]
+EXTRA_DOC = ROOT / "tests" / "data" / "docs" / "ACP-TEST-EN.en.txt"
+
+
+@pytest.fixture(params=REMOTE)
+def scratch(request, sparql_servers):
+    """A server of each remote kind that tests may write to, holding the corpus build."""
+    server = sparql_servers(request.param, "scratch")
+    settings = server.settings()
+    build([bundled_corpus()], settings)
+    return server, settings
+
+
+def served(settings):
+    """What a reader sees: generation, triples per graph, the N-Triples of every graph (blank
+    node labels blanked: a server labels them afresh in each answer)."""
+    with open_store(settings, read_only=True) as s:
+        return (store_generation(settings), s.triples_per_graph(),
+                {g: sorted(re.sub(rb"_:\w+", b"_:", s.dump("ntriples", g)).splitlines())
+                 for g in s.graphs()})
+
+
+def stage_graphs(server) -> list[str]:
+    r = httpx.post(server.query_url, data={"query": names.ALL_GRAPHS_QUERY},
+                   headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    return [b["g"]["value"] for b in r.json()["results"]["bindings"]
+            if b["g"]["value"].startswith(names.STAGE_PREFIX)]
+
+
+_KILLED_BUILD = """
+import os, signal, sys
+from pathlib import Path
+from itukg.graph.build import build
+from itukg.graph.store.remote.client import Client
+from itukg.settings import Settings
+when, env_store, *docs = sys.argv[1:]
+send = Client.update
+def update(self, sparql):
+    # the switch is the one update that MOVEs: die with every stage graph uploaded, before it
+    if when == "switch" and "MOVE" in sparql:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return send(self, sparql)
+Client.update = update
+def progress(done, total, path):
+    if when == "documents" and done == 1:
+        os.kill(os.getpid(), signal.SIGKILL)
+build([Path(d) for d in docs], Settings(), progress=progress, workers=1)
+"""
+
+
+@pytest.mark.parametrize("when", ["documents", "switch"])
+def test_kill_9_during_a_remote_build_leaves_the_served_graph(scratch, when):
+    server, settings = scratch
+    before = served(settings)
+    env = {**os.environ, **server.env(), "ITUKG_NETWORK_ISOLATION": "off"}
+    proc = subprocess.run([sys.executable, "-c", _KILLED_BUILD, when, settings.store,
+                           str(bundled_corpus()), str(EXTRA_DOC)],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    if when == "switch":
+        assert stage_graphs(server), "the killed build had uploaded its graphs aside"
+    assert served(settings) == before  # readers see exactly the old graph, stage graphs unseen
+    # the next writer removes the leftovers, then builds and switches as usual
+    build([bundled_corpus(), EXTRA_DOC], settings)
+    assert stage_graphs(server) == []
+    after = served(settings)
+    assert after[0] != before[0] and len(after[1]) == len(before[1]) + 1
+
+
+def test_load_and_write_sessions_publish_on_close_only(scratch, monkeypatch):
+    server, settings = scratch
+    for key, value in server.env().items():  # the endpoints, as a user sets them
+        monkeypatch.setenv(key, value)
+    before = served(settings)
+    graph = "http://example.org/remote-test"
+    with pytest.raises(RuntimeError):
+        with open_store(settings) as s:  # an exception inside: nothing published
+            s.load(b'<http://e/a> <http://e/p> "x" .', "ntriples", graph)
+            raise RuntimeError("stop")
+    assert served(settings) == before
+    assert main(["--store", settings.store, "load", "--graph", graph, str(_ttl())]) == 0
+    after = served(settings)
+    assert after[1][graph] == 2 and after[0] != before[0]
+    assert {g: n for g, n in after[1].items() if g != graph} == before[1]
+
+
+def _ttl() -> Path:
+    path = ROOT / "tests" / "data" / "ontology"
+    f = Path(os.environ.get("TMPDIR", "/tmp")) / f"itukg-remote-{os.getpid()}.ttl"
+    f.write_text('@prefix e: <http://e/> .\ne:a e:p "x"@en , 3 .\n')
+    assert path.exists()
+    return f
+
+
+def test_writers_are_serialised_by_the_servers_lock(scratch):
+    server, settings = scratch
+    with begin_generation(settings, kind="test", copy_current=True):
+        with pytest.raises(StoreError, match="another itukg process is writing"):
+            begin_generation(settings, kind="test", lock_wait=0.5)
+    # a lock left by a process of this machine that died is broken by the next writer
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    import socket
+    token = f"{socket.gethostname()} {dead} 20260101T000000000000Z deadbeef"
+    from itukg.graph.store.remote import client as remote_client
+    from itukg.graph.store.remote.client import Endpoints
+    remote_client(Endpoints.of(settings)).update(names.lock_update(token))
+    with begin_generation(settings, kind="test", lock_wait=5) as w:
+        w.abort()
+
+
+def test_a_url_that_is_no_sparql_server_is_an_error_with_exit_2(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with ConnectionRecorder() as rec:  # answers HTTP, but not SPARQL
+        assert main(["--store", f"http://{rec.address}", "stats"]) == 2
+        err = capsys.readouterr().err
+        assert "not a SPARQL server" in err and rec.connections >= 1
+    s = ConnectionRecorder()
+    port = s.port
+    s.sock.close()  # nothing listens there now
+    assert main(["--store", f"http://127.0.0.1:{port}", "query", "ASK {}"]) == 2
+    assert "cannot reach the store" in capsys.readouterr().err
+    for bad in ("ftp://127.0.0.1/x", "http:/127.0.0.1", "http://user:pw@127.0.0.1:1"):
+        assert main(["--store", bad, "stats"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("itukg: error:") and "Traceback" not in err
+        assert "pw" not in err
+    assert list(tmp_path.iterdir()) == []  # never a local folder named "http:"
+
+
+def test_a_real_itukg_process_on_a_server(scratch, tmp_path):
+    server, settings = scratch
+    itukg = Path(sys.executable).parent / "itukg"
+    env = {**os.environ, **server.env()}
+    q = subprocess.run([str(itukg), "query", "--format", "csv",
+                        "SELECT ?code WHERE { ?o <https://w3id.org/itukg/ontology#code> ?code } ORDER BY ?code"],
+                       env=env, capture_output=True, text=True, timeout=120)
+    assert q.returncode == 0, q.stderr
+    emb = tmp_path / "store"
+    build([bundled_corpus()], type(settings)(store=emb))
+    e = subprocess.run([str(itukg), "--store", str(emb), "query", "--format", "csv",
+                        "SELECT ?code WHERE { ?o <https://w3id.org/itukg/ontology#code> ?code } ORDER BY ?code"],
+                       capture_output=True, text=True, timeout=120)
+    assert q.stdout == e.stdout and q.stdout.count("\n") > 5
