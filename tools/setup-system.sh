@@ -40,7 +40,13 @@ need_graphviz() {
   command -v dot >/dev/null 2>&1 || NEED+=(graphviz)
 }
 
-CHECKS=(need_python_venv need_java need_browser need_graphviz)
+# Virtuoso 7: the remote-store tests run the suite against it too (tests/servers.py starts one
+# on a loopback port in a temporary directory; docs/store.md, "Backends").
+need_virtuoso() {
+  command -v virtuoso-t >/dev/null 2>&1 || NEED+=(virtuoso-opensource)
+}
+
+CHECKS=(need_python_venv need_java need_browser need_graphviz need_virtuoso)
 
 for check in "${CHECKS[@]}"; do
   "$check"
