@@ -67,6 +67,17 @@ def free_socket() -> socket.socket:
     return s
 
 
+def terminate(proc: subprocess.Popen, grace: float) -> None:
+    """Stop ``proc``: SIGTERM, then SIGKILL after ``grace`` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
 _LAUNCH = """
 import os, sys, uvicorn
 from itukg.settings import Settings
@@ -123,13 +134,7 @@ class LiveServer:
     def stop(self) -> None:
         if self.proc is None:
             return
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        terminate(self.proc, 15)
         if self.proc.stdout:
             with contextlib.suppress(Exception):
                 self.output = self.proc.stdout.read()
@@ -306,15 +311,8 @@ class SparqlServer:
         return env
 
     def stop(self) -> None:
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        if self.proc is not None:
+            terminate(self.proc, 30)
         self.proc = None
 
 

@@ -166,3 +166,21 @@ def test_a_real_itukg_process_on_a_server(scratch, tmp_path):
                         "SELECT ?code WHERE { ?o <https://w3id.org/itukg/ontology#code> ?code } ORDER BY ?code"],
                        capture_output=True, text=True, timeout=120)
     assert q.stdout == e.stdout and q.stdout.count("\n") > 5
+
+
+def test_credentials_come_from_the_environment_and_never_show(monkeypatch):
+    from itukg.graph.store.remote.client import Client, Endpoints
+    from itukg.settings import Settings
+
+    monkeypatch.setenv("ITUKG_STORE_USER", "reader")
+    monkeypatch.setenv("ITUKG_STORE_PASSWORD", "s3cret-pass")
+    settings = Settings(store="http://127.0.0.1:9")
+    assert "s3cret" not in settings.model_dump_json() and "s3cret" not in repr(settings)
+    eps = Endpoints.of(settings)
+    assert eps.user == "reader" and "s3cret" not in repr(eps)
+    with ConnectionRecorder() as rec:  # what goes over the wire: basic auth on the request
+        c = Client(Endpoints.of(Settings(store=f"http://{rec.address}")))
+        with pytest.raises(StoreError):
+            c.probe()
+        c.close()
+    assert b"authorization: basic" in rec.requests[0].lower()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
@@ -46,6 +46,8 @@ class Endpoints:
     gsp: str
     timeout: float = 30.0
     dialect: str = "auto"
+    user: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, settings: Settings) -> Endpoints:
@@ -60,6 +62,10 @@ class Endpoints:
             gsp=settings.store_gsp_url or base + "/store",
             timeout=settings.query_timeout,
             dialect=settings.store_dialect,
+            # settings first (read from ITUKG_STORE_USER/_PASSWORD), else the environment: the
+            # settings sent to worker processes leave credentials out, the environment goes along
+            user=settings.store_user or os.environ.get("ITUKG_STORE_USER") or None,
+            password=settings.store_password or os.environ.get("ITUKG_STORE_PASSWORD") or None,
         )
         for url in (eps.query, eps.update, eps.gsp):
             check_url(url)
@@ -83,12 +89,10 @@ def check_url(url: str) -> None:
         )
 
 
-def _auth() -> httpx.Auth | None:
-    user = os.environ.get("ITUKG_STORE_USER")
-    if not user:
+def _auth(endpoints: Endpoints) -> httpx.Auth | None:
+    if not endpoints.user:
         return None
-    password = os.environ.get("ITUKG_STORE_PASSWORD", "")
-    return _BasicOrDigest(user, password)
+    return _BasicOrDigest(endpoints.user, endpoints.password or "")
 
 
 class _BasicOrDigest(httpx.Auth):
@@ -113,7 +117,7 @@ class Client:
     def __init__(self, endpoints: Endpoints):
         self.endpoints = endpoints
         self.http = httpx.Client(timeout=httpx.Timeout(endpoints.timeout, connect=5.0),
-                                 auth=_auth(), follow_redirects=False, trust_env=False)
+                                 auth=_auth(endpoints), follow_redirects=False, trust_env=False)
         self._dialect: str | None = None if endpoints.dialect == "auto" else endpoints.dialect
 
     def close(self) -> None:
