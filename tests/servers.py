@@ -59,6 +59,22 @@ def build_w3c_store(root: Path) -> Path:
     return root
 
 
+def load_w3c(settings) -> None:
+    """The W3C protocol graphs of :func:`build_w3c_store` into the store of ``settings`` (any
+    backend), through the protocol's writer."""
+    from itukg.graph.store import begin_generation
+
+    d = w3c_dir()
+    with begin_generation(settings, kind="test") as gen:
+        for i in (1, 2, 3):
+            gen.store.load((d / f"data{i}.nt").read_bytes(), "ntriples", KASEI.format(i))
+        lines = "".join(
+            f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n" for i in range(200)
+        )
+        gen.store.load(lines.encode(), "ntriples", "http://example.org/big")
+        gen.commit()
+
+
 def free_socket() -> socket.socket:
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
