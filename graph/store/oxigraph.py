@@ -36,7 +36,7 @@ from itukg.graph.store.limits import (
     too_long_line,
 )
 from itukg.graph.store.protocol import QueryResult, RDFFormat, SelectResult, StoreInfo
-from itukg.graph.store.screen import check_update, query_form
+from itukg.graph.store.screen import check_update, dataset_of, query_form
 
 
 def database_bytes(path: str | os.PathLike[str]) -> int:
@@ -141,7 +141,9 @@ class OxigraphStore:
         form = query_form(sparql)
         kwargs: dict[str, object] = {}
         try:
-            if default_graph is None and named_graphs is None:
+            # the union default graph, unless the query names its own dataset (FROM / FROM
+            # NAMED), which pyoxigraph would otherwise ignore for the union
+            if default_graph is None and named_graphs is None and dataset_of(sparql) is None:
                 kwargs["use_default_graph_as_union"] = True
             if default_graph is not None:
                 kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
