@@ -13,7 +13,7 @@
                   fresh store (default: the corpus) in ``tmp_path / "store"``.
 
 Backends (docs/store.md, "Backends"): the same tests on the embedded store, the Oxigraph server
-and Virtuoso. Servers start once per session (``tests/servers.py``), on free loopback ports in
+and Virtuoso. Servers start once per session (``tests/sparql_servers.py``), on free loopback ports in
 temporary directories, and stop at its end.
 
 ``backend``         (session, parametrised) ``embedded``, ``oxigraph-server``, ``virtuoso``.
@@ -76,7 +76,7 @@ def build_corpus() -> Callable[..., Settings]:
 
 @pytest.fixture(scope="session")
 def sparql_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str, str], object]]:
-    from servers import OxigraphServer, VirtuosoServer, missing_backend
+    from sparql_servers import OxigraphServer, VirtuosoServer, missing_backend
 
     kinds = {"oxigraph-server": OxigraphServer, "virtuoso": VirtuosoServer}
     running: dict[tuple[str, str], object] = {}

@@ -40,7 +40,7 @@ need_graphviz() {
   command -v dot >/dev/null 2>&1 || NEED+=(graphviz)
 }
 
-# Virtuoso 7: the remote-store tests run the suite against it too (tests/servers.py starts one
+# Virtuoso 7: the remote-store tests run the suite against it too (tests/sparql_servers.py starts one
 # on a loopback port in a temporary directory; docs/store.md, "Backends").
 need_virtuoso() {
   command -v virtuoso-t >/dev/null 2>&1 || NEED+=(virtuoso-opensource)
