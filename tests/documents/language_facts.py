@@ -3,6 +3,8 @@ the language tables compare (records and links, never the words)."""
 
 from __future__ import annotations
 
+from itukg.graph.documents import fold
+
 
 def links(doc) -> dict:
     """Per output: resolutions, WSIS lines, SDG targets (with the goal listed under) and goals,
@@ -15,7 +17,7 @@ def links(doc) -> dict:
             "wsis": sorted((w.value, w.line) for w in o.wsis),
             "targets": sorted((t.value, t.listed_under_goal, t.line) for t in o.targets),
             "goals": sorted((g.value, g.line) for g in o.goals),
-            "regions": {s.region: [i.text.split(":")[0] for i in s.initiatives]
+            "regions": {s.region: [fold(i.text).split(":")[0] for i in s.initiatives]
                         for s in o.regional_slots},
             "questions": sorted((q.line, q.code) for q in o.question_slots),
             "project": (o.project.title_line, len(o.project.activities),
