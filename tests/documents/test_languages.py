@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -21,8 +22,6 @@ from itukg.graph import documents
 from itukg.graph.documents import available_languages, fold, load_language, parse_file, parse_text
 from itukg.graph.documents import language as language_module
 from itukg.graph.documents.language import script_letters
-
-from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[1] / "data" / "docs"
 REFERENCE = DOCS / "ACP-TEST-EN.en.txt"
