@@ -270,18 +270,15 @@ def _script(d: dict) -> str | None:
     return name
 
 
+_SCRIPT_CLASSES = {
+    name: re.compile("[" + "".join(f"\\u{a:04x}-\\u{z:04x}" for a, z in ranges) + "]")
+    for name, ranges in SCRIPTS.items()
+}
+
+
 def script_letters(text: str) -> dict[str, int]:
     """How many characters of ``text`` are letters of each script of :data:`SCRIPTS`."""
-    counts = dict.fromkeys(SCRIPTS, 0)
-    for ch in text:
-        o = ord(ch)
-        if o < 0x41:
-            continue
-        for name, ranges in SCRIPTS.items():
-            if any(a <= o <= z for a, z in ranges):
-                counts[name] += 1
-                break
-    return counts
+    return {name: len(p.findall(text)) for name, p in _SCRIPT_CLASSES.items()}
 
 
 _GROUP_KEYS = ("ldc", "lldc", "sids", "eit")
@@ -328,21 +325,20 @@ def detect_language(r: Reading, language: str | None) -> str:
     m = _NAME_LANGUAGE.search(r.source)
     if m and m.group(1).lower() in langs:
         return m.group(1).lower()
-    best, score = None, (0, 0)
     folded = [r.f(ln.number) for ln in r.lines]
-    letters: dict[str, int] | None = None
+    scores = {}
     for code in langs:
         L = load_language(code)
         s = sum(1 for t in folded
                 if L.headings["objective"].match(t) or L.headings["output"].match(t))
-        if s == 0 or s < score[0]:
-            continue
-        if letters is None:  # counted once, and only when some table's headings match
-            letters = script_letters("\n".join(folded))
-        key = (s, letters.get(L.script, 0) if L.script else 0)
-        if key > score:
-            best, score = code, key
-    if best is None:
+        if s:
+            scores[code] = s
+    if not scores:
         raise r.error(1, "cannot tell the document's language: no objective or output "
                          "heading of any known language (not a planning document?)")
-    return best
+    top = max(scores.values())
+    tied = [code for code in langs if scores.get(code) == top]
+    if len(tied) == 1:
+        return tied[0]
+    letters = script_letters("\n".join(folded))  # counted only when the headings tie
+    return max(tied, key=lambda code: letters.get(load_language(code).script or "", 0))
