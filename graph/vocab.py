@@ -109,6 +109,7 @@ class IKG(DefinedNamespace):
     servesOutcome: URIRef
     servesTarget: URIRef
     supportsActionLine: URIRef
+    translationOf: URIRef
     work: URIRef
 
     # datatype properties
