@@ -192,6 +192,10 @@ def _text_findings(fs: list[Finding], _: Messages) -> list[str]:
                     out.append(f"                {_('value: %(value)s', value=f.value)}")
                 if f.provenance.text:
                     out.append(f"                | {_clip(f.provenance.text)}")
+                if f.counterpart is not None:  # two language versions: the finding names both
+                    out.append(f"                {_said(f.message, _.lang)}")
+                    if f.counterpart.text:
+                        out.append(f"                | {_clip(f.counterpart.text)}")
     return out
 
 
