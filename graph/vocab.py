@@ -77,6 +77,8 @@ class IKG(DefinedNamespace):
     citationRole: URIRef
     citesResolution: URIRef
     concernsGroup: URIRef
+    counterpartDocument: URIRef
+    counterpartLine: URIRef
     hasActivity: URIRef
     hasBackground: URIRef
     hasCitation: URIRef

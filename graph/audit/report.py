@@ -200,7 +200,8 @@ class AuditReport:
         the result has one) · ``sh:resultPath`` (when it is a single property) ·
         ``ikg:checkKind`` · ``rdfs:label`` (the focus as the reports name it, e.g. "output 4.1 ·
         Africa (非洲区域)") · ``ikg:inDocument`` · ``prov:wasDerivedFrom`` (the source line) ·
-        ``ikg:aboutOutput``. The report node ``B id/audit/report`` has ``sh:conforms``,
+        ``ikg:aboutOutput`` (and, comparing two language versions, ``ikg:counterpartDocument``
+        and ``ikg:counterpartLine``). The report node ``B id/audit/report`` has ``sh:conforms``,
         ``ikg:inDocument`` for each document audited, ``sh:result`` for each finding and
         ``dcterms:identifier "sha256:{h}"``, h the SHA-256 of all the other triples (so a run
         can tell that the stored report is already the same, see :attr:`content_hash`)."""
@@ -256,9 +257,9 @@ class AuditReport:
             if f.focus.output_iri:
                 out.append(f"{s} {_iri(IKG + 'aboutOutput')} {_iri(f.focus.output_iri)} .")
             for c in [f.counterpart] if f.counterpart else []:  # the other language version
-                out.append(f"{s} {_iri(IKG + 'inDocument')} {_iri(c.document)} .")
+                out.append(f"{s} {_iri(IKG + 'counterpartDocument')} {_iri(c.document)} .")
                 if c.line_iri:
-                    out.append(f"{s} {_iri(PROV_DERIVED)} {_iri(c.line_iri)} .")
+                    out.append(f"{s} {_iri(IKG + 'counterpartLine')} {_iri(c.line_iri)} .")
         return ("\n".join(out) + "\n").encode("utf-8")
 
 
