@@ -274,7 +274,9 @@ def _source_parts(f: Finding) -> tuple[str, str, str]:
 def _rows(items: list[Finding], lang: str) -> list[dict[str, Any]]:
     return [{"id": f.id.rsplit("/", 1)[-1], "line": f.provenance.line or "?", "severity": f.severity,
              "check": in_language(f.check, lang), "focus": f.focus.label, "iri": f.focus.iri,
-             "value": f.value if f.value is not None else "", "source": _source_parts(f)}
+             "value": f.value if f.value is not None else "", "source": _source_parts(f),
+             # two language versions: the message names both versions and both lines
+             "other": in_language(f.message, lang) if f.counterpart is not None else None}
             for f in items]
 
 

@@ -92,6 +92,8 @@ def test_finding_ids_distinct_and_reports_carry_both_sides(audited):
     assert f"<https://w3id.org/itukg/ontology#counterpartLine> <{zh_line}>" in nt
     text = render(report, "text", lang="zh")
     assert "缺少" in text and "研究组课题" in text
+    html = render(report, "html", lang="en")
+    assert "lacks SDG target 9.c that the English version" in html
 
 
 def test_subset_audit_of_one_version_still_compares(audited):
