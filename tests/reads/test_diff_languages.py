@@ -64,8 +64,13 @@ def test_same_language_still_compares_text(store):
 
 
 def test_initiative_codes():
-    assert initiative_codes(("AFR1: x", "• AFR 3：y")) == ("AFR1", "AFR3")
-    assert initiative_codes(("AFR1: x", "no code")) == 2
+    both = initiative_codes(("AFR1: x", "• AFR 3：y"))
+    assert both.codes == ("AFR1", "AFR3") and both.count == 2
+    assert both == initiative_codes(("AFR3 z", "AFR1 w"))
+    assert both != initiative_codes(("AFR3 z", "AFR2 w"))
+    # one side's codes unreadable (another script): the number of initiatives decides
+    assert both == initiative_codes(("АФР1: x", "АФР3: y"))
+    assert both != initiative_codes(("АФР1: x",))
     assert initiative_codes(()) is None
 
 

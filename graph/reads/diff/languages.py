@@ -10,8 +10,8 @@ versions :func:`language_facts` keeps only what codes identify
   resolution (``wtdc/37``), the action line (``C6``), the target (``9.c``) or goal, as
   :func:`itukg.graph.reads.diff.facts` reads them;
 - ``regional-slot``: one per region key (``africa``), its value the initiative codes it names
-  (``AFR1``, ``AMS3``: the same in every language), or, when an initiative has no code one can
-  read, the number of initiatives;
+  (``AFR1``, ``AMS3``: the same in every language), compared by their number instead when one
+  side has an initiative without a code one can read (:class:`Initiatives`);
 - ``question``: each real study-group Question by its number (``1/1``); placeholder slots by
   ordinal (``question-slot``), compared only by presence;
 - ``outcome`` and ``indicator``: by code and ordinal, compared only by presence.
@@ -22,6 +22,7 @@ versions :func:`language_facts` keeps only what codes identify
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from rdflib import URIRef
@@ -30,23 +31,42 @@ from itukg.graph.reads.diff import Fact, Facts, _add, facts
 from itukg.graph.reads.sparql import read_query
 from itukg.graph.store import select_rows
 
-__all__ = ["INITIATIVE_CODE", "initiative_codes", "language_facts", "output_lines"]
+__all__ = ["INITIATIVE_CODE", "Initiatives", "initiative_codes", "language_facts", "output_lines"]
 
 # A regional-initiative code at the start of an initiative: AFR1, AMS 3, ASP-2, EUR4 (the
 # region prefixes are the same in every ITU language's documents, in Latin letters).
 INITIATIVE_CODE = re.compile(r"^\W*([A-Z]{3})\s?-?\s?(\d{1,2})(?!\d)")
 
 
-def initiative_codes(texts: tuple[str, ...] | None) -> Any:
-    """The value a regional slot is compared by: the sorted codes of its initiatives
-    (``("AFR1", "AFR3")``), or their number when one has no readable code; ``None`` for an empty
-    slot. Raises nothing."""
+@dataclass(frozen=True)
+class Initiatives:
+    """What a regional slot is compared by between languages: its initiatives' codes when every
+    one has a readable code, and their number. Two slots are equal when both have codes and the
+    codes are the same, or, when one side's codes cannot be read (another script), when they
+    name as many initiatives."""
+
+    codes: tuple[str, ...] | None
+    count: int
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Initiatives):
+            return NotImplemented
+        if self.codes is not None and other.codes is not None:
+            return self.codes == other.codes
+        return self.count == other.count
+
+    def __hash__(self) -> int:
+        return hash(self.count)
+
+
+def initiative_codes(texts: tuple[str, ...] | None) -> Initiatives | None:
+    """The value a regional slot is compared by (:class:`Initiatives`: ``AFR1``, ``AFR3``),
+    ``None`` for an empty slot. Raises nothing."""
     if not texts:
         return None
-    codes = [INITIATIVE_CODE.match(t) for t in texts]
-    if all(codes):
-        return tuple(sorted({f"{m[1]}{int(m[2])}" for m in codes if m}))
-    return len(texts)
+    found = [INITIATIVE_CODE.match(t) for t in texts]
+    codes = tuple(sorted({f"{m[1]}{int(m[2])}" for m in found if m})) if all(found) else None
+    return Initiatives(codes, len(texts))
 
 
 def output_lines(store: Any, iri: str) -> dict[str, list[int]]:
