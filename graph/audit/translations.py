@@ -91,8 +91,10 @@ def translation_findings(store: Any, settings: Settings, dataset: Dataset,
     for a, b in sorted({tuple(sorted(p)) for p in docs["pairs"]}):
         if a not in audited and b not in audited:
             continue
-        fa = cache.setdefault(a, language_facts(store, a))
-        fb = cache.setdefault(b, language_facts(store, b))
+        for d in (a, b):  # each document read once, however many languages it has
+            if d not in cache:
+                cache[d] = language_facts(store, d)
+        fa, fb = cache[a], cache[b]
         for side, entry in _differences(compare(fa, fb)):
             having, lacking = (a, b) if side in ("removed", "changed") else (b, a)
             other = fb if having == a else fa
