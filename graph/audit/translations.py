@@ -110,8 +110,8 @@ def _versions(store: Any) -> dict[str, Any]:
     for r in select_rows(store, read_query("diff/translations")):
         d, o = str(r["document"]), str(r["other"])
         pairs.add((d, o))
-        info[d] = {"identifier": str(r.get("identifier") or ""),
-                   "language": str(r.get("language") or "")}
+        info[d] = {k: str(r[k]) if r.get(k) is not None else None
+                   for k in ("identifier", "language", "file")}
     return {"pairs": pairs, "info": info}
 
 
@@ -147,7 +147,8 @@ def _finding(store: Any, settings: Settings, labeller: Labeller, info: dict[str,
         else:  # absent: the line of the same output in the other version
             o = lacking_facts.get((code, "output", code))
             theirs = {"text": "", "lines": o.lines[-1:] if o else []}
-    here, there = _line(store, having, mine["lines"]), _line(store, lacking, theirs["lines"])
+    here = _line(store, having, mine["lines"], info)
+    there = _line(store, lacking, theirs["lines"], info)
     path, value = _path_value(settings, fact_kind, entry["key"])
     params = {
         "output": code, "having_doc": _slug(having), "lacking_doc": _slug(lacking),
@@ -159,7 +160,7 @@ def _finding(store: Any, settings: Settings, labeller: Labeller, info: dict[str,
         m = Messages(lang)
         p = dict(params, having=_language(info, having, lang), lacking=_language(info, lacking, lang),
                  what=_what(m, labeller, settings, fact_kind, entry["key"]))
-        template = LACKS_OUTPUT if fact_kind == "output" else DIFFER if "from" in entry else LACKS
+        template = {"output": LACKS_OUTPUT, "regional-slot": DIFFER}.get(fact_kind, LACKS)
         message[lang] = m(template, **p)
     output_iri = f"{having}/output/{code}"
     return Finding(
@@ -194,9 +195,10 @@ def _path_value(settings: Settings, kind: str, key: str) -> tuple[str | None, An
     return f"<{PATHS[kind]}>", value
 
 
-def _line(store: Any, document: str, lines: list[int]) -> Provenance:
+def _line(store: Any, document: str, lines: list[int], info: dict[str, dict]) -> Provenance:
     """The first of ``lines`` of ``document``, with its text and section."""
-    prov = Provenance(document=document)
+    doc = info.get(document, {})
+    prov = Provenance(document=document, file=doc.get("file"), identifier=doc.get("identifier"))
     if not lines:
         return prov
     iri = f"{document}/line/{min(lines)}"

@@ -120,3 +120,21 @@ def test_same_translation_findings_whichever_engine_runs_the_shapes(audited):
            for f in _ours(report, "acp-22a14-8")]
     assert [(f.id, f.kind, f.provenance.line, f.counterpart.line, f.message["zh"])
             for f in _ours(other)] == key
+
+
+def test_region_filled_in_one_version_only(tmp_path):
+    """An emptied slot: one finding, the other version's line is the row naming the region."""
+    zh = (DOCS / "translation-aligned.zh.txt").read_text(encoding="utf-8")
+    assert zh.count("\tAMS1：减少数字鸿沟\n") == 1
+    emptied = tmp_path / "emptied.zh.txt"
+    emptied.write_text(zh.replace("\tAMS1：减少数字鸿沟\n", "\t\n"), encoding="utf-8")
+    settings = Settings(store=tmp_path / "store")
+    build([str(DOCS / "translation-aligned.en.txt"), str(emptied)], settings, workers=1)
+    with open_store(settings, read_only=True) as s:
+        report = run_audit(s, settings, store_report=False)
+    [f] = _ours(report)
+    assert (f.kind, f.focus.document, f.value) == ("translation-regional", "acp-22a14-7-en", "americas")
+    assert f.provenance.line == _line("translation-aligned.en.txt", "AMS1:")
+    assert f.counterpart.line == zh.splitlines().index("\t美洲区域") + 1
+    assert f.counterpart.file == "emptied.zh.txt" and f.provenance.identifier == "ACP/22A14/7"
+    assert "names AMS1: Reducing the digital divide and the Chinese version" in f.message["en"]
