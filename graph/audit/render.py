@@ -192,6 +192,10 @@ def _text_findings(fs: list[Finding], _: Messages) -> list[str]:
                     out.append(f"                {_('value: %(value)s', value=f.value)}")
                 if f.provenance.text:
                     out.append(f"                | {_clip(f.provenance.text)}")
+                if f.counterpart is not None:  # two language versions: the finding names both
+                    out.append(f"                {_said(f.message, _.lang)}")
+                    if f.counterpart.text:
+                        out.append(f"                | {_clip(f.counterpart.text)}")
     return out
 
 
@@ -270,7 +274,9 @@ def _source_parts(f: Finding) -> tuple[str, str, str]:
 def _rows(items: list[Finding], lang: str) -> list[dict[str, Any]]:
     return [{"id": f.id.rsplit("/", 1)[-1], "line": f.provenance.line or "?", "severity": f.severity,
              "check": in_language(f.check, lang), "focus": f.focus.label, "iri": f.focus.iri,
-             "value": f.value if f.value is not None else "", "source": _source_parts(f)}
+             "value": f.value if f.value is not None else "", "source": _source_parts(f),
+             # two language versions: the message names both versions and both lines
+             "other": in_language(f.message, lang) if f.counterpart is not None else None}
             for f in items]
 
 
