@@ -39,11 +39,12 @@ def _project_warnings(out: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def build_env(tmp_path_factory) -> Path:
-    """A venv with a current setuptools (no project dependencies)."""
+    """A venv with a current pip and setuptools (no project dependencies): pip 26 prints the
+    build backend's warnings, older ones do not."""
     d = tmp_path_factory.mktemp("pkg-venv")
     venv.EnvBuilder(with_pip=True).create(d)
     python = d / "bin" / "python"
-    _pip(python, "install", "--quiet", "setuptools>=77", "wheel")
+    _pip(python, "install", "--quiet", "--upgrade", "pip>=25", "setuptools>=77", "wheel")
     return python
 
 
