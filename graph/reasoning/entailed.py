@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 
+from itukg.graph.reasoning.explain import _superclasses
 from itukg.graph.vocab import IKG, SDGO
 
 
@@ -33,25 +34,6 @@ def _inverse_parents(ontology: Graph) -> dict[URIRef, URIRef]:
             q = ontology.value(parent, OWL.inverseOf)
             if isinstance(p, URIRef) and isinstance(q, URIRef):
                 out[p] = q
-    return out
-
-
-def _superclasses(ontology: Graph) -> dict[URIRef, set[URIRef]]:
-    """Every named class's named superclasses (transitively, itself excluded)."""
-    direct: dict[URIRef, set[URIRef]] = {}
-    for c, d in ontology.subject_objects(RDFS.subClassOf):
-        if isinstance(c, URIRef) and isinstance(d, URIRef):
-            direct.setdefault(c, set()).add(d)
-    out: dict[URIRef, set[URIRef]] = {}
-    for c in direct:
-        seen: set[URIRef] = set()
-        todo = list(direct[c])
-        while todo:
-            d = todo.pop()
-            if d not in seen:
-                seen.add(d)
-                todo.extend(direct.get(d, ()))
-        out[c] = seen
     return out
 
 

@@ -81,6 +81,18 @@ def test_addresses_name_the_pages_and_the_endpoint():
     assert "http://[::1]:9/" in addresses(Settings(host="::", port=9))[0]
 
 
+def _stop(proc: subprocess.Popen) -> str:
+    """Stop the server (SIGTERM, bounded wait) and return what it printed."""
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+    with proc.stdout:
+        return proc.stdout.read().decode()
+
+
 def test_a_store_built_without_audit_is_audited_before_serving(build_corpus, tmp_path):
     settings = build_corpus(tmp_path)
     s = free_socket()
@@ -103,10 +115,7 @@ def test_a_store_built_without_audit_is_audited_before_serving(build_corpus, tmp
         page = httpx.get(f"http://127.0.0.1:{port}/audit", timeout=30)
         assert page.status_code == 200 and "No audit has been run" not in page.text
     finally:
-        proc.terminate()
-        proc.wait(30)
-        out = proc.stdout.read().decode()
-        proc.stdout.close()
+        out = _stop(proc)
     assert "no audit report; auditing it first" in out
     assert f"http://127.0.0.1:{port}/ pages for people" in out
     assert f"http://127.0.0.1:{port}/sparql SPARQL endpoint" in out
