@@ -40,7 +40,12 @@ need_graphviz() {
   command -v dot >/dev/null 2>&1 || NEED+=(graphviz)
 }
 
-CHECKS=(need_python_venv need_java need_browser need_graphviz)
+# cairo: the heatmaps' PNG downloads are drawn by cairosvg, which loads libcairo.
+need_cairo() {
+  ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2' || NEED+=(libcairo2)
+}
+
+CHECKS=(need_python_venv need_java need_browser need_graphviz need_cairo)
 
 for check in "${CHECKS[@]}"; do
   "$check"
