@@ -62,6 +62,61 @@ _RESPONSES = {
 }
 
 
+_EXAMPLE = "SELECT ?code ?title WHERE { ?o a ikg:Output ; ikg:code ?code ; rdfs:label ?title } LIMIT 10"
+
+
+def _param(name: str, description: str, *, example: str | None = None, many: bool = False,
+           enum: list[str] | None = None) -> dict:
+    schema: dict = {"type": "string"}
+    if enum:
+        schema["enum"] = enum
+    if many:
+        schema = {"type": "array", "items": schema}
+    out = {"name": name, "in": "query", "required": False, "description": description,
+           "schema": schema}
+    if many:
+        out["explode"] = True
+    if example is not None:
+        out["example"] = example
+    return out
+
+
+_FORMATS = ["json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml", "html"]
+_DATASET = [
+    _param("default-graph-uri", "a graph IRI of this store for the default graph (repeatable; "
+           "replaces the query's FROM)", many=True),
+    _param("named-graph-uri", "a graph IRI of this store as a named graph (repeatable; replaces "
+           "the query's FROM NAMED)", many=True),
+]
+#: what FastAPI cannot see: the route reads the raw request (SPARQL 1.1 Protocol §2.1, §2.2)
+_OPENAPI_EXTRA = {
+    "GET": {"parameters": [
+        _param("query", "the SPARQL query (PREFIX lines for ikg:, rdfs:, ... are needed: see "
+               "/api/editor/terms); without it, the service description", example="PREFIX ikg: "
+               "<https://w3id.org/itukg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/"
+               "rdf-schema#> " + _EXAMPLE),
+        *_DATASET,
+        _param("format", "result format; overrides Accept", enum=_FORMATS),
+    ]},
+    "POST": {
+        "parameters": [*_DATASET, _param("format", "result format; overrides Accept", enum=_FORMATS)],
+        "requestBody": {"required": True, "content": {
+            "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                "query": {"type": "string", "description": "a SPARQL query"},
+                "update": {"type": "string", "description": "a SPARQL update (only when the "
+                           "server enables updates; needs Authorization: Bearer)"},
+                "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                "using-graph-uri": {"type": "array", "items": {"type": "string"}},
+                "using-named-graph-uri": {"type": "array", "items": {"type": "string"}},
+            }}},
+            "application/sparql-query": {"schema": {"type": "string"}, "example": "ASK {}"},
+            "application/sparql-update": {"schema": {"type": "string"}},
+        }},
+    },
+}
+
+
 async def sparql(request: Request, executor: ExecutorDep, settings: SettingsDep) -> Response:
     body = await request.body() if request.method == "POST" else b""
     try:
@@ -104,6 +159,7 @@ for _method in ("GET", "HEAD", "POST"):
         description=_DOC,
         response_class=Response,
         responses=_RESPONSES,
+        openapi_extra=_OPENAPI_EXTRA.get(_method),
         include_in_schema=_method != "HEAD",
     )
 
