@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from itukg.api.conneg import negotiate
 from itukg.api.deps import ExecutorDep, SettingsDep
@@ -133,7 +133,7 @@ async def sparql(request: Request, executor: ExecutorDep, settings: SettingsDep)
     if req.operation == "description":
         fmt, media_type = negotiate(accept, "graph", req.format)
         if fmt == "html":
-            return HTMLResponse(render_query_form(_endpoint(request)), headers={"Vary": "Accept"})
+            return render_query_form(request, settings, executor)
         sizes = await executor.graph_sizes()
         g = service_description(_endpoint(request), sizes, updates=settings.allow_updates)
         data = g.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
@@ -143,8 +143,7 @@ async def sparql(request: Request, executor: ExecutorDep, settings: SettingsDep)
     outcome = await run_plan(plan, executor, settings.base_iri)
     headers = {"Vary": "Accept"}
     if plan.fmt == "html":
-        page = render_results_html(req.text, outcome.kind, outcome.body, _endpoint(request))
-        return HTMLResponse(page, headers=headers)
+        return render_results_html(request, settings, executor, req.text, outcome.kind, outcome.body)
     return Response(outcome.body, media_type=plan.media_type, headers=headers)
 
 
