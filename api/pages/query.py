@@ -101,16 +101,17 @@ def _cell(ctx: PageContext, term) -> Cell:
     return Cell("literal", str(term))
 
 
-def _json_cell(ctx: PageContext, t: dict | None) -> Cell:
+def _json_cell(ctx: PageContext, term: dict | None) -> Cell:
     """A cell from a SPARQL JSON term."""
-    if not t:
+    if not term:
         return Cell("empty")
-    if t["type"] == "uri":
-        return Cell("iri", t["value"], ctx.data.href(t["value"]), short=short_name(t["value"]))
-    if t["type"] == "bnode":
-        return Cell("bnode", "_:" + t["value"])
-    dt = t.get("datatype", "")
-    return Cell("literal", t["value"], lang=t.get("xml:lang", ""),
+    kind, value = term["type"], term["value"]
+    if kind == "uri":
+        return Cell("iri", value, ctx.data.href(value), short=short_name(value))
+    if kind == "bnode":
+        return Cell("bnode", "_:" + value)
+    dt = term.get("datatype", "")
+    return Cell("literal", value, lang=term.get("xml:lang", ""),
                 datatype=dt.rsplit("#", 1)[-1] if dt and not dt.endswith("#string") else "")
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from itukg.api.conneg import negotiate
 from itukg.api.deps import ExecutorDep, SettingsDep
+from itukg.graph.reads.sparql import read_query
 from itukg.api.sparql import (
     RDFLIB_FORMATS,
     ProtocolError,
@@ -62,7 +63,7 @@ _RESPONSES = {
 }
 
 
-_EXAMPLE = "SELECT ?code ?title WHERE { ?o a ikg:Output ; ikg:code ?code ; rdfs:label ?title } LIMIT 10"
+_EXAMPLE = read_query("sparql/example")  # the query the editor starts with
 
 
 def _param(name: str, description: str, *, example: str | None = None, many: bool = False,
@@ -91,10 +92,8 @@ _DATASET = [
 #: what FastAPI cannot see: the route reads the raw request (SPARQL 1.1 Protocol §2.1, §2.2)
 _OPENAPI_EXTRA = {
     "GET": {"parameters": [
-        _param("query", "the SPARQL query (PREFIX lines for ikg:, rdfs:, ... are needed: see "
-               "/api/editor/terms); without it, the service description", example="PREFIX ikg: "
-               "<https://w3id.org/itukg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/"
-               "rdf-schema#> " + _EXAMPLE),
+        _param("query", "the SPARQL query (with its PREFIX lines: the map is at "
+               "/api/editor/terms); without it, the service description", example=_EXAMPLE),
         *_DATASET,
         _param("format", "result format; overrides Accept", enum=_FORMATS),
     ]},
@@ -110,7 +109,7 @@ _OPENAPI_EXTRA = {
                 "using-graph-uri": {"type": "array", "items": {"type": "string"}},
                 "using-named-graph-uri": {"type": "array", "items": {"type": "string"}},
             }}},
-            "application/sparql-query": {"schema": {"type": "string"}, "example": "ASK {}"},
+            "application/sparql-query": {"schema": {"type": "string"}, "example": _EXAMPLE},
             "application/sparql-update": {"schema": {"type": "string"}},
         }},
     },
