@@ -5,7 +5,8 @@
 
 Each package is fetched with the npm client (``npm pack <name>@<version>``, the registry
 tarball), its sha512 integrity checked against what the registry publishes, and only the
-built files the pages load are copied, with the package's licence. ``VENDOR.json`` records
+built files the pages load are copied, with the package's licence; the few edits of
+:data:`PATCHES` (a URL that would leave the service) are applied and recorded. ``VENDOR.json`` records
 for every package its version, the tarball's integrity and the sha256 of each copied file;
 ``--check`` recomputes those hashes (the test suite does the same).
 
@@ -51,6 +52,13 @@ PACKAGES: dict[str, tuple[str, str, dict[str, str]]] = {
     }),
 }
 
+#: (folder/file) → (text, replacement): the only edits made to a package's files, each recorded
+#: in VENDOR.json; Redoc's sidebar shows its logo from a CDN, which a page served offline
+#: must not ask for
+PATCHES: dict[str, list[tuple[str, str]]] = {
+    "redoc/redoc.standalone.js": [("https://cdn.redoc.ly/redoc/logo-mini.svg", "/static/favicon.svg")],
+}
+
 
 class VendorError(Exception):
     """npm failed, a download does not match the registry's integrity, or a file its record."""
@@ -90,7 +98,13 @@ def fetch(folder: str, tmp: Path) -> dict:
             data = tar.extractfile(member)
             if data is None:
                 raise VendorError(f"{name}@{version}: no file {member} in the tarball")
-            (dest / target).write_bytes(data.read())
+            body = data.read()
+            for old, new in PATCHES.get(f"{folder}/{target}", []):
+                if old.encode() not in body:
+                    raise VendorError(f"{name}@{version}: {target} no longer contains {old!r}")
+                body = body.replace(old.encode(), new.encode())
+                record.setdefault("patches", []).append({"file": target, "from": old, "to": new})
+            (dest / target).write_bytes(body)
             record["files"][target] = sha256(dest / target)
     return record
 

@@ -128,6 +128,7 @@
     ["property", "class"].forEach(function (kind) {
       var terms = vocab.terms.filter(function (t) { return t.kind === kind; });
       Yasqe.registerAutocompleter(Object.assign({}, Yasqe.Autocompleters[kind], {
+        autoShow: true,  // local, cheap: no need to wait for Ctrl+Space as with LOV
         get: function (yasqe, token) {
           var s = (token && token.autocompletionString) || "";
           return terms.filter(function (t) { return t.iri.indexOf(s) === 0 || t.name.indexOf(s) === 0; })
