@@ -14,27 +14,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from pages_support import chromium, live_pages, pages_store  # noqa: F401 (fixtures)
-from test_browser import Watch
+from test_browser import page  # noqa: F401 (a fresh context watched for errors and foreign hosts)
 
 pytestmark = pytest.mark.browser
 
 EDITOR = ".yasqe .CodeMirror"
 ROWS = ".yasr .dataTable tbody tr"
-
-
-@pytest.fixture
-def page(chromium, live_pages):  # noqa: F811
-    """A fresh browser context (no remembered tabs) watched for errors and foreign requests."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, base_url=live_pages.url,
-                                   locale="en-US")
-    context.set_default_timeout(90_000)  # generous: CI shares two cores with everything else
-    context.set_default_navigation_timeout(90_000)
-    watch = Watch(context, urlsplit(live_pages.url).hostname)
-    pg = context.new_page()
-    pg.watch = watch
-    yield pg
-    context.close()
-    watch.check()
 
 
 def editor_text(page) -> str:
