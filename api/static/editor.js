@@ -168,6 +168,13 @@
       box.appendChild(document.createTextNode(" "));
     });
     document.getElementById("downloads").hidden = false;
+    // the permalink follows the text: the named query and its values while it is unchanged
+    var link = document.getElementById("permalink");
+    if (link) {
+      var p = named && text === namedText ? namedParams() : new URLSearchParams({ query: text });
+      if (named && text === namedText) p.set("name", named);
+      link.href = "/query?" + p;
+    }
   }
 
   // -- a named query with parameters runs through /api/queries: values bound by the engine --

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from itukg.settings import DEFAULT_BASE_IRI
-from pages_support import chromium, live_pages, pages_store  # noqa: F401 (fixtures)
+# chromium, live_pages: fixtures of conftest.py (one browser for every module here)
 
 pytestmark = pytest.mark.browser
 

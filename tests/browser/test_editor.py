@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from pages_support import chromium, live_pages, pages_store  # noqa: F401 (fixtures)
+# chromium, live_pages: fixtures of conftest.py (one browser for every module here)
 from test_browser import page  # noqa: F401 (a fresh context watched for errors and foreign hosts)
 
 pytestmark = pytest.mark.browser
@@ -51,6 +51,7 @@ def test_editor_highlights_and_adds_the_prefix_and_completes_a_class(page):
     assert "?o" in page.locator(".yasqe .cm-atom").all_inner_texts()
     page.keyboard.press("Control+Enter")
     page.locator(ROWS).first.wait_for()
+    assert parse_qs(urlsplit(page.get_attribute("#permalink", "href")).query)["query"] == [editor_text(page)]
     n = int(page.request.get("/sparql", params={"query": editor_text(page)},
                              headers={"accept": "application/sparql-results+json"}).json()["results"]["bindings"].__len__())
     assert page.locator(ROWS).count() == n > 0
@@ -100,6 +101,9 @@ def test_named_query_runs_with_bound_parameters_and_draws_a_chart(page):
     page.locator(ROWS).first.wait_for()
     assert "SELECT" in editor_text(page)
     page.fill("input[name=outputCode]", "4.3")
+    page.locator("input[name=outputCode]").dispatch_event("change")
+    assert parse_qs(urlsplit(page.get_attribute("#permalink", "href")).query) == {
+        "name": ["output-trace"], "outputCode": ["4.3"], "document": ["acp-22a14-4-zh"]}
     page.click("#run")  # bound by the engine through /api/queries, never pasted into the text
     page.wait_for_function(f"() => [...document.querySelectorAll('{ROWS}')].every(r => r.innerText.includes('4.3'))")
     expected = page.request.get("/api/queries/output-trace", params={"outputCode": "4.3"},
