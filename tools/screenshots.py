@@ -109,7 +109,15 @@ def shoot(url: str, out: Path, goal: str, output: str) -> list[Path]:
         page.goto(f"/id/doc/{slug}/output/{quote(output)}")
         save("resource", full=False)
         page.goto("/query?name=output-trace")
+        page.locator(".yasr .dataTable tbody tr").first.wait_for()  # the editor ran it
         save("query", full=False)
+        page.goto("/query?name=coverage-by-goal")
+        page.locator(".yasr .dataTable tbody tr").first.wait_for()
+        page.locator(".yasr").scroll_into_view_if_needed()
+        page.wait_for_load_state("networkidle")
+        path = out / "query-results.png"
+        page.locator(".yasr").screenshot(path=str(path))
+        saved.append(path)
         page.goto("/?lang=zh")
         save("home-zh")
         page.goto(f"/trace?focus={goal_iri}&lang=zh")

@@ -60,6 +60,8 @@ def static_version() -> str:
 
     h = hashlib.sha1()
     for p in sorted(STATIC.glob("*")):
+        if not p.is_file():
+            continue  # vendor/: pinned versions, recorded in vendor/VENDOR.json
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:10]
