@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from itukg.settings import DEFAULT_BASE_IRI
-from pages_support import chromium, live_pages, pages_store  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

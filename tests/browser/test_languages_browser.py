@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pages_support import chromium, live_pages, pages_store  # noqa: F401 (fixtures)
 from test_browser import Watch
 
 pytestmark = pytest.mark.browser
@@ -124,3 +123,17 @@ def test_french_pages_and_audit_messages(page, tmp_path):
     page.goto("/coverage?goal=13")
     assert page.eval_on_selector("html", "el => el.lang") == "fr"
     assert page.inner_text(".goal-name") == "Mesures relatives à la lutte contre les changements climatiques"
+
+
+@pytest.mark.parametrize("path", ["/coverage?lang=ar", "/audit?lang=ar", "/coverage?lang=ru"])
+def test_narrow_screen_in_arabic_and_russian_has_no_page_wide_overflow(chromium, live_pages, path):
+    """Six language names and longer words must still fit a 390 px phone screen."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, base_url=live_pages.url)
+    context.set_default_navigation_timeout(90_000)
+    try:
+        pg = context.new_page()
+        pg.goto(path)
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width}px wide on a 390px screen"
+    finally:
+        context.close()
