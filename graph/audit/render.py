@@ -207,8 +207,8 @@ CSV_BASE_COLUMNS = [
     "id", "severity", "kind", "check", "document", "identifier", "file", "output", "focus",
     "focus_label", "value", "value_iri", "line", "section", "quote", "text",
 ]
-# The columns with the bundled shapes (English and Chinese messages).
-CSV_COLUMNS = CSV_BASE_COLUMNS + ["message_en", "message_zh"]
+# The columns with the bundled shapes (messages in the six UN languages, English first).
+CSV_COLUMNS = CSV_BASE_COLUMNS + [f"message_{lg}" for lg in ("en", "ar", "es", "fr", "ru", "zh")]
 
 
 def render_csv(report: AuditReport) -> str:

@@ -196,7 +196,7 @@ class AuditReport:
 
         Per finding ``F`` (its stable IRI): ``F a sh:ValidationResult, ikg:Finding`` ·
         ``sh:focusNode`` · ``sh:resultSeverity`` · ``sh:sourceShape`` ·
-        ``sh:sourceConstraintComponent`` · ``sh:resultMessage`` (en, zh) · ``sh:value`` (when
+        ``sh:sourceConstraintComponent`` · ``sh:resultMessage`` (every language of the shape) · ``sh:value`` (when
         the result has one) · ``sh:resultPath`` (when it is a single property) ·
         ``ikg:checkKind`` · ``rdfs:label`` (the focus as the reports name it, e.g. "output 4.1 ·
         Africa (非洲区域)") · ``ikg:inDocument`` · ``prov:wasDerivedFrom`` (the source line) ·
@@ -240,7 +240,7 @@ class AuditReport:
             out.append(f"{s} {_iri(SH + 'resultSeverity')} {_iri(SH + f.severity)} .")
             out.append(f"{s} {_iri(SH + 'sourceShape')} {_iri(f.shape)} .")
             out.append(f"{s} {_iri(SH + 'sourceConstraintComponent')} {_iri(f.component)} .")
-            for lang in ("en", "zh"):
+            for lang in sorted(f.message):  # every language the shape speaks
                 if f.message.get(lang):
                     out.append(f"{s} {_iri(SH + 'resultMessage')} {_lang(f.message[lang], lang)} .")
             if f.value_term is not None:

@@ -1,4 +1,6 @@
-"""Browser tests import the shared fixtures of tests/ (pages_support, servers)."""
+"""Browser tests share the fixtures of tests/ (pages_support, servers), defined once here: a
+session fixture imported into each test module would be a second instance per module (a second
+store, server and Playwright, and Playwright's sync API refuses to start inside another's loop)."""
 
 import sys
 from pathlib import Path
