@@ -88,3 +88,19 @@ def test_cli_says_which_languages(store):
     assert "- output 3.1 sdg-target 9.c" in r.stdout
     r = subprocess.run(cmd + ["--format", "json"], capture_output=True, text=True, timeout=120)
     assert json.loads(r.stdout)["compared"] == "codes"
+
+
+def test_the_diff_page_says_language_versions_are_compared_by_codes(store):
+    from fastapi.testclient import TestClient
+
+    from itukg.api.app import create_app
+
+    settings, _ = store
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/diff", params={"from": "acp-22a14-8-en", "to": "acp-22a14-8-zh",
+                                           "lang": "en"})
+        same = client.get("/diff", params={"from": "acp-22a14-8-en", "to": "acp-22a14-8-en",
+                                           "lang": "en"})
+    assert page.status_code == 200
+    assert "Language versions (en, zh): compared by codes" in page.text
+    assert "compared by codes" not in same.text
