@@ -1,0 +1,84 @@
+"""Canonical N-Quads for published snapshots (``itukg publish``, decision 0180).
+
+A published dump must be the same bytes for the same graph, whatever store wrote it, so a
+mirror can compare checksums and count what changed. Two things stand in the way: the order
+the engine dumps quads in, and blank node labels, which the engine draws at random on every
+load (the ontology's OWL lists and restrictions get new labels at every build). So each named
+graph is dumped on its own, its blank nodes are renamed by RDF canonicalization (pyoxigraph's
+``Dataset.canonicalize``) and prefixed with a short hash of the graph's IRI (canonical labels
+restart at ``c14n0`` in every graph; the prefix keeps two graphs' blank nodes apart), and its
+lines are sorted. Any backend works: only :meth:`Store.dump` is used.
+
+This is the only module of the publisher that touches pyoxigraph (``graph/store`` owns it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import IO
+
+import pyoxigraph as ox
+
+from itukg.errors import DataError
+from itukg.graph.store.protocol import Store
+
+_NQ = ox.RdfFormat.N_QUADS
+
+
+def graph_lines(store: Store, graph: str) -> list[bytes]:
+    """The N-Quads lines (without line ends) of one named graph, blank nodes canonical, sorted.
+
+    Raises :class:`~itukg.errors.StoreError` when the store cannot be read, ``DataError`` when
+    its dump does not parse (a backend bug)."""
+    data = store.dump("nquads", graph)
+    try:
+        quads = list(ox.parse(data, format=_NQ))
+    except SyntaxError as exc:
+        raise DataError(f"the store's dump of <{graph}> does not parse: {exc}") from None
+    if any(_has_blank(q) for q in quads):
+        quads = _canonical(quads, graph)
+        data = ox.serialize(quads, format=_NQ)
+    lines = [line for line in data.splitlines() if line.strip()]
+    lines.sort()
+    return lines
+
+
+def _has_blank(q: ox.Quad) -> bool:
+    return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+
+
+def _canonical(quads: list[ox.Quad], graph: str) -> list[ox.Quad]:
+    """``quads`` with blank nodes renamed canonically, under a prefix of the graph's own.
+    The canonicalization is exponential in the worst case (many look-alike blank nodes); OWL
+    lists and restrictions are trees, which it handles at once."""
+    ds = ox.Dataset(quads)
+    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    prefix = "g" + hashlib.sha256(graph.encode()).hexdigest()[:8]
+
+    def rename(term):
+        return ox.BlankNode(f"{prefix}{term.value}") if isinstance(term, ox.BlankNode) else term
+
+    return [ox.Quad(rename(q.subject), q.predicate, rename(q.object), q.graph_name) for q in ds]
+
+
+def graphs_of_dump(stream: IO[bytes], source: str) -> Iterator[tuple[str, set[str]]]:
+    """Read a published dump (N-Quads, graph after graph) and yield ``(graph IRI, quads)`` for
+    each run of one graph, the quads as canonical strings (for set comparison; memory is that
+    of the largest graph). A graph met twice is yielded twice (a dump not written by itukg).
+
+    Raises ``DataError`` (with ``source`` and the line) when the dump does not parse."""
+    current: str | None = None
+    quads: set[str] = set()
+    try:
+        for q in ox.parse(stream, format=_NQ):
+            g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+            if g != current:
+                if current is not None:
+                    yield current, quads
+                current, quads = g, set()
+            quads.add(str(q))
+    except SyntaxError as exc:
+        raise DataError(f"not an N-Quads dump: {exc}", source=source) from None
+    if current is not None:
+        yield current, quads
