@@ -192,3 +192,40 @@ def test_idle_replicas_reading_the_disk_survive_two_builds(replicas, corpus_dir)
     newest = _expected(store)
     assert a.graph_counts() == newest == b.graph_counts()
     assert a.answers() == b.answers()
+
+
+def _bench_replicas():
+    """benchmarks/bench_replicas.py, loaded by file: its Nginx runs docs/deploy/nginx.conf."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("itukg_bench_replicas",
+                                                  ROOT / "benchmarks" / "bench_replicas.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_documented_layout_behind_nginx(replicas, corpus_dir, tmp_path):
+    """docs/deploy/nginx.conf in front of two replicas: the same answers as a replica, a new
+    build through the proxy, and a replica going away is invisible to clients."""
+    import shutil
+
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        pytest.skip("nginx is not installed (Debian: apt-get install nginx-light)")
+    store, (a, b) = replicas
+    bench = _bench_replicas()
+    proxy = bench.Nginx(tmp_path / "nginx", f"127.0.0.1:{_free_port()}", [a.port, b.port])
+    try:
+        front = Replica.__new__(Replica)  # the client side of a Replica, pointed at the proxy
+        front.url = proxy.url
+        assert front.answers() == a.answers() == b.answers()
+        _build(store, corpus_dir)
+        expected = _expected(store)
+        for _ in range(4):  # least_conn spreads these over both replicas
+            assert _wait_for(front, expected) == expected
+        a.stop()
+        for _ in range(6):
+            assert front.graph_counts() == expected
+        assert front.answers() == b.answers()
+    finally:
+        proxy.stop()
