@@ -94,13 +94,15 @@ class Nginx:
             self.proc.stderr.close()
 
 
-def start_replica(store: Path, workers: int) -> tuple[Server, int]:
+def start_replica(store: Path, workers: int, **env: str) -> tuple[Server, int]:
+    """``itukg serve`` on a free loopback port, ready; ``env``: more ITUKG_* settings.
+    Returns the server and its port. Raises ``RuntimeError`` when it does not come up."""
     port = free_port()
     cmd = [str(VENV_BIN / "itukg"), "--store", str(store), "serve", "--no-build", "--host",
            "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log",
            "--log-level", "warning"]
     return Server(f"replica:{port}", cmd, f"http://127.0.0.1:{port}/health",
-                  env={"ITUKG_TRUSTED_PROXIES": '["127.0.0.1"]'}), port
+                  env={"ITUKG_TRUSTED_PROXIES": '["127.0.0.1"]', **env}), port
 
 
 async def _client(host: str, port: int, source: str, request: bytes, n: int,

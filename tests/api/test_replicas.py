@@ -7,15 +7,10 @@ Bounded: every wait has a deadline, both servers are stopped by the fixture.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
 import httpx
@@ -31,36 +26,35 @@ GRAPH_COUNTS = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
 SEL = {"Accept": "application/sparql-results+json"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _bench_replicas():
+    """benchmarks/bench_replicas.py, loaded by file: the same replica and nginx launchers as
+    the benchmark (nginx runs docs/deploy/nginx.conf)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("itukg_bench_replicas",
+                                                  ROOT / "benchmarks" / "bench_replicas.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BENCH = _bench_replicas()
 
 
 class Replica:
-    """One ``itukg serve`` process (its own session, so its query workers stop with it)."""
+    """One ``itukg serve --workers 1`` process on a free loopback port, ready (its own
+    session, so its query workers stop with it); or, with ``url``, a client of one (the
+    proxy)."""
 
-    def __init__(self, store: Path, **env: str):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "itukg.cli", "--store", str(store), "serve", "--no-build",
-             "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1",
-             "--no-access-log", "--log-level", "warning"],
-            env={**os.environ, "ITUKG_NETWORK_ISOLATION": "best-effort", **env},
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-        )
+    def __init__(self, store: Path | None = None, *, url: str | None = None, **env: str):
+        self.server = None
+        if url is None:
+            self.server, self.port = BENCH.start_replica(store, 1, **env)
+            url = f"http://127.0.0.1:{self.port}"
+        self.url = url
 
-    def wait_ready(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"replica exited: {self.proc.stderr.read().decode()[-2000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(self.url + "/health", timeout=2).json().get("status") == "ok":
-                    return
-            time.sleep(0.2)
-        raise RuntimeError(f"replica on port {self.port} did not start")
+    def alive(self) -> bool:
+        return self.server is not None and self.server.proc.poll() is None
 
     def graph_counts(self) -> dict[str, int]:
         r = httpx.get(self.url + "/sparql", params={"query": GRAPH_COUNTS}, headers=SEL, timeout=30)
@@ -79,15 +73,8 @@ class Replica:
         return out
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(5)
-        if self.proc.stderr:
-            self.proc.stderr.close()
+        if self.server is not None:
+            self.server.stop()
 
 
 @pytest.fixture(params=["auto"])
@@ -98,8 +85,6 @@ def replicas(tmp_path, request):
                     str(DOCS / "revision-base.zh.txt")], check=True, capture_output=True)
     pair = [Replica(store, ITUKG_QUERY_STORE=request.param) for _ in range(2)]
     try:
-        for r in pair:
-            r.wait_ready()
         yield store, pair
     finally:
         for r in pair:
@@ -153,7 +138,7 @@ def test_replicas_answer_identically_and_pick_up_builds_together(replicas, corpu
     assert _wait_for(b, third) == third  # b first this time
     assert _wait_for(a, third) == third
     assert a.answers() == b.answers()
-    assert a.proc.poll() is None and b.proc.poll() is None
+    assert a.alive() and b.alive()
 
 
 def test_a_replica_started_during_a_build_serves_a_complete_generation(replicas, corpus_dir):
@@ -165,7 +150,6 @@ def test_a_replica_started_during_a_build_serves_a_complete_generation(replicas,
                               str(corpus_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     late = Replica(store)
     try:
-        late.wait_ready()
         seen = late.graph_counts()
         assert build.wait(300) == 0, build.stderr.read().decode()
         after = _expected(store)
@@ -194,17 +178,6 @@ def test_idle_replicas_reading_the_disk_survive_two_builds(replicas, corpus_dir)
     assert a.answers() == b.answers()
 
 
-def _bench_replicas():
-    """benchmarks/bench_replicas.py, loaded by file: its Nginx runs docs/deploy/nginx.conf."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("itukg_bench_replicas",
-                                                  ROOT / "benchmarks" / "bench_replicas.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_documented_layout_behind_nginx(replicas, corpus_dir, tmp_path):
     """docs/deploy/nginx.conf in front of two replicas: the same answers as a replica, a new
     build through the proxy, and a replica going away is invisible to clients."""
@@ -213,11 +186,9 @@ def test_the_documented_layout_behind_nginx(replicas, corpus_dir, tmp_path):
     if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
         pytest.skip("nginx is not installed (Debian: apt-get install nginx-light)")
     store, (a, b) = replicas
-    bench = _bench_replicas()
-    proxy = bench.Nginx(tmp_path / "nginx", f"127.0.0.1:{_free_port()}", [a.port, b.port])
+    proxy = BENCH.Nginx(tmp_path / "nginx", f"127.0.0.1:{BENCH.free_port()}", [a.port, b.port])
     try:
-        front = Replica.__new__(Replica)  # the client side of a Replica, pointed at the proxy
-        front.url = proxy.url
+        front = Replica(url=proxy.url)
         assert front.answers() == a.answers() == b.answers()
         _build(store, corpus_dir)
         expected = _expected(store)
