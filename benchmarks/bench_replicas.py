@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # when loaded by file 
 import docsection  # noqa: E402 - benchmarks/docsection.py
 from bench_service import (  # noqa: E402 - the same servers and HTTP reader as bench_service
     FIRST_OUTPUT, LOOKUP, ROOT, VENV_BIN, Server, _read_response, build_store, free_port,
-    get_json, wait_http, wait_settled,
+    get_json, process_tree, wait_http, wait_settled,
 )
 
 TEMPLATE = ROOT / "docs" / "deploy" / "nginx.conf"
@@ -156,6 +156,19 @@ def queries(base: str) -> dict[str, str]:
     }
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (Linux /proc), in MB; 0 elsewhere."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / 1024
+
+
 def loadavg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -170,6 +183,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         ports = [p for _, p in started]
         for _, p in started:
             wait_settled(f"http://127.0.0.1:{p}")
+        memory = [round(rss_mb(server.proc.pid)) for server, _ in started]
         for n in counts:
             proxies[f"{n} behind nginx"] = Nginx(work / f"nginx-{n}", f"127.0.0.1:{free_port()}", ports[:n])
         targets = {name: px.url for name, px in proxies.items()}
@@ -200,7 +214,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
                 "loadavg_before": before, "loadavg_after": loadavg(), "workers": args.workers,
                 "requests": args.requests, "clients": args.clients, "rounds": args.rounds,
                 "documents": info.get("documents"), "triples": info.get("triples"),
-                "nginx": _nginx_version(), "python": platform.python_version(), "rows": rows}
+                "replica_rss_mb": memory, "nginx": _nginx_version(), "python": platform.python_version(), "rows": rows}
     finally:
         for px in proxies.values():
             px.stop()
@@ -232,7 +246,9 @@ def markdown(meta: dict) -> str:
            f"`itukg serve --workers {meta['workers']}`; nginx {meta['nginx']} with "
            f"`docs/deploy/nginx.conf`; {meta['clients']} keep-alive clients, each from its own "
            f"loopback address; {meta['requests']} requests per cell and round, median of "
-           f"{meta['rounds']} alternating rounds.", "",
+           f"{meta['rounds']} alternating rounds. Memory of each replica (uvicorn and its "
+           f"workers, resident, after the workers copied the store): "
+           f"{', '.join(str(m) for m in meta['replica_rss_mb'])} MB.", "",
            "| replicas | query | req/s | p50 ms | p99 ms | errors | req/s per round |",
            "|---|---|---:|---:|---:|---:|---|"]
     for r in meta["rows"]:
