@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from itukg.errors import StoreError
 from itukg.graph.publish import layout
 from itukg.graph.publish.changes import compare
 from itukg.graph.publish.describe import describe, download_url, snapshot_iri
@@ -46,12 +47,13 @@ def publish(settings: Settings, root: Path, *, service_url: str | None = None,
     Raises :class:`~itukg.errors.StoreError` (no store, a busy or unwritable directory),
     ``DataError`` (an unreadable previous dump); ``OSError`` is turned into ``StoreError``. On
     any error or interrupt nothing of the new snapshot stays and ``latest`` is unchanged."""
-    from itukg.errors import StoreError
-
     root = Path(root).absolute()
+    store_dir = Path(settings.store).absolute()
+    if root == store_dir or store_dir in root.parents:
+        raise StoreError(f"{root} is inside the store {store_dir}: publish into another directory")
     service_url = (service_url or settings.base_iri).rstrip("/")
     say = progress or (lambda _m: None)
-    with layout.PublishLock(root), open_store(settings, read_only=True) as store:
+    with open_store(settings, read_only=True) as store, layout.PublishLock(root):
         previous = latest(root)
         version = max((s.version for s in snapshots(root)), default=0) + 1
         now = time.time()

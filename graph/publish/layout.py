@@ -41,6 +41,8 @@ MANIFEST = "snapshot.json"
 SUMS = "SHA256SUMS"
 FILES = (DUMP, DESCRIPTION, MANIFEST, SUMS)
 _NAME = re.compile(r"^v(\d{4,})-(\d{8}T\d{6}Z)$")
+# what publishers write aside: a snapshot folder or the new link, suffixed with their pid
+_LEFTOVER = re.compile(r"^\.tmp-(v\d{4,}-\d{8}T\d{6}Z|latest)-\d+$")
 
 
 @dataclass(frozen=True)
@@ -167,9 +169,10 @@ class PublishLock:
 
 
 def _remove_leftovers(root: Path) -> None:
-    """Remove what a killed publisher left (``.tmp-`` folders and links). Lock held."""
+    """Remove what a killed publisher left (``.tmp-`` folders and links; nothing else, should
+    the directory hold other files). Lock held."""
     for p in root.iterdir():
-        if p.name.startswith(TMP_PREFIX):
+        if _LEFTOVER.match(p.name):
             if p.is_dir() and not p.is_symlink():
                 shutil.rmtree(p, ignore_errors=True)
             else:

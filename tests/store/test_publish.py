@@ -171,10 +171,11 @@ def test_an_interrupted_publish_leaves_nothing_and_latest_unchanged(built, tmp_p
     assert latest(pub).name == v1.name
     monkeypatch.undo()
     (pub / ".tmp-v0002-20260101T000000Z-99999").mkdir()  # what a kill -9 leaves
+    (pub / ".tmp-notes.txt").write_text("someone else's file stays")
     (pub / ".tmp-v0002-20260101T000000Z-99999" / "itukg.nq.gz").write_bytes(b"half")
     v2 = publish(built, pub).snapshot
     assert v2.version == 2 and latest(pub).name == v2.name
-    assert not [p for p in pub.iterdir() if p.name.startswith(".tmp-")]
+    assert [p.name for p in pub.iterdir() if p.name.startswith(".tmp-")] == [".tmp-notes.txt"]
     assert [s.name for s in snapshots(pub)] == [v1.name, v2.name]
 
 
@@ -202,6 +203,9 @@ def test_cli_errors_exit_2_without_traceback(tmp_path, built, capsys):
     assert main(["--store", str(built.store), "publish", str(blocker)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("itukg: error:") and "Traceback" not in err
+    assert main(["--store", str(built.store), "publish", str(built.store / "snapshots")]) == 2
+    assert "inside the store" in capsys.readouterr().err
+    assert not (built.store / "snapshots").exists()
 
 
 def test_compare_refuses_what_is_not_a_dump(tmp_path, built):
