@@ -7,7 +7,8 @@ load (the ontology's OWL lists and restrictions get new labels at every build). 
 graph is dumped on its own, its blank nodes are renamed by RDF canonicalization (pyoxigraph's
 ``Dataset.canonicalize``) and prefixed with a short hash of the graph's IRI (canonical labels
 restart at ``c14n0`` in every graph; the prefix keeps two graphs' blank nodes apart), and its
-lines are sorted. Any backend works: only :meth:`Store.dump` is used.
+lines are sorted. Any backend works: only :meth:`Store.dump` is used. One quad is one line, so
+two dumps compare line by line (:mod:`itukg.graph.publish.changes`).
 
 This is the only module of the publisher that touches pyoxigraph (``graph/store`` owns it).
 """
@@ -15,8 +16,6 @@ This is the only module of the publisher that touches pyoxigraph (``graph/store`
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from typing import IO
 
 import pyoxigraph as ox
 
@@ -60,25 +59,3 @@ def _canonical(quads: list[ox.Quad], graph: str) -> list[ox.Quad]:
         return ox.BlankNode(f"{prefix}{term.value}") if isinstance(term, ox.BlankNode) else term
 
     return [ox.Quad(rename(q.subject), q.predicate, rename(q.object), q.graph_name) for q in ds]
-
-
-def graphs_of_dump(stream: IO[bytes], source: str) -> Iterator[tuple[str, set[str]]]:
-    """Read a published dump (N-Quads, graph after graph) and yield ``(graph IRI, quads)`` for
-    each run of one graph, the quads as canonical strings (for set comparison; memory is that
-    of the largest graph). A graph met twice is yielded twice (a dump not written by itukg).
-
-    Raises ``DataError`` (with ``source`` and the line) when the dump does not parse."""
-    current: str | None = None
-    quads: set[str] = set()
-    try:
-        for q in ox.parse(stream, format=_NQ):
-            g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
-            if g != current:
-                if current is not None:
-                    yield current, quads
-                current, quads = g, set()
-            quads.add(str(q))
-    except SyntaxError as exc:
-        raise DataError(f"not an N-Quads dump: {exc}", source=source) from None
-    if current is not None:
-        yield current, quads

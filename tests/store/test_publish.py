@@ -215,9 +215,13 @@ def test_compare_refuses_what_is_not_a_dump(tmp_path, built):
     with pytest.raises(DataError, match="bad.nq.gz"):
         compare(good, bad)
     broken = tmp_path / "broken.nq.gz"
-    broken.write_bytes(gzip.compress(b"<a> <b> .\n"))
-    with pytest.raises(DataError, match="broken.nq.gz"):
+    broken.write_bytes(gzip.compress(b'<http://e/a> <http://e/b> "a triple, no graph" .\n'))
+    with pytest.raises(DataError, match="broken.nq.gz:1: not an itukg dump"):
         compare(broken, good)
+    truncated = tmp_path / "truncated.nq.gz"
+    truncated.write_bytes(good.read_bytes()[:1000])
+    with pytest.raises(DataError, match="truncated.nq.gz"):
+        compare(good, truncated)
 
 
 def test_a_second_publisher_waits_for_the_first(tmp_path, built):
