@@ -147,6 +147,7 @@ class WorkerProcesses:
         self._note_network(slot.index, str(meta.get("network", "not isolated: unknown")))
         slot.engine = meta.get("engine", "disk")
         slot.served = 0
+        slot.niceness = 0  # a fresh process
         self.stats.started += 1
 
     def _note_network(self, index: int, state: str) -> None:
@@ -212,14 +213,31 @@ class WorkerProcesses:
         (n,) = HDR.unpack(await slot.reader.readexactly(HDR.size))
         return pickle.loads(await slot.reader.readexactly(n))
 
-    async def _acquire(self, wait: float) -> Slot:
-        """An idle worker, first come first served. Raises QueryTimeout after ``wait`` s."""
+    async def _acquire(self, wait: float, message: bytes | None = None) -> tuple[Slot, bool]:
+        """An idle worker, first come first served, and whether ``message`` (a request) was
+        already sent to it: a worker freed while this request waited gets it at the moment it
+        is handed over (:meth:`FairPool.get`). Raises QueryTimeout after ``wait`` s."""
         try:
-            return self._idle.get_nowait()  # fast path: no task, no timer
+            return self._idle.get_nowait(), False  # fast path: no task, no timer
         except asyncio.QueueEmpty:
             pass
+        sent = False
+
+        def start(slot: Slot) -> None:
+            nonlocal sent
+            if message is not None and slot.writer is not None:
+                slot.writer.write(message)
+                sent = True
+
+        def abandon(slot: Slot) -> None:  # cancelled after its request was sent: never reused
+            if sent:
+                self._respawn_later(slot)
+            else:
+                self._idle.put_nowait(slot)
+
         try:
-            return await asyncio.wait_for(self._idle.get(), timeout=wait)
+            slot = await asyncio.wait_for(self._idle.get(start, abandon), timeout=wait)
+            return slot, sent
         except asyncio.TimeoutError:
             self.stats.timeouts += 1
             raise E.QueryTimeout(
