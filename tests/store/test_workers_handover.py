@@ -142,3 +142,34 @@ def test_queued_requests_each_get_their_own_answer(w3c_store) -> None:  # noqa: 
     pairs = async_support.run(scenario())
     assert len(pairs) == 12
     assert all(asked == answered for asked, answered in pairs)
+
+
+# -- remembered plans of the lean path ----------------------------------------------------------
+
+
+def test_remembered_plans_follow_the_accept_header_and_stay_bounded(w3c_store, monkeypatch) -> None:  # noqa: F811
+    """The same query string with other Accept headers gets other formats, a refused query
+    stays refused when repeated, a browser still gets the page, and the plans kept are bounded."""
+    from fastapi.testclient import TestClient
+
+    from itukg.api import fastpath
+    from itukg.api.app import create_app
+
+    monkeypatch.setattr(fastpath, "PLAN_CACHE_SIZE", 4)
+    fastpath._PLANS.clear()
+    q = "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s LIMIT 2"
+    with TestClient(create_app(Settings(store=w3c_store, query_workers=1))) as client:
+        for _ in range(2):
+            for accept, ctype in [("text/csv", "text/csv"),
+                                  ("application/sparql-results+json", "application/sparql-results+json"),
+                                  ("text/tab-separated-values", "text/tab-separated-values")]:
+                r = client.get("/sparql", params={"query": q}, headers={"Accept": accept})
+                assert r.status_code == 200 and r.headers["content-type"].startswith(ctype)
+            refused = client.get("/sparql", params={"query": "SELECT * { SERVICE <http://x/> { ?s ?p ?o } }"})
+            assert refused.status_code == 400
+            page = client.get("/sparql", params={"query": q}, headers={"Accept": "text/html"})
+            assert "<html" in page.text.lower()
+        for n in range(10):
+            assert client.get("/sparql", params={"query": f"ASK {{ BIND({n} AS ?x) }}"},
+                              headers={"Accept": "application/sparql-results+json"}).json()["boolean"]
+        assert 0 < len(fastpath._PLANS) <= 4
