@@ -453,8 +453,8 @@ def markdown(rows: list[Row], meta: dict) -> str:
         )
     footprint = meta.get("footprint") or {}
     if footprint:
-        out += ["", "Memory and start (RSS and PSS summed over the server's processes after the "
-                "rounds; first answer: process start to the first answered `ASK {}`):", "",
+        out += ["", ("Memory and start (RSS and PSS summed over the server's processes after the "
+                     "rounds; first answer: process start to the first answered `ASK {}`):"), "",
                 "| data | server | first answer s | RSS MB | PSS MB | PSS vs Oxigraph |",
                 "|---|---|---:|---:|---:|---:|"]
         for data, servers in footprint.items():
