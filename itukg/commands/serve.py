@@ -88,6 +88,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         build_if_missing(settings)
 
+    from itukg.graph.store.processes import prespawn
+
+    prespawn(settings.query_workers)  # they import while the app does (decision 0185)
+
     import uvicorn
 
     from itukg.api.app import create_app

@@ -173,3 +173,34 @@ def test_remembered_plans_follow_the_accept_header_and_stay_bounded(w3c_store, m
             assert client.get("/sparql", params={"query": f"ASK {{ BIND({n} AS ?x) }}"},
                               headers={"Accept": "application/sparql-results+json"}).json()["boolean"]
         assert 0 < len(fastpath._PLANS) <= 4
+
+
+# -- workers started ahead ----------------------------------------------------------------------
+
+
+def test_prespawned_workers_are_taken_first_and_unused_ones_end_quietly(w3c_store) -> None:  # noqa: F811
+    """``itukg serve`` starts its workers before importing the web framework; the pool takes
+    those processes (their settings sent then), and one never taken ends with exit status 0
+    (no traceback) when the service ends."""
+    from itukg.graph.store import processes
+    from itukg.graph.store.pool import Executor
+
+    processes.prespawn(2)
+    ahead = [proc.pid for proc, _ in processes._PRESPAWNED]
+
+    async def scenario() -> tuple[list[int | None], bool]:
+        ex = Executor(Settings(store=w3c_store, query_store="disk"), workers=1)
+        await ex.start()
+        try:
+            return ex.pids, await ex.ask("ASK { }")
+        finally:
+            await ex.close()
+
+    try:
+        pids, answer = async_support.run(scenario())
+        assert pids == ahead[:1] and answer is True
+        left = processes._PRESPAWNED[0][0]
+        assert left.pid == ahead[1] and left.poll() is None
+    finally:
+        processes._discard_prespawned()
+    assert left.returncode == 0 and not processes._PRESPAWNED
