@@ -41,6 +41,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import docsection  # benchmarks/docsection.py: the script's own folder is on sys.path
+from procstats import cpu_seconds, memory_mb, process_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -185,54 +186,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(5)
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of one process (Linux /proc), 0 when unavailable."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def memory_mb(pids: list[int]) -> tuple[float, float]:
-    """``(RSS, PSS)`` in MB summed over processes (Linux /proc): PSS counts a page shared by n
-    processes (libraries, the page cache of a mapped file) as 1/n in each, so the sum is what
-    the service really holds. ``(0, 0)`` where unavailable."""
-    rss = pss = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Rss:"):
-                    rss += int(line.split()[1])
-                elif line.startswith("Pss:"):
-                    pss += int(line.split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-    return rss / 1024, pss / 1024
-
-
-def process_tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (Linux /proc); just ``[pid]`` elsewhere."""
-    out = [pid]
-    try:
-        entries = [d for d in os.listdir("/proc") if d.isdigit()]
-    except OSError:
-        return out
-    parents: dict[int, list[int]] = {}
-    for d in entries:
-        try:
-            ppid = int(Path(f"/proc/{d}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        parents.setdefault(ppid, []).append(int(d))
-    todo = [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
 
 
 def get_json(url: str, headers: dict[str, str]) -> dict:
@@ -388,9 +341,9 @@ def bench_dataset(name: str, store: Path, work: Path, args: argparse.Namespace, 
             for query, server, url in cells:
                 load(url, sel, min(100, args.requests), args.concurrency)  # warm-up
                 pids = process_tree(servers[server].proc.pid)
-                cpu0 = sum(_cpu_seconds(p) for p in pids)
+                cpu0 = sum(cpu_seconds(p) for p in pids)
                 r = load(url, sel, args.requests, args.concurrency)
-                r["cpu_ms"] = 1000 * (sum(_cpu_seconds(p) for p in pids) - cpu0) / max(1, r["requests"])
+                r["cpu_ms"] = 1000 * (sum(cpu_seconds(p) for p in pids) - cpu0) / max(1, r["requests"])
                 r["load"] = os.getloadavg()[0]
                 results.setdefault((query, server), []).append(r)
                 print(f"  {name:>8} {query:<18} {server:<9} {r['rps']:7.1f} req/s  "
