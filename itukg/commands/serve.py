@@ -166,6 +166,10 @@ def addresses(settings: Settings) -> list[str]:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from itukg.graph.store.processes import prespawn
+
+    prespawn(settings.query_workers)  # they import while the app does (decision 0185)
+
     import uvicorn
 
     from itukg.api.app import create_app
