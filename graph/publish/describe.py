@@ -10,15 +10,13 @@ dataset (``dcat:version``, ``dcterms:issued``, ``dcterms:isVersionOf``), its pre
 
 from __future__ import annotations
 
-import asyncio
-
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
 
 from itukg.graph.publish.dump import COMPRESSION, MEDIA_TYPE, DumpInfo
 from itukg.graph.publish.layout import DUMP, MANIFEST
 from itukg.graph.reads import void
-from itukg.graph.reads.runner import StoreRunner
+from itukg.graph.reads.runner import StoreRunner, complete
 from itukg.graph.store import Store
 from itukg.settings import Settings
 
@@ -40,7 +38,7 @@ def describe(store: Store, settings: Settings, *, service_url: str, manifest: di
              dump: DumpInfo) -> Graph:
     """The description of snapshot ``manifest`` (see :func:`itukg.graph.publish.publish`).
     Raises what the store raises (:class:`~itukg.errors.StoreError`, ``QueryError``)."""
-    g = asyncio.run(void.void_graph(StoreRunner(store), settings, service_url))
+    g = complete(void.void_graph(StoreRunner(store), settings, service_url))
     for prefix, ns in (("prov", PROV), ("spdx", SPDX), ("rdfs", RDFS)):
         g.bind(prefix, ns)
     dataset = void.dataset_iri(settings)

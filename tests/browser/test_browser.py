@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from itukg.settings import DEFAULT_BASE_IRI
+
 # chromium, live_pages: fixtures of conftest.py (one browser for every module here)
 
 pytestmark = pytest.mark.browser

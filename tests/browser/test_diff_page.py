@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from pages_support import _itukg, chromium  # noqa: F401 (fixture)
+from pages_support import _itukg
 from servers import LiveServer, settings_env
 
 pytestmark = pytest.mark.browser

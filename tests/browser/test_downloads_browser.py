@@ -15,8 +15,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pages_support import chromium, live_pages, pages_store  # noqa: F401 (fixtures)
-
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("ITUKG_SCREENSHOT_DIR")
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from test_browser import Watch
 
 pytestmark = pytest.mark.browser

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from urllib.parse import quote
 
 import httpx
 import pytest
-
-from pages_support import live_pages, pages_store  # noqa: F401 (fixtures)
 
 SDG = "http://metadata.un.org/sdg/"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -10,8 +10,6 @@ import re
 import httpx
 import pytest
 
-from pages_support import live_pages, pages_store  # noqa: F401 (fixtures)
-
 from itukg.api.pages.i18n import LANGS, accepted, pick_lang
 from itukg.messages import language_name, text_direction
 

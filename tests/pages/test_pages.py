@@ -13,8 +13,6 @@ from urllib.parse import quote, unquote
 import httpx
 import pytest
 
-from pages_support import live_pages, pages_store  # noqa: F401 (fixtures)
-
 from itukg.api.pages.i18n import LANGS, Translator, pick_lang
 from itukg.api.pages.views import legend, shade
 

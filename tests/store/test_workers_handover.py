@@ -9,10 +9,10 @@ import os
 import subprocess
 import sys
 
-import async_support
 import pytest
 from servers import w3c_store  # noqa: F401
 
+from itukg.graph.reads.runner import complete
 from itukg.graph.store.fairqueue import BULK, BULK_NICENESS, LANE, FairPool, Slot
 from itukg.settings import Settings
 
@@ -36,7 +36,7 @@ def test_a_waiter_starts_its_request_in_the_hand_over_step() -> None:
         await waiter
         return events
 
-    assert async_support.run(scenario()) == ["started 0", "handed over"]
+    assert complete(scenario()) == ["started 0", "handed over"]
 
 
 def test_a_waiter_cancelled_after_its_request_was_sent_abandons_the_worker() -> None:
@@ -59,7 +59,7 @@ def test_a_waiter_cancelled_after_its_request_was_sent_abandons_the_worker() -> 
             idle = False
         return abandoned, idle
 
-    assert async_support.run(scenario()) == ([3], False)
+    assert complete(scenario()) == ([3], False)
 
 
 # -- niceness ----------------------------------------------------------------------------------
@@ -89,7 +89,7 @@ def test_niceness_follows_the_lane_of_the_request_that_takes_the_worker() -> Non
             pool.put_nowait(s)
             return seen
 
-        assert async_support.run(scenario()) == [BULK_NICENESS, BULK_NICENESS, BULK_NICENESS, 0]
+        assert complete(scenario()) == [BULK_NICENESS, BULK_NICENESS, BULK_NICENESS, 0]
     finally:
         proc.kill()
         proc.wait()
@@ -139,7 +139,7 @@ def test_queued_requests_each_get_their_own_answer(w3c_store) -> None:  # noqa: 
         finally:
             await ex.close()
 
-    pairs = async_support.run(scenario())
+    pairs = complete(scenario())
     assert len(pairs) == 12
     assert all(asked == answered for asked, answered in pairs)
 
@@ -197,7 +197,7 @@ def test_prespawned_workers_are_taken_first_and_unused_ones_end_quietly(w3c_stor
             await ex.close()
 
     try:
-        pids, answer = async_support.run(scenario())
+        pids, answer = complete(scenario())
         assert pids == ahead[:1] and answer is True
         left = processes._PRESPAWNED[0][0]
         assert left.pid == ahead[1] and left.poll() is None
