@@ -1,6 +1,7 @@
 # itukg: the two commands of the README's quick start, plus the benchmark.
 #
 #   make run    set up (system packages, .venv), build the bundled corpus, serve it
+#               (make run PORT=8005 HOST=0.0.0.0: where to listen; a taken port fails first)
 #   make test   set up, then run the whole test suite (fails on any failure, or if no test ran)
 #
 # Works on a fresh Debian with Python 3.11 as root, without a terminal (CI=true).
@@ -10,8 +11,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.itukg-installed
 PYTEST_ARGS ?=
+# Where `make run` listens (passed to `itukg serve`; default 127.0.0.1:8000, or $ITUKG_HOST/$ITUKG_PORT).
+PORT ?=
+HOST ?=
+SERVE_ARGS := $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
-.PHONY: setup system venv run build test bench clean
+.PHONY: setup system venv run check-port build test bench clean
 
 setup: system venv
 
@@ -30,15 +35,21 @@ $(STAMP): pyproject.toml
 build: setup
 	$(BIN)/itukg build
 
-# Build the bundled corpus (prints what was found), audit it (the report goes into the store's
-# audit graph and var/audit.txt; exit 1 = findings, which is not a failure here), then serve it
-# on http://127.0.0.1:8000/ until Ctrl-C.
-run: build
+# Build the bundled corpus (prints what was found), audit it (the report goes into var/audit.txt
+# and into the store, as the named graph <https://w3id.org/itukg/graph/audit> that /audit,
+# /api/audit and SPARQL read; exit 1 = findings, which is not a failure here), then serve it on
+# http://$(HOST):$(PORT)/ until Ctrl-C. The port is checked first: a taken port stops here,
+# before the build and the audit.
+run: check-port build
 	@mkdir -p var
 	@status=0; $(BIN)/itukg audit --format text -o var/audit.txt || status=$$?; \
 	if [ $$status -gt 1 ]; then exit $$status; fi; \
-	echo "make run: audit report in var/audit.txt (also in the graph: B graph/audit)"
-	$(BIN)/itukg serve
+	echo "make run: audit report in var/audit.txt; the same findings are stored in the graph as the named graph <https://w3id.org/itukg/graph/audit> (the /audit page, /api/audit and SPARQL read it)"
+	$(BIN)/itukg serve --no-build $(SERVE_ARGS)
+
+# Can `make run` listen where asked? (exit 2 with the reason when the port is taken)
+check-port: venv
+	@$(BIN)/itukg serve --check-port $(SERVE_ARGS)
 
 # pytest exits 5 when it collected no tests: that counts as a failure here, like any non-zero.
 test: setup

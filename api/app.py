@@ -8,6 +8,8 @@ app or settings). uvicorn starts it through :mod:`itukg.commands.serve` (``facto
   processes (``app.state.executor``); closes both on shutdown.
 * Errors: RFC 9457 problem+json everywhere (:mod:`itukg.api.problems`).
 * CORS: every origin, no credentials (the endpoints are read-only and public).
+* OpenAPI: :func:`itukg.api.openapi.build_openapi` (problem+json everywhere, each named query
+  with its parameters); ``/docs`` and ``/redoc`` load their assets from the service.
 * Routers: every module of :mod:`itukg.api.routers` that exposes ``router`` is mounted.
 """
 
@@ -28,6 +30,7 @@ from itukg.api import problems
 from itukg.api.edges import EdgeLimits
 from itukg.api.fastpath import SparqlFastPath
 from itukg.api.limits import ClientLimits
+from itukg.api.openapi import build_openapi
 from itukg.graph.store.pool import Executor
 from itukg.graph.store.workers import DEFAULT_OPENER
 from itukg.settings import Settings
@@ -121,7 +124,11 @@ def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
             "problem+json."
         ),
         lifespan=lifespan,
+        # /docs and /redoc come from api/routers/editor.py, with their assets served here
+        docs_url=None,
+        redoc_url=None,
     )
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     app.state.settings = settings
     app.state.opener = opener
     app.state.store = None

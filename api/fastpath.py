@@ -34,7 +34,14 @@ from starlette.requests import Request
 from itukg.api import problems
 from itukg.api.limits import client_of
 from itukg.api.services import named
-from itukg.api.sparql import MAX_QUERY_BYTES, ProtocolError, parse_request, plan_query, run_plan
+from itukg.api.sparql import (
+    MAX_QUERY_BYTES,
+    ProtocolError,
+    QueryPlan,
+    parse_request,
+    plan_query,
+    run_plan,
+)
 from itukg.errors import ItukgError
 from itukg.graph.store.fairqueue import BULK, LANE, QUERY_SECONDS
 
@@ -122,16 +129,9 @@ class SparqlFastPath:
                 )
                 return
         try:
-            req = parse_request(scope["method"], scope.get("query_string", b""), ctype, body)
-        except ProtocolError:
-            req = None
-        if req is None or req.operation != "query":
-            # descriptions, updates and malformed requests: the documented route answers
-            await self.app(scope, _replay(body, receive), send)
-            return
-        try:
-            plan = plan_query(req, accept)
-            if plan.fmt == "html":  # a browser: the route renders the page
+            plan = _plan(scope, ctype, body, accept)
+            if plan is None:
+                # descriptions, updates, malformed requests and browsers: the route answers
                 await self.app(scope, _replay(body, receive), send)
                 return
             outcome = await run_plan(plan, self.state.executor, self.state.settings.base_iri)
@@ -189,6 +189,40 @@ class SparqlFastPath:
             return {"type": "http.disconnect"}
 
         await response(scope, no_body, send)
+
+
+#: plans of recent GET requests by (query string, Accept): clients repeat their requests, and
+#: parsing the URL and negotiating cost a tenth of a small query's time in this process
+_PLANS: dict[tuple[bytes, str | None], QueryPlan] = {}
+PLAN_CACHE_SIZE = 512
+PLAN_CACHE_MAX_BYTES = 8192  # longer query strings are planned each time (bounded memory)
+
+
+def _plan(scope: Scope, ctype: str | None, body: bytes, accept: str | None) -> QueryPlan | None:
+    """The screened, negotiated plan of a query operation, or None when the route answers (a
+    description, an update, a malformed request, a page for a browser). A GET's plan is
+    remembered: parsing, screening and negotiating are pure functions of the query string
+    and the Accept header. Raises QueryError, NotAcceptable, BadFormatParameter (as
+    :func:`~itukg.api.sparql.plan_query`)."""
+    query_string = scope.get("query_string", b"")
+    key = (query_string, accept)
+    get = scope["method"] == "GET"
+    if get and (plan := _PLANS.get(key)) is not None:
+        return plan
+    try:
+        req = parse_request(scope["method"], query_string, ctype, body)
+    except ProtocolError:
+        return None
+    if req.operation != "query":
+        return None
+    plan = plan_query(req, accept)
+    if plan.fmt == "html":
+        return None
+    if get and len(query_string) <= PLAN_CACHE_MAX_BYTES:
+        if len(_PLANS) >= PLAN_CACHE_SIZE:
+            _PLANS.clear()  # simple bound: a service answers a working set far smaller
+        _PLANS[key] = plan
+    return plan
 
 
 def _headers(scope: Scope) -> tuple[str | None, str | None, bytes | None]:

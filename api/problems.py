@@ -24,8 +24,11 @@ a response object is needed outside an exception (middleware).
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import logging
 import re
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -54,6 +57,56 @@ def _slug(name: str) -> str:
 def problem_type(exc_class: type[ItukgError]) -> str:
     """The ``type`` IRI of a domain error class (e.g. QueryTimeout → ``.../query-timeout``)."""
     return PROBLEM_TYPE_BASE + _slug(exc_class.__name__)
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    """One problem ``type`` of the service: its slug (``/problem/<slug>``), title, HTTP status
+    and what it means (the error class's docstring)."""
+
+    slug: str
+    title: str
+    status: int
+    description: str
+    error_class: str
+
+
+#: modules whose ItukgError subclasses can reach a client; imported before the classes are
+#: listed, so the list does not depend on which routers happened to be imported already
+ERROR_MODULES = ("itukg.errors", "itukg.graph.reads.params", "itukg.graph.reads.common",
+                 "itukg.graph.reads.diff", "itukg.graph.audit.shapes")
+
+#: the one type not named after a class: FastAPI's request validation (422, below)
+VALIDATION = ProblemType(
+    "invalid-parameter", "Invalid request parameter", 422,
+    "A request parameter is missing, repeated or not of its declared type (checked by the "
+    "service before anything runs); errors lists each parameter with its location and message.",
+    "RequestValidationError")
+
+
+def _subclasses(cls: type) -> list[type]:
+    out = []
+    for sub in cls.__subclasses__():
+        out.append(sub)
+        out.extend(_subclasses(sub))
+    return out
+
+
+def problem_types() -> dict[str, ProblemType]:
+    """Every problem type the service can answer with, by slug: one per class of the error
+    vocabulary (:class:`itukg.errors.ItukgError` and its subclasses; private ones, named with a
+    leading underscore, are skipped) and ``invalid-parameter``. Raises ImportError if a module
+    of :data:`ERROR_MODULES` fails to import."""
+    for mod in ERROR_MODULES:
+        importlib.import_module(mod)
+    found = {VALIDATION.slug: VALIDATION}
+    for cls in [ItukgError, *_subclasses(ItukgError)]:
+        if cls.__name__.startswith("_"):
+            continue
+        slug = _slug(cls.__name__)
+        doc = inspect.cleandoc(cls.__dict__.get("__doc__") or "") or cls.title  # its own, not inherited
+        found[slug] = ProblemType(slug, cls.title, cls.status, " ".join(doc.split()), cls.__name__)
+    return dict(sorted(found.items()))
 
 
 def problem(

@@ -12,7 +12,6 @@ operation, §2.2 update operation; SPARQL 1.1 Service Description
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -310,33 +309,30 @@ RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rd
 
 
 # ------------------------------------------------------------------------------------------
-# HTML (browsers): Jinja templates sparql_*.html through the pages' one environment
+# HTML (browsers): the one query view of the site (api/pages/query.py, query.html)
 # ------------------------------------------------------------------------------------------
 
-def _render(template: str, **context: Any) -> str:
-    from itukg.api.pages.render import environment
+def _context(request: Any, settings: Any, executor: Any):
+    from itukg.api.pages.render import PageContext
+    from itukg.graph.reads.runner import ThreadStore
 
-    return environment().get_template(template).render(**context)
-
-
-def render_query_form(endpoint: str, query: str = "") -> str:
-    """The HTML query form served to browsers at the endpoint. Raises nothing."""
-    return _render("sparql_form.html", title="SPARQL endpoint", endpoint=endpoint,
-                   query=query or read_query("sparql/example"))
+    return PageContext(request, settings, ThreadStore(executor))
 
 
-def render_results_html(query: str, kind: str, body: bytes, endpoint: str) -> str:
-    """Render a result as an HTML page: a table for SELECT (``body`` in SPARQL JSON), the
-    answer for ASK (SPARQL JSON), the Turtle text for CONSTRUCT/DESCRIBE (``body`` in Turtle).
-    Raises nothing for bodies produced by the engine."""
-    context: dict[str, Any] = {"title": "SPARQL results", "endpoint": endpoint, "query": query,
-                               "kind": kind}
-    if kind == "select":
-        data = json.loads(body)
-        context["variables"] = data["head"].get("vars", [])
-        context["rows"] = data["results"]["bindings"]
-    elif kind == "ask":
-        context["answer"] = bool(json.loads(body).get("boolean"))
-    else:
-        context["text"] = body.decode("utf-8", "replace")
-    return _render("sparql_results.html", **context)
+def render_query_form(request: Any, settings: Any, executor: Any) -> Any:
+    """The query page served to browsers at the endpoint (no query given): the site's query
+    view with an example query in the editor. Returns an HTMLResponse; raises nothing."""
+    from itukg.api.pages import query as query_page
+
+    return query_page.page(_context(request, settings, executor), default_text=read_query("sparql/example"))
+
+
+def render_results_html(request: Any, settings: Any, executor: Any, query: str, kind: str,
+                        body: bytes) -> Any:
+    """A result the engine serialised (SPARQL JSON for SELECT/ASK, Turtle for CONSTRUCT/
+    DESCRIBE) in the site's query view, with ``query`` in the editor. Returns an HTMLResponse;
+    raises nothing for bodies produced by the engine."""
+    from itukg.api.pages import query as query_page
+
+    ctx = _context(request, settings, executor)
+    return query_page.show(ctx, query, query_page.view_of_body(ctx, kind, body, query))

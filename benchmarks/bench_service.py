@@ -41,6 +41,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import docsection  # benchmarks/docsection.py: the script's own folder is on sys.path
+from procstats import cpu_seconds, memory_mb, process_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -52,8 +53,11 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?output ?label WHERE { ?output a ikg:Output ; ikg:code ?code ; rdfs:label ?label . VALUES ?code { %s } }"""
 
 FIRST_OUTPUT = """PREFIX ikg: <https://w3id.org/itukg/ontology#>
-SELECT ?code ?doc WHERE { ?o a ikg:Output ; ikg:code ?code ; ikg:inDocument ?doc }
+SELECT ?code ?doc ?o WHERE { ?o a ikg:Output ; ikg:code ?code ; ikg:inDocument ?doc }
 ORDER BY ?doc ?code LIMIT 1"""
+
+#: a one-resource lookup, what linked-data clients and pages send most
+RESOURCE = "SELECT ?p ?o WHERE { <%s> ?p ?o } LIMIT 10"
 
 
 # ------------------------------------------------------------------------------------------
@@ -86,8 +90,12 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int]:
     raise RuntimeError("response without length")
 
 
-async def _client(host: str, port: int, request: bytes, n: int, latencies: list[float], errors: list[int]) -> None:
-    reader, writer = await asyncio.open_connection(host, port)
+async def _client(host: str, port: int, request: bytes, n: int, latencies: list[float], errors: list[int],
+                  source: str | None = None) -> None:
+    # each client from a loopback address of its own: the service's per-client limits
+    # (api/limits.py) see eight clients, as they would eight users, not one
+    local = (source, 0) if source else None
+    reader, writer = await asyncio.open_connection(host, port, local_addr=local)
     try:
         for _ in range(n):
             t0 = time.perf_counter()
@@ -114,7 +122,12 @@ def load(url: str, headers: dict[str, str], total: int, concurrency: int) -> dic
 
     async def main() -> float:
         t0 = time.perf_counter()
-        await asyncio.gather(*(_client(u.hostname, u.port, request, k, latencies, errors) for k in per))
+        loopback = u.hostname == "127.0.0.1"
+        await asyncio.gather(*(
+            _client(u.hostname, u.port, request, k, latencies, errors,
+                    f"127.0.1.{i + 1}" if loopback else None)
+            for i, k in enumerate(per)
+        ))
         return time.perf_counter() - t0
 
     elapsed = asyncio.run(main())
@@ -151,17 +164,19 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
                 if r.status == 200:
                     return
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.02)
     raise RuntimeError(f"{url} did not come up")
 
 
 class Server:
     def __init__(self, name: str, cmd: list[str], ready_url: str, env: dict | None = None):
         self.name = name
+        t0 = time.monotonic()
         self.proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})},
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      start_new_session=True)
         wait_http(ready_url, self.proc)
+        self.first_answer_s = time.monotonic() - t0  # start to the first answered query
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -171,37 +186,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(5)
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of one process (Linux /proc), 0 when unavailable."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def process_tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (Linux /proc); just ``[pid]`` elsewhere."""
-    out = [pid]
-    try:
-        entries = [d for d in os.listdir("/proc") if d.isdigit()]
-    except OSError:
-        return out
-    parents: dict[int, list[int]] = {}
-    for d in entries:
-        try:
-            ppid = int(Path(f"/proc/{d}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        parents.setdefault(ppid, []).append(int(d))
-    todo = [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
 
 
 def get_json(url: str, headers: dict[str, str]) -> dict:
@@ -262,6 +246,7 @@ class Row:
     p99_ms: float
     errors: int
     cpu_ms: float = 0.0  # CPU time of the server's processes per request (median round)
+    load: float = 0.0  # the machine's 1-minute load average after the median round
 
 
 def wait_settled(base: str, timeout: float = 900) -> tuple[list[str], float]:
@@ -282,6 +267,8 @@ def wait_settled(base: str, timeout: float = 900) -> tuple[list[str], float]:
 
 
 ENGINES: dict[str, tuple[list[str], float]] = {}
+#: per dataset and server: first answer after start (s), RSS and PSS after the rounds (MB)
+FOOTPRINT: dict[str, dict[str, dict[str, float]]] = {}
 
 
 def bench_dataset(name: str, store: Path, work: Path, args: argparse.Namespace, triples: int) -> list[Row]:
@@ -293,7 +280,7 @@ def bench_dataset(name: str, store: Path, work: Path, args: argparse.Namespace, 
         "itukg",
         [str(VENV_BIN / "itukg"), "--store", str(store), "serve", "--host", ip, "--port", str(p_itukg),
          "--workers", str(args.workers), "--no-build", "--no-access-log", "--log-level", "warning"],
-        f"http://{ip}:{p_itukg}/health",
+        f"http://{ip}:{p_itukg}/sparql?query=" + urllib.parse.quote("ASK {}"),
         env={"ITUKG_QUERY_STORE": args.query_store},
     )
     oxigraph_bin = shutil.which("oxigraph", path=str(VENV_BIN)) or shutil.which("oxigraph")
@@ -314,6 +301,7 @@ def bench_dataset(name: str, store: Path, work: Path, args: argparse.Namespace, 
         first = get_json(f"http://{ip}:{p_itukg}/sparql?" + urllib.parse.urlencode({"query": FIRST_OUTPUT}), sel)
         code = first["results"]["bindings"][0]["code"]["value"]
         doc = first["results"]["bindings"][0]["doc"]["value"]
+        resource_q = RESOURCE % first["results"]["bindings"][0]["o"]["value"]
         trace = (ROOT / "queries" / "output-trace.rq").read_text()
         # a fixed benchmark input: the first output of the first document (read from the data
         # above), as a VALUES block so that both servers get the very same text
@@ -326,41 +314,53 @@ def bench_dataset(name: str, store: Path, work: Path, args: argparse.Namespace, 
             {"outputCode": code, "document": doc}
         )
         cells = [
+            ("resource /sparql", "itukg", f"http://{ip}:{p_itukg}/sparql?" + urllib.parse.urlencode({"query": resource_q})),
+            ("resource /sparql", "oxigraph", f"http://{ip}:{p_ox}/query?" + urllib.parse.urlencode({"query": resource_q})),
             ("trace /sparql", "itukg", f"http://{ip}:{p_itukg}/sparql?" + urllib.parse.urlencode({"query": trace_q})),
             ("trace /sparql", "oxigraph", f"http://{ip}:{p_ox}/query?" + urllib.parse.urlencode({"query": trace_q})),
-            ("lookup /sparql", "itukg", f"http://{ip}:{p_itukg}/sparql?" + urllib.parse.urlencode({"query": lookup_q})),
-            ("lookup /sparql", "oxigraph", f"http://{ip}:{p_ox}/query?" + urllib.parse.urlencode({"query": lookup_q})),
+            ("code lookup /sparql", "itukg", f"http://{ip}:{p_itukg}/sparql?" + urllib.parse.urlencode({"query": lookup_q})),
+            ("code lookup /sparql", "oxigraph", f"http://{ip}:{p_ox}/query?" + urllib.parse.urlencode({"query": lookup_q})),
             ("trace named query", "itukg", named),
         ]
         # check the answers agree before timing anything
-        a = get_json(cells[0][2], sel)["results"]["bindings"]
-        b = get_json(cells[1][2], sel)["results"]["bindings"]
-        if len(a) != len(b) or not a:
-            raise SystemExit(f"{name}: itukg and Oxigraph disagree ({len(a)} vs {len(b)} rows)")
+        for i in (0, 2, 4):
+            a = get_json(cells[i][2], sel)["results"]["bindings"]
+            b = get_json(cells[i + 1][2], sel)["results"]["bindings"]
+            if len(a) != len(b) or not a:
+                raise SystemExit(f"{name}: itukg and Oxigraph disagree on {cells[i][0]} "
+                                 f"({len(a)} vs {len(b)} rows)")
         try:
             named_ok = bool(get_json(named, sel))
         except OSError:
             named_ok = False
         if not named_ok:
-            cells = cells[:4]
+            cells = cells[:6]
         results: dict[tuple[str, str], list[dict]] = {}
         servers = {"itukg": itukg, "oxigraph": ox}
         for _round in range(args.rounds):
             for query, server, url in cells:
                 load(url, sel, min(100, args.requests), args.concurrency)  # warm-up
                 pids = process_tree(servers[server].proc.pid)
-                cpu0 = sum(_cpu_seconds(p) for p in pids)
+                cpu0 = sum(cpu_seconds(p) for p in pids)
                 r = load(url, sel, args.requests, args.concurrency)
-                r["cpu_ms"] = 1000 * (sum(_cpu_seconds(p) for p in pids) - cpu0) / max(1, r["requests"])
+                r["cpu_ms"] = 1000 * (sum(cpu_seconds(p) for p in pids) - cpu0) / max(1, r["requests"])
+                r["load"] = os.getloadavg()[0]
                 results.setdefault((query, server), []).append(r)
                 print(f"  {name:>8} {query:<18} {server:<9} {r['rps']:7.1f} req/s  "
                       f"p50 {r['p50_ms']:6.2f} ms  p99 {r['p99_ms']:6.2f} ms  "
-                      f"CPU {r['cpu_ms']:5.2f} ms/req  errors {r['errors']}", file=sys.stderr)
+                      f"CPU {r['cpu_ms']:5.2f} ms/req  errors {r['errors']}  load {r['load']:.1f}",
+                      file=sys.stderr)
+        FOOTPRINT[name] = {}
+        for server, srv in servers.items():
+            rss, pss = memory_mb(process_tree(srv.proc.pid))
+            FOOTPRINT[name][server] = {"first_answer_s": round(srv.first_answer_s, 2),
+                                       "rss_mb": round(rss), "pss_mb": round(pss)}
         rows = []
         for (query, server), rs in results.items():
             med = sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]
             rows.append(Row(name, triples, query, server, med["rps"], med["p50_ms"], med["p99_ms"],
-                            sum(r["errors"] for r in rs), statistics.median(r["cpu_ms"] for r in rs)))
+                            sum(r["errors"] for r in rs), statistics.median(r["cpu_ms"] for r in rs),
+                            med["load"]))
         return rows
     finally:
         itukg.stop()
@@ -392,8 +392,8 @@ def markdown(rows: list[Row], meta: dict) -> str:
         "Oxigraph: `oxigraph serve-read-only --union-default-graph` "
         f"{meta['oxigraph']} on a copy of the same database.",
         "",
-        "| data | query | server | req/s | p50 ms | p99 ms | p99/p50 | CPU ms/req | vs Oxigraph |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "| data | query | server | req/s | p50 ms | p99 ms | p99/p50 | CPU ms/req | load | vs Oxigraph |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     ox = {(r.dataset, r.query.replace("named query", "/sparql")): r for r in rows if r.server == "oxigraph"}
     for r in rows:
@@ -401,8 +401,21 @@ def markdown(rows: list[Row], meta: dict) -> str:
         ratio = f"{r.rps / ref.rps:.2f}×" if ref and r.server != "oxigraph" else ""
         out.append(
             f"| {r.dataset} ({r.triples:,} triples) | {r.query} | {r.server} | {r.rps:.0f} | "
-            f"{r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.p99_ms / r.p50_ms:.1f} | {r.cpu_ms:.2f} | {ratio} |"
+            f"{r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.p99_ms / r.p50_ms:.1f} | {r.cpu_ms:.2f} | "
+            f"{r.load:.1f} | {ratio} |"
         )
+    footprint = meta.get("footprint") or {}
+    if footprint:
+        out += ["", ("Memory and start (RSS and PSS summed over the server's processes after the "
+                     "rounds; first answer: process start to the first answered `ASK {}`):"), "",
+                "| data | server | first answer s | RSS MB | PSS MB | PSS vs Oxigraph |",
+                "|---|---|---:|---:|---:|---:|"]
+        for data, servers in footprint.items():
+            ref = servers.get("oxigraph", {}).get("pss_mb") or 0
+            for server, f in servers.items():
+                vs = f"{f['pss_mb'] / ref:.1f}×" if ref and server != "oxigraph" else ""
+                out.append(f"| {data} | {server} | {f['first_answer_s']:.2f} | {f['rss_mb']} | "
+                           f"{f['pss_mb']} | {vs} |")
     out += ["", "![requests per second](img/bench-service.svg)", "", SECTION_END]
     return "\n".join(out) + "\n"
 
@@ -447,6 +460,7 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=1000, help="generated documents (0: corpus only)")
     ap.add_argument("--requests", type=int, default=1500, help="requests per cell and round")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--no-corpus", action="store_true", help="only the generated documents")
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2, help="itukg query worker processes")
     ap.add_argument("--query-store", choices=["auto", "memory", "disk"], default="auto",
@@ -475,7 +489,7 @@ def main() -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="itukg-bench-"))
     rows: list[Row] = []
     try:
-        datasets = [("corpus", None)]
+        datasets = [] if args.no_corpus else [("corpus", None)]
         if args.docs:
             gen_dir = work / f"docs-{args.docs}"
             if not gen_dir.exists():
@@ -504,6 +518,8 @@ def main() -> int:
         "oxigraph": ox_version,
         "query_store": args.query_store,
         "engines": {k: {"engines": v[0], "settled_s": round(v[1], 1)} for k, v in ENGINES.items()},
+        "footprint": FOOTPRINT,
+        "loadavg_end": f"{os.getloadavg()[0]:.1f}",
     }
     print(markdown(rows, meta))
     if args.out:

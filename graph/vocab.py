@@ -77,6 +77,8 @@ class IKG(DefinedNamespace):
     citationRole: URIRef
     citesResolution: URIRef
     concernsGroup: URIRef
+    counterpartDocument: URIRef
+    counterpartLine: URIRef
     hasActivity: URIRef
     hasBackground: URIRef
     hasCitation: URIRef
@@ -109,6 +111,7 @@ class IKG(DefinedNamespace):
     servesOutcome: URIRef
     servesTarget: URIRef
     supportsActionLine: URIRef
+    translationOf: URIRef
     work: URIRef
 
     # datatype properties

@@ -68,6 +68,8 @@ class ResultTooLarge(ItukgError):
 
 
 class NotFound(ItukgError):
+    """Nothing of that name is in the graph (an unknown code, document, IRI or named query)."""
+
     title = "Not found"
     status = 404
 

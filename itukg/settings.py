@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     client_budget_window: float = Field(60.0, gt=0, description="Seconds over which the budget refills")
     reserved_workers: int = Field(1, ge=0, description="Workers /sparql cannot take (named queries, API)")
     trusted_proxies: list[str] = Field(default_factory=list, description="Proxies whose XFF is used")
+    publish_dir: Path | None = Field(
+        None, description="Directory of `itukg publish` snapshots the service serves at /snapshots/",
+    )
     allow_updates: bool = Field(False, description="Enable the SPARQL update operation")
     update_token: str | None = Field(None, description="Bearer token required for updates")
 

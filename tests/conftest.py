@@ -9,6 +9,10 @@
                   (``shutil.copytree(settings.store, tmp_path / "s", symlinks=True)``).
 ``corpus_report`` (session) the :class:`itukg.graph.build.BuildReport` of that build.
 ``corpus_dir``    the bundled ``corpus/`` folder (a Path).
+``pages_store``, ``live_pages``, ``chromium`` (session) the audited corpus store, a uvicorn
+                  serving it, a headless chromium (``tests/pages_support.py``): defined here
+                  ONCE for the session; importing them into a test module would make a second
+                  instance there (another build, server and Playwright).
 ``build_corpus``  a function ``build_corpus(tmp_path, paths=None) -> Settings`` that builds a
                   fresh store (default: the corpus) in ``tmp_path / "store"``.
 
@@ -29,12 +33,21 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pages_support import chromium, live_pages, pages_store  # noqa: F401 (fixtures, see above)
 
 from itukg.graph.build import BuildReport, build, bundled_corpus
 from itukg.graph.store import Store, open_store
 from itukg.settings import Settings
 
 BACKENDS = ("embedded", "oxigraph-server", "virtuoso")
+
+BROWSER = "browser"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main thread
+    from the first browser test to the end of the session, and the slowest tests go last."""
+    items.sort(key=lambda item: BROWSER in item.path.relative_to(Path(__file__).parent).parts[:1])
 
 
 @pytest.fixture(scope="session")

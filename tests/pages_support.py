@@ -2,7 +2,7 @@
 own (real build, real audit, through the CLI), a real uvicorn serving it, and (for the browser
 tests) Debian's chromium driven by Playwright.
 
-Import the fixtures into a test module: ``from pages_support import pages_store, live_pages``.
+The fixtures are made available to every test by ``tests/conftest.py`` (once per session).
 Every server and browser started here is stopped by its fixture.
 """
 

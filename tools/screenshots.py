@@ -37,9 +37,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def build(store: Path) -> None:
-    subprocess.run([*ITUKG, "--store", str(store), "build", str(ROOT / "corpus")], check=True,
-                   stdout=subprocess.DEVNULL)
+#: the /diff shot compares a revision with its base (test fixtures), in a store of its own
+REVISIONS = [ROOT / "tests" / "data" / "docs" / f"revision-{n}.zh.txt" for n in ("base", "rev1")]
+
+
+def build(store: Path, documents: list[Path] | None = None) -> None:
+    """Build ``documents`` (default: the bundled corpus) into ``store`` and audit it."""
+    paths = [str(d) for d in documents or [ROOT / "corpus"]]
+    subprocess.run([*ITUKG, "--store", str(store), "build", *paths], check=True, stdout=subprocess.DEVNULL)
     r = subprocess.run([*ITUKG, "--store", str(store), "audit", "--format", "json"], stdout=subprocess.DEVNULL)
     if r.returncode not in (0, 1):
         raise SystemExit(f"itukg audit failed ({r.returncode})")
@@ -104,7 +109,15 @@ def shoot(url: str, out: Path, goal: str, output: str) -> list[Path]:
         page.goto(f"/id/doc/{slug}/output/{quote(output)}")
         save("resource", full=False)
         page.goto("/query?name=output-trace")
+        page.locator(".yasr .dataTable tbody tr").first.wait_for()  # the editor ran it
         save("query", full=False)
+        page.goto("/query?name=coverage-by-goal")
+        page.locator(".yasr .dataTable tbody tr").first.wait_for()
+        page.locator(".yasr").scroll_into_view_if_needed()
+        page.wait_for_load_state("networkidle")
+        path = out / "query-results.png"
+        page.locator(".yasr").screenshot(path=str(path))
+        saved.append(path)
         page.goto("/?lang=zh")
         save("home-zh")
         page.goto(f"/trace?focus={goal_iri}&lang=zh")
@@ -116,6 +129,24 @@ def shoot(url: str, out: Path, goal: str, output: str) -> list[Path]:
         save("narrow-coverage", full=False)
         browser.close()
     return saved
+
+
+def shoot_diff(url: str, out: Path) -> Path:
+    """The /diff page: the revision fixture against its base."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_context(viewport={"width": 1280, "height": 860}, base_url=url).new_page()
+        page.goto("/diff")
+        slugs = page.locator("select[name=from] option").evaluate_all("os => os.map(o => o.value)")
+        base, rev = sorted(slugs, key=lambda s: "-rev" in s)
+        page.goto(f"/diff?from={quote(base)}&to={quote(rev)}")
+        page.wait_for_load_state("networkidle")
+        path = out / "diff.png"
+        page.screenshot(path=str(path), full_page=True)
+        browser.close()
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,11 +165,20 @@ def main(argv: list[str] | None = None) -> int:
             build(store)
         proc, url = serve(store)
         try:
-            for path in shoot(url, a.out, a.goal, a.output):
-                print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+            saved = shoot(url, a.out, a.goal, a.output)
         finally:
             proc.terminate()
             proc.wait(20)
+        revisions = Path(tmp) / "revisions"
+        build(revisions, REVISIONS)
+        proc, url = serve(revisions)
+        try:
+            saved.append(shoot_diff(url, a.out))
+        finally:
+            proc.terminate()
+            proc.wait(20)
+    for path in saved:
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 
 

@@ -40,13 +40,24 @@ need_graphviz() {
   command -v dot >/dev/null 2>&1 || NEED+=(graphviz)
 }
 
+# cairo: the heatmaps' PNG downloads are drawn by cairosvg, which loads libcairo.
+need_cairo() {
+  ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2' || NEED+=(libcairo2)
+}
+
+# nginx: the tested replica layout (docs/deploy.md, tests/api/test_replicas.py) puts nginx in
+# front of several `itukg serve` processes; the tests start their own nginx on a free port.
+need_nginx() {
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || NEED+=(nginx-light)
+}
+
 # Virtuoso 7: the remote-store tests run the suite against it too (tests/sparql_servers.py starts one
 # on a loopback port in a temporary directory; docs/store.md, "Backends").
 need_virtuoso() {
   command -v virtuoso-t >/dev/null 2>&1 || NEED+=(virtuoso-opensource)
 }
 
-CHECKS=(need_python_venv need_java need_browser need_graphviz need_virtuoso)
+CHECKS=(need_python_venv need_java need_browser need_graphviz need_cairo need_nginx need_virtuoso)
 
 for check in "${CHECKS[@]}"; do
   "$check"
@@ -71,6 +82,19 @@ if [ "$(id -u)" != "0" ]; then
     exit 1
   fi
 fi
+
+# Servers among these packages (nginx, Virtuoso) must not start system-wide on install (port 80): Debian's
+# policy-rc.d hook (exit 101 = "not allowed") stops invoke-rc.d while we install, and is removed
+# after unless it was there before. The tests start their own instances on free loopback ports.
+POLICY=/usr/sbin/policy-rc.d
+OWN_POLICY=""
+if [ ! -e "$POLICY" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY" >/dev/null
+  $SUDO chmod +x "$POLICY"
+  OWN_POLICY=1
+fi
+cleanup() { if [ -n "$OWN_POLICY" ]; then $SUDO rm -f "$POLICY"; fi; }
+trap cleanup EXIT
 
 echo "setup-system: installing ${NEED[*]} (Debian packages)"
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq

@@ -5,8 +5,8 @@ languages are the catalogues present (:data:`LANGS`).
 
 The language is chosen, in order, by a ``lang`` query parameter (one of :data:`LANGS`; the
 switch links set it and the answer remembers it in a cookie), the ``itukg_lang`` cookie, the
-browser's ``Accept-Language`` (its first language, by primary subtag, ``zh-CN`` → ``zh``, when
-there is a catalogue for it), else English.
+browser's ``Accept-Language`` (its most wanted language that has a catalogue, by primary subtag,
+``zh-CN`` → ``zh``, so ``de-CH, fr;q=0.8`` gives French), else English.
 """
 
 from __future__ import annotations
@@ -45,9 +45,34 @@ def pick_lang(query: Mapping[str, str], cookies: Mapping[str, str], accept_langu
     c = (cookies.get(COOKIE) or "").lower()
     if c in LANGS:
         return c
-    first = (accept_language or "").split(",")[0].split(";")[0].strip().lower()
-    primary = first.split("-")[0]
-    return primary if primary in LANGS else SOURCE
+    for lang in accepted(accept_language):
+        primary = lang.split("-")[0]
+        if primary in LANGS:
+            return primary
+    return SOURCE
+
+
+def accepted(header: str | None) -> list[str]:
+    """The languages of an ``Accept-Language`` header, most wanted first (by ``q``, then by
+    order), lower-cased; ``q=0`` and malformed weights are dropped. Never raises.
+
+    >>> accepted("de-CH, fr;q=0.8, ar;q=0.9, *;q=0.1, ru;q=0")
+    ['de-ch', 'ar', 'fr', '*']
+    """
+    weighted = []
+    for i, part in enumerate((header or "").split(",")):
+        lang, _, params = part.strip().partition(";")
+        weight = 1.0
+        for p in params.split(";"):
+            k, _, v = p.strip().partition("=")
+            if k.strip().lower() == "q":
+                try:
+                    weight = float(v)
+                except ValueError:
+                    weight = 0.0
+        if lang.strip() and weight > 0:
+            weighted.append((-weight, i, lang.strip().lower()))
+    return [lang for _, _, lang in sorted(weighted)]
 
 
 class Translator(Messages):

@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from itukg.graph.reads.text import Text
 from itukg.graph.reads.views import PageData
+from itukg.messages import language_name
 from itukg.settings import Settings
 from itukg.templating import environment as shared_environment
 
@@ -34,14 +35,16 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def _tx(ctx: Any, value: Any) -> Markup:
-    """Render a :class:`Text` (or anything) escaped, marking its language when it differs
-    from the page's (``<span lang="zh">``)."""
+    """Render a :class:`Text` (or anything) escaped; text in another language than the page's
+    goes through the ``other_language`` macro (``lang``, bidi isolation, a visible ``[xx]``)."""
     if value is None:
         return Markup("")
     if isinstance(value, Text):
         short = value.short_lang
         if short and short != ctx.get("lang"):
-            return Markup(f'<span lang="{escape(short)}">{escape(value.value)}</span>')
+            # a fallback label: marked visibly by the macro (docs/pages.md, languages)
+            mark = ctx.environment.get_template("macros.html").module.other_language
+            return Markup(mark(value.value, short, language_name(short)))
         return escape(value.value)
     return escape(str(value))
 
@@ -60,6 +63,8 @@ def static_version() -> str:
 
     h = hashlib.sha1()
     for p in sorted(STATIC.glob("*")):
+        if not p.is_file():
+            continue  # vendor/: pinned versions, recorded in vendor/VENDOR.json
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:10]

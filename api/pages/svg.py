@@ -137,3 +137,67 @@ def bars_svg(items: Sequence[tuple[str, int, str]], label: str, width: int = 360
                    f'<text class="bar-value" x="{label_w + w + 6:.1f}" y="{y + 16}">{value}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+#: The heatmap shades (as ``--s0`` ... ``--s4`` in style.css): a standalone SVG carries its colours.
+SHADES = ("#f1f3f6", "#d6e6f3", "#9fc5e5", "#5b9bd0", "#1f5f9e")
+# A CJK font first: it has Latin letters too, and cairo (the PNG) takes the first family only.
+_FONT = "font-family=\"'Noto Sans CJK SC', 'Noto Sans', 'DejaVu Sans', sans-serif\""
+CELL_W, CELL_H = 28, 22
+
+
+def _cut(s: str, n: int) -> str:
+    """``s`` cut to about ``n`` Latin letters' width (a CJK character counts two), with "…"."""
+    width = 0
+    for i, ch in enumerate(s):
+        width += 2 if ord(ch) >= 0x2E80 else 1
+        if width > n:
+            return s[:max(1, i - 1)].rstrip() + "…"
+    return s
+
+
+def heatmap_svg(m, *, title: str, shade: Callable[[int], int], legend: Sequence[tuple[int, str]],
+                legend_title: str, lang: str = "en") -> str:
+    """A coverage heatmap as a standalone SVG document (download, PNG source): every row and
+    every column written out with its code and name on the axes, the count in each cell, a
+    legend of the shades. ``m`` is a :class:`~itukg.graph.reads.views.Matrix`. Raises nothing."""
+    label_w, top_h = 360, 200
+    width = label_w + CELL_W * max(1, len(m.cols)) + 180  # room for the last slanted names
+    body_h = CELL_H * max(1, len(m.rows))
+    height = 40 + top_h + body_h + 60
+    y0 = 40 + top_h
+    out = [f'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+           f'xml:lang="{_attr(lang)}" width="{width}" height="{height}" viewBox="0 0 {width} {height}" {_FONT}>',
+           f"<title>{_attr(title)}</title>",
+           f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+           f'<text x="8" y="24" font-size="16" font-weight="600" fill="#1d2733">{_attr(title)}</text>']
+    for j, c in enumerate(m.cols):  # column names, slanted up the top margin
+        x = label_w + j * CELL_W + CELL_W / 2
+        name = f"{c.code} {_cut(c.title.value, 34)}" if c.title else c.code
+        out.append(f'<text class="col-name" x="{x:.0f}" y="{y0 - 6}" font-size="11" fill="#1d2733" '
+                   f'transform="rotate(-55 {x:.0f} {y0 - 6})">{_attr(name)}</text>')
+    for i, r in enumerate(m.rows):  # row names down the left margin
+        y = y0 + i * CELL_H
+        doc = f" ({r.document})" if r.document else ""
+        title = r.title.value if r.title else ""
+        title = title[len(r.code):].strip() if title.startswith(r.code) else title  # "C1 C1 The role"
+        name = f"{r.code}{doc} {_cut(title, 44)}".strip()
+        out.append(f'<text class="row-name" x="{label_w - 8}" y="{y + 15}" font-size="11" text-anchor="end" '
+                   f'fill="#1d2733">{_attr(_cut(name, 58))}</text>')
+        for j, c in enumerate(m.cols):
+            n = m.count(r, c)
+            x = label_w + j * CELL_W
+            out.append(f'<rect x="{x + 1}" y="{y + 1}" width="{CELL_W - 2}" height="{CELL_H - 2}" rx="3" '
+                       f'fill="{SHADES[shade(n)]}"/>')
+            if n:
+                ink = "#ffffff" if shade(n) >= 3 else "#1d2733"
+                out.append(f'<text x="{x + CELL_W / 2:.0f}" y="{y + 15}" font-size="11" text-anchor="middle" '
+                           f'fill="{ink}">{n}</text>')
+    ly = y0 + body_h + 30
+    out.append(f'<text x="8" y="{ly + 14}" font-size="11" fill="#6a7686">{_attr(legend_title)}</text>')
+    for k, (step, label) in enumerate(legend):
+        x = label_w + k * 70
+        out.append(f'<rect x="{x}" y="{ly}" width="18" height="18" rx="3" fill="{SHADES[step]}"/>'
+                   f'<text x="{x + 24}" y="{ly + 14}" font-size="11" fill="#1d2733">{_attr(label)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)

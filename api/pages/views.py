@@ -15,12 +15,13 @@ import anyio.from_thread
 from fastapi.responses import HTMLResponse
 from rdflib import URIRef
 
+from itukg.errors import NotFound
 from itukg.graph.reads.named import valid_iri
 
 from . import audit as audit_mod
 from . import query as query_mod
 from . import source as source_mod
-from itukg.graph.reads.views import IKG, LINK_KINDS, SDG, Matrix, Node, code_key, group_by
+from itukg.graph.reads.views import IKG, LINK_KINDS, SDG, Matrix, Node, TraceGraph, code_key, group_by
 from .render import PageContext
 from .svg import bars_svg, trace_svg
 from itukg.graph.reads.text import Text
@@ -103,23 +104,47 @@ def _matrix_view(m: Matrix) -> dict:
     return {"top": top, "legend": legend(top), "shade": lambda n: shade(n, top)}
 
 
-def coverage(ctx: PageContext, goal: str = "", document: str = "") -> HTMLResponse:
+def coverage_matrix(ctx: PageContext, goal: str = "", document: str = "") -> tuple[Matrix, Node | None, str]:
+    """The SDG heatmap of a request: outputs × goals, or × the targets of ``goal`` (a code or
+    IRI), of one document or all; with the goal's node and the document's IRI (``""``: all).
+    Raises :class:`itukg.errors.NotFound` for an unknown document or goal."""
     d = ctx.data
     doc_iri = _document_iri(ctx, document)
     if doc_iri is None:
-        return _problem_page(ctx, 404, ctx.t("Not found"), f"document {document!r}")
-    goal_node: Node | None = None
-    if goal:
-        giri = goal if goal.startswith("http") else SDG + goal
-        goals = {n.iri: n for n in d.goals()}
-        if giri not in goals:
-            return _problem_page(ctx, 404, ctx.t("Not found"), f"SDG goal {goal!r}")
-        goal_node = goals[giri]
-        m = d.coverage_targets(giri, doc_iri or None)
-    else:
-        m = d.coverage_goals(doc_iri or None)
-    return ctx.render("coverage.html", active="coverage", m=m, goal=goal_node, document=_document_slug(ctx, doc_iri),
-                      docs=d.documents(), **_matrix_view(m))
+        raise NotFound(f"document {document!r}")
+    if not goal:
+        return d.coverage_goals(doc_iri or None), None, doc_iri
+    giri = goal if goal.startswith("http") else SDG + goal
+    goals = {n.iri: n for n in d.goals()}
+    if giri not in goals:
+        raise NotFound(f"SDG goal {goal!r}")
+    return d.coverage_targets(giri, doc_iri or None), goals[giri], doc_iri
+
+
+def wsis_matrix(ctx: PageContext, document: str = "") -> tuple[Matrix, str]:
+    """WSIS action lines × SDG goals (of one document or all) and the document's IRI.
+    Raises :class:`itukg.errors.NotFound` for an unknown document."""
+    doc_iri = _document_iri(ctx, document)
+    if doc_iri is None:
+        raise NotFound(f"document {document!r}")
+    return ctx.data.coverage_wsis(doc_iri or None), doc_iri
+
+
+def downloads(ctx: PageContext, path: str, formats: tuple[str, ...], **params: str) -> list[tuple[str, str]]:
+    """``(format, url)`` of a view's downloads: ``/coverage`` → ``/coverage.csv?goal=3``."""
+    return [(f.upper(), ctx.url(f"{path}.{f}", **{k: v for k, v in params.items() if v})) for f in formats]
+
+
+def coverage(ctx: PageContext, goal: str = "", document: str = "") -> HTMLResponse:
+    try:
+        m, goal_node, doc_iri = coverage_matrix(ctx, goal, document)
+    except NotFound as exc:
+        return _problem_page(ctx, 404, ctx.t("Not found"), exc.message)
+    doc = _document_slug(ctx, doc_iri)
+    return ctx.render("coverage.html", active="coverage", m=m, goal=goal_node, document=doc,
+                      docs=ctx.data.documents(), **_matrix_view(m),
+                      downloads=downloads(ctx, "/coverage", ("csv", "json", "svg", "png"),
+                                          goal=goal_node.code if goal_node else "", document=doc))
 
 
 def _output_node(ctx: PageContext, iri: str) -> Node | None:
@@ -144,13 +169,14 @@ def coverage_cell(ctx: PageContext, output: str, goal: str = "", target: str = "
 
 
 def coverage_wsis(ctx: PageContext, document: str = "") -> HTMLResponse:
-    d = ctx.data
-    doc_iri = _document_iri(ctx, document)
-    if doc_iri is None:
-        return _problem_page(ctx, 404, ctx.t("Not found"), f"document {document!r}")
-    m = d.coverage_wsis(doc_iri or None)
-    return ctx.render("wsis.html", active="wsis", m=m, document=_document_slug(ctx, doc_iri), docs=d.documents(),
-                      **_matrix_view(m))
+    try:
+        m, doc_iri = wsis_matrix(ctx, document)
+    except NotFound as exc:
+        return _problem_page(ctx, 404, ctx.t("Not found"), exc.message)
+    doc = _document_slug(ctx, doc_iri)
+    return ctx.render("wsis.html", active="wsis", m=m, document=doc, docs=ctx.data.documents(),
+                      **_matrix_view(m),
+                      downloads=downloads(ctx, "/coverage/wsis", ("csv", "json", "svg", "png"), document=doc))
 
 
 def coverage_wsis_cell(ctx: PageContext, wsis: str, goal: str, document: str = "") -> HTMLResponse:
@@ -175,25 +201,43 @@ def coverage_wsis_cell(ctx: PageContext, wsis: str, goal: str, document: str = "
 
 
 # ---------------------------------------------------------------------------------------------
-def trace(ctx: PageContext, focus: str = "") -> HTMLResponse:
+_EDGE_ORDER = {"mandatedBy": 0, "citesResolution": 1, "servesTarget": 2, "servesGoal": 3, "isTargetOf": 4}
+
+
+def trace_graph(ctx: PageContext, focus: str) -> TraceGraph:
+    """The trace around ``focus`` (an IRI), edges in the order the picture and the table number
+    them (edge-i ↔ row-i). Raises :class:`itukg.errors.NotFound` for an IRI not in the graph
+    (or not a valid IRI)."""
+    if not valid_iri(focus):
+        raise NotFound(f"not an IRI of the graph: {focus!r}")
+    g = ctx.data.trace(focus)
+    if g.focus is None:
+        raise NotFound(f"not in the graph: {focus}")
+    names = {n.iri: n for col in g.columns.values() for n in col}
+    g.edges = sorted(g.edges, key=lambda e: (_EDGE_ORDER.get(e.kind, 9), names[e.source].sort_key,
+                                             names[e.target].sort_key))
+    return g
+
+
+def trace(ctx: PageContext, focus: str = "", q: str = "") -> HTMLResponse:
     d = ctx.data
-    pick = {"output": d.outputs(), "resolution": d.resolutions(), "goal": d.goals(), "target": d.served_targets()}
-    if not focus:
-        return ctx.render("trace.html", active="trace", pick=pick, graph=None, svg="", focus="")
+    if not focus:  # the start: a search box, what it found, and the goals with their outputs
+        found = d.search(q) if q.strip() else []
+        return ctx.render("trace.html", active="trace", graph=None, svg="", focus="", q=q, found=found,
+                          start=d.goal_counts())
     if not valid_iri(focus):
         return _problem_page(ctx, 422, ctx.t("This IRI is not in the graph."), focus)
-    g = d.trace(focus)
-    if g.focus is None:
-        return ctx.render("trace.html", active="trace", pick=pick, graph=None, svg="", focus=focus,
-                          unknown=True, status=404)
+    try:
+        g = trace_graph(ctx, focus)
+    except NotFound:
+        return ctx.render("trace.html", active="trace", graph=None, svg="", focus=focus, q=q, found=[],
+                          start=[], unknown=True, status=404)
     names = {n.iri: n for col in g.columns.values() for n in col}
-    kind_order = {"mandatedBy": 0, "citesResolution": 1, "servesTarget": 2, "servesGoal": 3, "isTargetOf": 4}
-    edges = sorted(g.edges, key=lambda e: (kind_order.get(e.kind, 9), names[e.source].sort_key, names[e.target].sort_key))
-    g.edges = edges  # the picture and the table number edges alike (edge-i ↔ row-i)
     svg = trace_svg(g, ctx.t, d.href, ctx.lang) if g.edges else ""
     targets = [n for n in g.columns.get("target", [])] if g.focus.kind == "goal" else []
-    return ctx.render("trace.html", active="trace", pick=pick, graph=g, svg=svg, focus=focus, edges=edges,
-                      names=names, focus_targets=targets)
+    return ctx.render("trace.html", active="trace", graph=g, svg=svg, focus=focus, edges=g.edges, q=q, found=[],
+                      start=[], names=names, focus_targets=targets,
+                      downloads=downloads(ctx, "/trace", ("csv", "json"), focus=focus))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,6 +298,6 @@ def query(ctx: PageContext) -> HTMLResponse:
     return query_mod.page(ctx)
 
 
-__all__ = ["home", "coverage", "coverage_cell", "coverage_wsis", "coverage_wsis_cell", "trace", "audit",
+__all__ = ["coverage_matrix", "wsis_matrix", "trace_graph", "downloads", "home", "coverage", "coverage_cell", "coverage_wsis", "coverage_wsis_cell", "trace", "audit",
            "audit_csv", "sources", "source", "resource", "query", "shade", "legend",
            "Text", "IKG", "code_key"]

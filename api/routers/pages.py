@@ -60,8 +60,9 @@ def coverage_wsis_cell(request: Request, settings: SettingsDep, executor: Execut
 
 
 @router.get("/trace", response_class=HTMLResponse)
-def trace(request: Request, settings: SettingsDep, executor: ExecutorDep, focus: str = "") -> HTMLResponse:
-    return views.trace(_ctx(request, settings, executor), focus=focus)
+def trace(request: Request, settings: SettingsDep, executor: ExecutorDep, focus: str = "",
+          q: str = "") -> HTMLResponse:
+    return views.trace(_ctx(request, settings, executor), focus=focus, q=q)
 
 
 @router.get("/audit", response_class=HTMLResponse)

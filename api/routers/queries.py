@@ -4,7 +4,7 @@ parameters; results as ``/sparql`` gives them (same formats, same content negoti
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from itukg.api.deps import ExecutorDep, SettingsDep
 from itukg.api.services import named
@@ -47,7 +47,5 @@ async def run_query(name: str, request: Request, executor: ExecutorDep, settings
     outcome = await named.run_named(executor, q, bindings, "json" if fmt == "html" else fmt)
     headers = {"Vary": "Accept"}
     if fmt == "html":
-        endpoint = str(request.base_url).rstrip("/") + "/sparql"
-        return HTMLResponse(render_results_html(q.sparql, outcome.kind, outcome.body, endpoint),
-                            headers=headers)
+        return render_results_html(request, settings, executor, q.sparql, outcome.kind, outcome.body)
     return Response(outcome.body, media_type=media_type, headers=headers)

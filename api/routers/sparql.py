@@ -9,10 +9,11 @@ from __future__ import annotations
 import hmac
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from itukg.api.conneg import negotiate
 from itukg.api.deps import ExecutorDep, SettingsDep
+from itukg.graph.reads.sparql import read_query
 from itukg.api.sparql import (
     RDFLIB_FORMATS,
     ProtocolError,
@@ -62,6 +63,59 @@ _RESPONSES = {
 }
 
 
+_EXAMPLE = read_query("sparql/example")  # the query the editor starts with
+
+
+def _param(name: str, description: str, *, example: str | None = None, many: bool = False,
+           enum: list[str] | None = None) -> dict:
+    schema: dict = {"type": "string"}
+    if enum:
+        schema["enum"] = enum
+    if many:
+        schema = {"type": "array", "items": schema}
+    out = {"name": name, "in": "query", "required": False, "description": description,
+           "schema": schema}
+    if many:
+        out["explode"] = True
+    if example is not None:
+        out["example"] = example
+    return out
+
+
+_FORMATS = ["json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml", "html"]
+_DATASET = [
+    _param("default-graph-uri", "a graph IRI of this store for the default graph (repeatable; "
+           "replaces the query's FROM)", many=True),
+    _param("named-graph-uri", "a graph IRI of this store as a named graph (repeatable; replaces "
+           "the query's FROM NAMED)", many=True),
+]
+#: what FastAPI cannot see: the route reads the raw request (SPARQL 1.1 Protocol §2.1, §2.2)
+_OPENAPI_EXTRA = {
+    "GET": {"parameters": [
+        _param("query", "the SPARQL query (with its PREFIX lines: the map is at "
+               "/api/editor/terms); without it, the service description", example=_EXAMPLE),
+        *_DATASET,
+        _param("format", "result format; overrides Accept", enum=_FORMATS),
+    ]},
+    "POST": {
+        "parameters": [*_DATASET, _param("format", "result format; overrides Accept", enum=_FORMATS)],
+        "requestBody": {"required": True, "content": {
+            "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                "query": {"type": "string", "description": "a SPARQL query"},
+                "update": {"type": "string", "description": "a SPARQL update (only when the "
+                           "server enables updates; needs Authorization: Bearer)"},
+                "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                "using-graph-uri": {"type": "array", "items": {"type": "string"}},
+                "using-named-graph-uri": {"type": "array", "items": {"type": "string"}},
+            }}},
+            "application/sparql-query": {"schema": {"type": "string"}, "example": _EXAMPLE},
+            "application/sparql-update": {"schema": {"type": "string"}},
+        }},
+    },
+}
+
+
 async def sparql(request: Request, executor: ExecutorDep, settings: SettingsDep) -> Response:
     body = await request.body() if request.method == "POST" else b""
     try:
@@ -78,7 +132,7 @@ async def sparql(request: Request, executor: ExecutorDep, settings: SettingsDep)
     if req.operation == "description":
         fmt, media_type = negotiate(accept, "graph", req.format)
         if fmt == "html":
-            return HTMLResponse(render_query_form(_endpoint(request)), headers={"Vary": "Accept"})
+            return render_query_form(request, settings, executor)
         sizes = await executor.graph_sizes()
         g = service_description(_endpoint(request), sizes, updates=settings.allow_updates)
         data = g.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
@@ -88,8 +142,7 @@ async def sparql(request: Request, executor: ExecutorDep, settings: SettingsDep)
     outcome = await run_plan(plan, executor, settings.base_iri)
     headers = {"Vary": "Accept"}
     if plan.fmt == "html":
-        page = render_results_html(req.text, outcome.kind, outcome.body, _endpoint(request))
-        return HTMLResponse(page, headers=headers)
+        return render_results_html(request, settings, executor, req.text, outcome.kind, outcome.body)
     return Response(outcome.body, media_type=plan.media_type, headers=headers)
 
 
@@ -104,6 +157,7 @@ for _method in ("GET", "HEAD", "POST"):
         description=_DOC,
         response_class=Response,
         responses=_RESPONSES,
+        openapi_extra=_OPENAPI_EXTRA.get(_method),
         include_in_schema=_method != "HEAD",
     )
 

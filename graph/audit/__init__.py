@@ -36,6 +36,7 @@ from itukg.graph.audit.report import (
     finding_iri,
 )
 from itukg.graph.audit.shapes import ShapeError, ShapesBundle, load_shapes
+from itukg.graph.audit.translations import check_kinds, translation_findings
 from itukg.settings import Settings
 
 __all__ = [
@@ -95,12 +96,16 @@ def run_audit(
         raws = raw_results(store, settings, documents, engine=engine, shapes_dir=shapes_dir,
                            workers=workers)
         rows = {r.key(): enrich_one(store, r, bundle.shapes[r.shape], dataset) for r in raws}
-    findings = build_findings(raws, rows, bundle, dataset, settings, Labeller(store, settings))
+    labeller = Labeller(store, settings)
+    findings = build_findings(raws, rows, bundle, dataset, settings, labeller)
+    # language versions held against each other: not a shape (it relates two documents)
+    findings = sorted(findings + translation_findings(store, settings, dataset, labeller),
+                      key=lambda f: f.sort_key)
     report = AuditReport(
         findings=findings,
         documents=[{k: d[k] for k in ("slug", "iri", "identifier", "language", "file")}
                    for d in dataset.documents],
-        kinds=_kinds(bundle),
+        kinds=_kinds(bundle) + check_kinds(),
         engine=engine,
         base_iri=settings.base_iri,
     )

@@ -192,6 +192,10 @@ def _text_findings(fs: list[Finding], _: Messages) -> list[str]:
                     out.append(f"                {_('value: %(value)s', value=f.value)}")
                 if f.provenance.text:
                     out.append(f"                | {_clip(f.provenance.text)}")
+                if f.counterpart is not None:  # two language versions: the finding names both
+                    out.append(f"                {_said(f.message, _.lang)}")
+                    if f.counterpart.text:
+                        out.append(f"                | {_clip(f.counterpart.text)}")
     return out
 
 
@@ -203,8 +207,8 @@ CSV_BASE_COLUMNS = [
     "id", "severity", "kind", "check", "document", "identifier", "file", "output", "focus",
     "focus_label", "value", "value_iri", "line", "section", "quote", "text",
 ]
-# The columns with the bundled shapes (English and Chinese messages).
-CSV_COLUMNS = CSV_BASE_COLUMNS + ["message_en", "message_zh"]
+# The columns with the bundled shapes (messages in the six UN languages, English first).
+CSV_COLUMNS = CSV_BASE_COLUMNS + [f"message_{lg}" for lg in ("en", "ar", "es", "fr", "ru", "zh")]
 
 
 def render_csv(report: AuditReport) -> str:
@@ -270,7 +274,9 @@ def _source_parts(f: Finding) -> tuple[str, str, str]:
 def _rows(items: list[Finding], lang: str) -> list[dict[str, Any]]:
     return [{"id": f.id.rsplit("/", 1)[-1], "line": f.provenance.line or "?", "severity": f.severity,
              "check": in_language(f.check, lang), "focus": f.focus.label, "iri": f.focus.iri,
-             "value": f.value if f.value is not None else "", "source": _source_parts(f)}
+             "value": f.value if f.value is not None else "", "source": _source_parts(f),
+             # two language versions: the message names both versions and both lines
+             "other": in_language(f.message, lang) if f.counterpart is not None else None}
             for f in items]
 
 

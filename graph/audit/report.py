@@ -106,6 +106,8 @@ class Finding:
     value_term: Identifier | None = None
     value: str | None = None  # the value as a reader sees it (label for an IRI)
     provenance: Provenance = field(default_factory=Provenance)
+    # the other document's side, for a finding that relates two documents (language versions)
+    counterpart: Provenance | None = None
 
     @property
     def sort_key(self) -> tuple:
@@ -127,6 +129,7 @@ class Finding:
             "value": self.value,
             "value_iri": str(self.value_term) if isinstance(self.value_term, URIRef) else None,
             "provenance": self.provenance.to_json(),
+            **({"counterpart": self.counterpart.to_json()} if self.counterpart else {}),
         }
 
 
@@ -193,11 +196,12 @@ class AuditReport:
 
         Per finding ``F`` (its stable IRI): ``F a sh:ValidationResult, ikg:Finding`` ·
         ``sh:focusNode`` · ``sh:resultSeverity`` · ``sh:sourceShape`` ·
-        ``sh:sourceConstraintComponent`` · ``sh:resultMessage`` (en, zh) · ``sh:value`` (when
+        ``sh:sourceConstraintComponent`` · ``sh:resultMessage`` (every language of the shape) · ``sh:value`` (when
         the result has one) · ``sh:resultPath`` (when it is a single property) ·
         ``ikg:checkKind`` · ``rdfs:label`` (the focus as the reports name it, e.g. "output 4.1 ·
         Africa (非洲区域)") · ``ikg:inDocument`` · ``prov:wasDerivedFrom`` (the source line) ·
-        ``ikg:aboutOutput``. The report node ``B id/audit/report`` has ``sh:conforms``,
+        ``ikg:aboutOutput`` (and, comparing two language versions, ``ikg:counterpartDocument``
+        and ``ikg:counterpartLine``). The report node ``B id/audit/report`` has ``sh:conforms``,
         ``ikg:inDocument`` for each document audited, ``sh:result`` for each finding and
         ``dcterms:identifier "sha256:{h}"``, h the SHA-256 of all the other triples (so a run
         can tell that the stored report is already the same, see :attr:`content_hash`)."""
@@ -236,7 +240,7 @@ class AuditReport:
             out.append(f"{s} {_iri(SH + 'resultSeverity')} {_iri(SH + f.severity)} .")
             out.append(f"{s} {_iri(SH + 'sourceShape')} {_iri(f.shape)} .")
             out.append(f"{s} {_iri(SH + 'sourceConstraintComponent')} {_iri(f.component)} .")
-            for lang in ("en", "zh"):
+            for lang in sorted(f.message):  # every language the shape speaks
                 if f.message.get(lang):
                     out.append(f"{s} {_iri(SH + 'resultMessage')} {_lang(f.message[lang], lang)} .")
             if f.value_term is not None:
@@ -252,6 +256,10 @@ class AuditReport:
                 out.append(f"{s} {_iri(PROV_DERIVED)} {_iri(f.provenance.line_iri)} .")
             if f.focus.output_iri:
                 out.append(f"{s} {_iri(IKG + 'aboutOutput')} {_iri(f.focus.output_iri)} .")
+            for c in [f.counterpart] if f.counterpart else []:  # the other language version
+                out.append(f"{s} {_iri(IKG + 'counterpartDocument')} {_iri(c.document)} .")
+                if c.line_iri:
+                    out.append(f"{s} {_iri(IKG + 'counterpartLine')} {_iri(c.line_iri)} .")
         return ("\n".join(out) + "\n").encode("utf-8")
 
 

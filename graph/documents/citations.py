@@ -50,6 +50,9 @@ def scan(r: Reading, L: LanguageTable, b: TextBlock, n: int, text: str, role: st
     taken = spans + [(a, a + len(m.quote)) for a, m in progs]
     taken += [(a - len(ym.group()), a) for a, _ in progs
               if (ym := L.year_before.search(t[max(0, a - 20): a]))]
+    if L.year_after is not None:  # "... d'Istanbul de 2011": the programme's year, not a date
+        taken += [(z, z + len(ym.group())) for a, m in progs
+                  if (ym := L.year_after.match(t[(z := a + len(m.quote)):]))]
     later: list[tuple[int, object]] = _country_group_mentions(L, n, text, t, output, taken)
     if role in (BACKGROUND, FOOTNOTE):
         later += _date_mentions(L, n, text, t, output, taken)
@@ -226,10 +229,12 @@ def _conference_mentions(r: Reading, L: LanguageTable, n: int, text: str, t: str
         for m in (L.conf_code.finditer(t) if "-" in t else ()):
             if any(a <= m.start() < z for a, z in spans):
                 continue
-            code = m.group("code")
+            # the body part as the language writes it ("CMDT-17", "ВКРЭ-17") names the body
+            written, _, nn = m.group("code").rpartition("-")
+            body = L.body_key(written) or written.lower()
             found.append((m.start(), ConferenceMention(
-                n, text[m.start(): m.end()], code.split("-")[0], code.split("-")[0].lower(),
-                None, None, None, output, conference=code.lower())))
+                n, text[m.start(): m.end()], written, body, None, None, None, output,
+                conference=f"{body}-{nn}")))
     return found
 
 
@@ -256,6 +261,8 @@ def _programme_mentions(L: LanguageTable, n: int, text: str, t: str,
             continue
         taken.append((a, z))
         ym = L.year_before.search(t[max(0, a - 20): a])
+        if ym is None and L.year_after is not None:
+            ym = L.year_after.match(t[z:])
         found.append((a, ProgrammeMention(
             n, text[a:z], key, int(ym.group("year")) if ym else None, output)))
     return found

@@ -68,12 +68,14 @@ class LanguageTable:
     body_window: int  # how far before a resolution phrase its body words may start
     quote_brackets: list[tuple[str, str]]
     year_before: re.Pattern
+    year_after: re.Pattern | None  # a programme's year written after its name ("... de 2011")
     country_groups: dict[str, list[str]]
     country_group_patterns: list[tuple[re.Pattern, str]]  # (pattern, group key), longest first
     date: re.Pattern | None  # groups year, optional month and day
     months: dict[str, int]  # month name (case-folded) → 1-12
     # UN conferences that are not ITU conferences: (key of programmes/un_conferences.csv, pattern)
     un_conferences: list[tuple[str, re.Pattern]] = field(default_factory=list)
+    script: str | None = None  # the script the language is written in (a key of SCRIPTS)
 
     def body_key(self, written: str | None) -> str | None:
         if not written:
@@ -156,7 +158,7 @@ def _programmes(d: dict, c, flags: int) -> list[tuple[str, re.Pattern, str]]:
     """(key, pattern, literal prefix) per programme name pattern."""
     progs = []
     for key, pats in d["programmes"].items():
-        if key == "year_before":
+        if key in ("year_before", "year_after"):
             continue
         for p in pats:
             progs.append((key, c(p), "" if flags else _literal_prefix(fold(p))))
@@ -237,6 +239,8 @@ def _compile_language(code: str, d: dict) -> LanguageTable:
         programmes=progs,
         quote_brackets=[(b[0], b[1]) for b in d.get("quote_brackets", [])],
         year_before=c(d["programmes"]["year_before"]),
+        year_after=(c(d["programmes"]["year_after"]) if d["programmes"].get("year_after")
+                    else None),
         country_groups=d.get("country_groups", {}),
         country_group_patterns=_country_groups(d, c),
         date=c(d["dates"]["pattern"]) if d.get("dates") else None,
@@ -244,7 +248,37 @@ def _compile_language(code: str, d: dict) -> LanguageTable:
                 enumerate((d.get("dates") or {}).get("months", []), 1)},
         un_conferences=[(key, c(p)) for key, pats in (d.get("un_conferences") or {}).items()
                         for p in pats],
+        script=_script(d),
     )
+
+
+SCRIPTS: dict[str, tuple[tuple[int, int], ...]] = {
+    "Latin": ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF)),
+    "Cyrillic": ((0x400, 0x52F),),
+    "Arabic": ((0x600, 0x6FF), (0x750, 0x77F), (0x8A0, 0x8FF), (0xFB50, 0xFDFF),
+               (0xFE70, 0xFEFF)),
+    "Han": ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)),
+}
+"""The scripts a table may name (``script:``), as code-point ranges of their letters."""
+
+
+def _script(d: dict) -> str | None:
+    """The table's ``script``. Raises ``KeyError`` for a script :data:`SCRIPTS` does not have."""
+    name = d.get("script")
+    if name is not None and name not in SCRIPTS:
+        raise KeyError(f"unknown script {name!r} (allowed: {', '.join(SCRIPTS)})")
+    return name
+
+
+_SCRIPT_CLASSES = {
+    name: re.compile("[" + "".join(f"\\u{a:04x}-\\u{z:04x}" for a, z in ranges) + "]")
+    for name, ranges in SCRIPTS.items()
+}
+
+
+def script_letters(text: str) -> dict[str, int]:
+    """How many characters of ``text`` are letters of each script of :data:`SCRIPTS`."""
+    return {name: len(p.findall(text)) for name, p in _SCRIPT_CLASSES.items()}
 
 
 _GROUP_KEYS = ("ldc", "lldc", "sids", "eit")
@@ -277,8 +311,9 @@ _NAME_LANGUAGE = re.compile(r"\.([A-Za-z]{2,3})\.[^.]+$")
 
 def detect_language(r: Reading, language: str | None) -> str:
     """The code of the table to read the document with: ``language`` if given, else the code in
-    the file name (``*.zh.txt``), else the table whose objective and output headings match the
-    most lines.
+    the file name (``*.zh.txt``, ``*.ar.txt``), else the table whose objective and output
+    headings match the most lines; of tables matching as many, the one whose script (``script:``)
+    most of the document's letters are written in (words first, then script).
 
     Raises :class:`DocumentError` when ``language`` has no table or no table matches any line.
     """
@@ -290,15 +325,20 @@ def detect_language(r: Reading, language: str | None) -> str:
     m = _NAME_LANGUAGE.search(r.source)
     if m and m.group(1).lower() in langs:
         return m.group(1).lower()
-    best, score = None, 0
     folded = [r.f(ln.number) for ln in r.lines]
+    scores = {}
     for code in langs:
         L = load_language(code)
         s = sum(1 for t in folded
                 if L.headings["objective"].match(t) or L.headings["output"].match(t))
-        if s > score:
-            best, score = code, s
-    if best is None:
+        if s:
+            scores[code] = s
+    if not scores:
         raise r.error(1, "cannot tell the document's language: no objective or output "
                          "heading of any known language (not a planning document?)")
-    return best
+    top = max(scores.values())
+    tied = [code for code in langs if scores.get(code) == top]
+    if len(tied) == 1:
+        return tied[0]
+    letters = script_letters("\n".join(folded))  # counted only when the headings tie
+    return max(tied, key=lambda code: letters.get(load_language(code).script or "", 0))

@@ -18,15 +18,29 @@ from itukg.graph.records import Footnote, Line
 # Full-width ASCII forms → ASCII, ideographic and no-break spaces → space. One character for one
 # character, so offsets found in the folded text cut the quote from the text as written.
 _FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20})
+_FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20,
+              0x202F: 0x20})
+# Arabic script: Arabic-Indic digits (U+0660-0669) and Eastern Arabic-Indic digits (U+06F0-06F9)
+# read as ASCII digits, so "القرار ١٦" cites Resolution 16 and "٤٫١" is output 4.1; the Arabic
+# comma, semicolon, question mark, decimal and thousands separators read as their ASCII forms (list
+# separators, sentence ends, codes). Bidirectional marks (LRM, RLM, ALM), which a right-to-left
+# text export may hold between a word and a number, read as spaces (one character for one, so
+# offsets still cut the words as written).
+_FOLD.update({c: 0x30 + c - 0x0660 for c in range(0x0660, 0x066A)})
+_FOLD.update({c: 0x30 + c - 0x06F0 for c in range(0x06F0, 0x06FA)})
+_FOLD.update({0x060C: 0x2C, 0x061B: 0x3B, 0x061F: 0x3F, 0x066B: 0x2E, 0x066C: 0x2C,
+              0x06D4: 0x2E, 0x200E: 0x20, 0x200F: 0x20, 0x061C: 0x20})
 
 
 _FOLD_COMMON = (("（", "("), ("）", ")"), ("，", ","), ("：", ":"), ("；", ";"), ("　", " "))
-_FOLD_RARE = re.compile("[\uff01-\uff5e\u00a0\u2002\u2003\u2009]")
+_FOLD_RARE = re.compile("[\uff01-\uff5e\u00a0\u2002\u2003\u2009\u202f"
+                        "\u0660-\u0669\u06f0-\u06f9\u060c\u061b\u061f\u066b\u066c"
+                        "\u06d4\u200e\u200f\u061c]")
 
 
 def fold(text: str) -> str:
-    """Map full-width punctuation, digits and letters to ASCII (length-preserving)."""
+    """Map full-width punctuation, digits and letters to ASCII, Arabic-Indic digits and Arabic
+    punctuation to ASCII, bidirectional marks to spaces (length-preserving)."""
     for a, b in _FOLD_COMMON:
         if a in text:
             text = text.replace(a, b)

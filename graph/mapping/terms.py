@@ -78,7 +78,7 @@ P = {name: f"<{term(name)}>" for name in (
     "mentionsCountryGroup statedDate UNConferenceMention mentionsUNConference "
     "wordLocator Amendment RemovedLink amendmentKind amendmentMark amendmentAuthor amendmentDate "
     "amendedText lineBefore adds removes charStart charEnd "
-    "Work work revisesDocument revisionKind revisionNumber isLatestVersion"
+    "Work work revisesDocument revisionKind revisionNumber isLatestVersion translationOf"
 ).split()}
 P.update({
     "type": f"<{RDF_TYPE}>", "subject": f"<{RDF_SUBJECT}>", "predicate": f"<{RDF_PREDICATE}>",

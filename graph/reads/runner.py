@@ -12,12 +12,25 @@ never through the query text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+import asyncio
+from collections.abc import Coroutine, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol, TypeVar
 
 from itukg.graph.store import QueryResult, SelectResult, Store
 
-__all__ = ["QueryRunner", "StoreRunner", "ThreadStore"]
+__all__ = ["QueryRunner", "StoreRunner", "ThreadStore", "complete"]
+
+T = TypeVar("T")
+
+
+def complete(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a reader's coroutine to completion from synchronous code (the CLI, publish, tests).
+
+    In a thread of its own, because ``asyncio.run`` refuses to start where a loop is already
+    running (a caller inside a service, or Playwright's sync API in the same thread)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="itukg-complete") as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 class QueryRunner(Protocol):

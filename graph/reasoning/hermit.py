@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from collections import Counter
 import subprocess
 import time
 from collections.abc import Iterable
@@ -13,6 +14,7 @@ from rdflib import OWL, RDF, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from itukg.errors import ItukgError
+from itukg.graph.reasoning.entailed import withheld
 from itukg.graph.reasoning.explain import _n3, _namespaces, _plain, explain
 from itukg.graph.vocab import IKG, SDGO
 
@@ -51,6 +53,9 @@ class ReasoningReport:
 
     consistent: bool
     inferred: Graph = field(default_factory=Graph)
+    #: Asserted facts the ontology entails and HermiT derived again when they were left out of
+    #: its input (:mod:`.entailed`): the axioms at work on data that already states them.
+    rederived: Graph = field(default_factory=Graph)
     clashes: list[str] = field(default_factory=list)
     input_triples: int = 0
     seconds: float = 0.0
@@ -71,11 +76,27 @@ class ReasoningReport:
                              "functional property, datatype range) was found")
             return "\n".join(lines)
         lines = [f"{head}consistent ({self.input_triples} triples, {self.seconds:.1f} s); "
-                 f"{len(self.inferred)} inferred facts"]
+                 f"{len(self.inferred)} inferred facts (new); {len(self.rederived)} asserted facts "
+                 f"the ontology entails (derived again)"]
         nm = _namespaces()
-        for s, p, o in sorted(self.inferred, key=lambda t: (str(t[1]), str(t[0]), str(t[2]))):
-            lines.append(f"  {_n3(s, nm)} {_n3(p, nm)} {_n3(o, nm)}")
+        for title, g in (("inferred (new)", self.inferred), ("entailed and also asserted", self.rederived)):
+            if len(g):
+                per = Counter(_n3(p, nm) for _, p, _ in g)
+                lines.append(f" {title}: " + ", ".join(f"{n} {p}" for p, n in per.most_common()))
+            for s, p, o in sorted(g, key=lambda t: (str(t[1]), str(t[0]), str(t[2]))):
+                lines.append(f"  {_n3(s, nm)} {_n3(p, nm)} {_n3(o, nm)}")
         return "\n".join(lines)
+
+    def entailed(self) -> Graph:
+        """Every fact HermiT derived: the new ones and the re-derived asserted ones."""
+        out = Graph()
+        for prefix, ns in self.inferred.namespaces():
+            out.bind(prefix, ns)
+        for t in self.inferred:
+            out.add(t)
+        for t in self.rederived:
+            out.add(t)
+        return out
 
 
 
@@ -164,12 +185,18 @@ def reason(data: Graph | Iterable[Graph], ontology: Graph | None = None, *, labe
         raise ReasonerError("the ontology graph does not declare the itukg classes (missing: "
                             + ", ".join(absent) + ")")
     asserted = _normalised(merged)
+    # asserted facts the axioms entail are left out, so HermiT derives them again (.entailed)
+    held = withheld(merged, ontology)
+    given = Graph()
+    for t in merged:
+        if t not in held:
+            given.add(t)
     started = time.perf_counter()
 
     world = World()
     try:
         try:
-            world.get_ontology(_INPUT_ONTOLOGY).load(fileobj=io.BytesIO(_payload(merged)), format="ntriples")
+            world.get_ontology(_INPUT_ONTOLOGY).load(fileobj=io.BytesIO(_payload(given)), format="ntriples")
         except Exception as exc:  # owlready2's parser raises plain exceptions
             raise ReasonerError(f"owlready2 could not load the graph: {exc}") from exc
         arrived = {c.iri for c in world.classes()}
@@ -203,12 +230,13 @@ def reason(data: Graph | Iterable[Graph], ontology: Graph | None = None, *, labe
             owlready2.JAVA_EXE = old_java
         out = io.BytesIO()
         inferred_onto.save(out, format="ntriples")
-        inferred = _inferred_facts(out.getvalue(), asserted, ontology)
+        inferred, rederived = _inferred_facts(out.getvalue(), asserted, ontology, _normalised_set(held))
     finally:
         world.close()
     return ReasoningReport(
         consistent=True,
         inferred=inferred,
+        rederived=rederived,
         input_triples=len(merged),
         seconds=time.perf_counter() - started,
         label=label,
@@ -228,15 +256,25 @@ def _first_lines(text: str, n: int = 8) -> str:
 
 
 def _normalised(g: Graph) -> set[tuple[Node, Node, Node]]:
-    return {(s, p, _plain(o)) for s, p, o in g if not isinstance(s, BNode) and not isinstance(o, BNode)}
+    return _normalised_set(g)
 
 
-def _inferred_facts(ntriples: bytes, asserted: set, ontology: Graph) -> Graph:
+def _normalised_set(triples) -> set[tuple[Node, Node, Node]]:
+    return {(s, p, _plain(o)) for s, p, o in triples if not isinstance(s, BNode) and not isinstance(o, BNode)}
+
+
+def _facts_graph() -> Graph:
+    g = Graph()
+    g.bind("ikg", str(IKG._NS))
+    g.bind("sdgo", str(SDGO._NS))
+    return g
+
+
+def _inferred_facts(ntriples: bytes, asserted: set, ontology: Graph, held: set) -> tuple[Graph, Graph]:
+    """``(new facts, re-derived withheld facts)`` from HermiT's output ontology."""
     schema_terms = {s for s in ontology.subjects() if isinstance(s, URIRef)}
     raw = Graph().parse(data=ntriples.decode("utf-8"), format="nt")
-    out = Graph()
-    out.bind("ikg", str(IKG._NS))
-    out.bind("sdgo", str(SDGO._NS))
+    out, again = _facts_graph(), _facts_graph()
     for s, p, o in raw:
         if isinstance(s, BNode) or isinstance(o, BNode) or s in schema_terms:
             continue
@@ -244,9 +282,12 @@ def _inferred_facts(ntriples: bytes, asserted: set, ontology: Graph) -> Graph:
             continue
         if p == RDF.type and (o in _IGNORED_TYPES or str(o).startswith(str(OWL))):
             continue
+        if (s, p, _plain(o)) in held:
+            again.add((s, p, o))
+            continue
         if (s, p, _plain(o)) in asserted:
             continue
         out.add((s, p, o))
-    return out
+    return out, again
 
 

@@ -1,5 +1,7 @@
-"""What the reasoner reads from the store: the ontology, one document's graph and the part of the
-reference graph it points to (never the whole store: HermiT is slow on big graphs)."""
+"""What the reasoner reads from the store: the ontology, one graph at a time (a document's, or
+one added with ``itukg load``) and the part of the reference graph (and, for a loaded graph,
+of the documents' graphs) it points to: never the whole store at once, HermiT is slow on big
+graphs. :func:`store_units` says which graphs are reasoned over and which are left out."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from itukg.graph.reasoning.hermit import ReasoningReport, bundled_ontology, java
 from itukg.graph.vocab import SDGO
 
 _REFERENCE_NEEDED = read_query("reasoning/reference-needed")
+_GRAPH_NEEDED = read_query("reasoning/graph-needed")
 
 
 def document_slugs(store, settings) -> list[str]:
@@ -41,16 +44,21 @@ def store_ontology(store, settings) -> Graph:
 _FAN_OUT = (SDGO.hasTarget, SDGO.hasIndicator)
 
 
-def reference_subset(document: Graph, reference: Graph | Iterable, ontology: Graph) -> Graph:
+def reference_subset(document: Graph, reference: Graph | Iterable, ontology: Graph, *,
+                     subjects: bool = False) -> Graph:
     """The part of ``reference`` that reasoning about ``document`` needs: for every IRI the
     document points to, its types and its values of the ontology's object and datatype
     properties (so an SDG target comes with its ``sdgo:isTargetOf`` goal, a conference with its
     body, venue and year), but not labels, provenance or fan-out links (:data:`_FAN_OUT`); and
-    the types of the resources those triples point to (a programme's country group)."""
+    the types of the resources those triples point to (a programme's country group).
+    ``subjects``: the IRIs ``document`` describes count too (a loaded file that says something
+    about a reference conference)."""
     props = set(ontology.subjects(RDF.type, OWL.ObjectProperty)) | set(
         ontology.subjects(RDF.type, OWL.DatatypeProperty))
     props = (props - set(_FAN_OUT)) | {RDF.type}
     pointed = {o for o in document.objects() if isinstance(o, URIRef)}
+    if subjects:
+        pointed |= {x for x in document.subjects() if isinstance(x, URIRef)}
     triples = list(reference)
     out = Graph()
     for s, p, o in triples:
@@ -84,18 +92,52 @@ def store_document_graph(store, settings, slug: str, ontology: Graph | None = No
     return g
 
 
+def store_units(store, settings) -> tuple[list[str], list[str], dict[str, str]]:
+    """``(document slugs, loaded graph IRIs, left out: graph IRI → why)`` of the store: every
+    named graph is one of these, or the ontology and reference graphs (read with each unit).
+    Raises :class:`itukg.errors.StoreError` when the store cannot be read."""
+    prefix = settings.document_graph("")
+    fixed = {settings.ontology_graph, settings.reference_graph}
+    left_out = {settings.audit_graph: "the audit report (findings about the graph, not facts of it)"}
+    loaded = sorted(g for g in store.graphs() if not g.startswith(prefix) and g not in fixed and g not in left_out)
+    present = set(store.graphs())
+    return document_slugs(store, settings), loaded, {g: why for g, why in left_out.items() if g in present}
+
+
+def store_loaded_graph(store, settings, graph: str, ontology: Graph | None = None) -> Graph:
+    """A graph added with ``itukg load`` plus what it points to in the reference graph and the
+    documents' graphs (the types and ontology-property values of each IRI it uses), so a loaded
+    file that retypes a reference conference or a document's output meets the facts it
+    contradicts. Raises :class:`itukg.errors.StoreError` when the store cannot be read."""
+    g = Graph().parse(data=store.dump("ntriples", graph=graph).decode("utf-8"), format="nt")
+    others = [x for x in store.graphs() if x == settings.reference_graph
+              or x.startswith(settings.document_graph(""))]
+    if others:
+        ontology = ontology if ontology is not None else store_ontology(store, settings)
+        rows = store.query(_GRAPH_NEEDED, default_graph=[graph], named_graphs=others)
+        for t in reference_subset(g, rows, ontology, subjects=True):
+            g.add(t)
+    return g
+
+
 def reason_over_store(store, settings, slugs: list[str] | None = None) -> list[ReasoningReport]:
-    """Reason over each document of the store (or the given slugs), one at a time.
+    """Reason over each document of the store (or only the given slugs) and, without slugs,
+    each graph added with ``itukg load``, one at a time (:func:`store_units`).
 
     Raises :class:`ReasonerUnavailable`, :class:`ReasonerError`, :class:`itukg.errors.NotFound`
-    (unknown slug) or :class:`itukg.errors.StoreError`.
+    (unknown slug, or nothing to reason over) or :class:`itukg.errors.StoreError`.
     """
     java_executable()
     ontology = store_ontology(store, settings)
-    slugs = slugs if slugs else document_slugs(store, settings)
-    if not slugs:
-        raise NotFound("the store holds no documents; run itukg build")
-    return [reason(store_document_graph(store, settings, s, ontology), ontology, label=s) for s in slugs]
+    docs, loaded, _ = store_units(store, settings)
+    if slugs:
+        docs, loaded = slugs, []
+    if not docs and not loaded:
+        raise NotFound("the store holds no documents and no loaded graphs; run itukg build or itukg load")
+    reports = [reason(store_document_graph(store, settings, s, ontology), ontology, label=s) for s in docs]
+    reports += [reason(store_loaded_graph(store, settings, g, ontology), ontology, label=f"loaded <{g}>")
+                for g in loaded]
+    return reports
 
 
 def graph_from_files(paths: Iterable[str | os.PathLike[str]]) -> Graph:

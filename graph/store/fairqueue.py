@@ -19,6 +19,7 @@ import collections
 import contextlib
 import os
 import subprocess
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -40,6 +41,7 @@ def _nice(slot: Slot, niceness: int) -> None:
     if slot.pid is not None:
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, slot.pid, niceness)
+            slot.niceness = niceness
 
 
 @dataclass
@@ -52,6 +54,11 @@ class Slot:
     served: int = 0
     engine: str = "disk"  # where the worker read at its last answer: disk, loading or memory
     lane: str | None = None  # BULK while a bulk request holds it (counted in bulk_busy)
+    niceness: int = 0  # the CPU niceness last set on the worker
+
+
+Start = Callable[[Slot], None]
+"""What a waiting request does with a worker handed to it (see :meth:`FairPool.get`)."""
 
 
 class FairPool:
@@ -67,8 +74,8 @@ class FairPool:
 
     def __init__(self, bulk_cap: int | None = None) -> None:
         self._free: collections.deque[Slot] = collections.deque()
-        self._waiters: collections.deque[asyncio.Future[Slot]] = collections.deque()
-        self._bulk: collections.deque[asyncio.Future[Slot]] = collections.deque()
+        self._waiters: collections.deque[tuple[asyncio.Future[Slot], Start | None]] = collections.deque()
+        self._bulk: collections.deque[tuple[asyncio.Future[Slot], Start | None]] = collections.deque()
         self.bulk_cap = bulk_cap
         self.bulk_busy = 0
 
@@ -76,28 +83,42 @@ class FairPool:
         return self.bulk_cap is None or self.bulk_busy < self.bulk_cap
 
     def _take(self, slot: Slot, lane: str) -> Slot:
+        # the niceness follows the lane of the request that takes the worker, and is changed
+        # only when it differs: under bulk load a worker stays at BULK_NICENESS instead of
+        # paying two setpriority calls per request (a third of a cheap query's own time)
         if lane == BULK:
             slot.lane = BULK
             self.bulk_busy += 1
-            _nice(slot, BULK_NICENESS)
+            if slot.niceness != BULK_NICENESS:
+                _nice(slot, BULK_NICENESS)
+        elif slot.niceness:
+            _nice(slot, 0)
         return slot
 
     def put_nowait(self, slot: Slot) -> None:
         if slot.lane == BULK:  # a bulk request gave it back: its lane has room again
             slot.lane = None
             self.bulk_busy -= 1
-            _nice(slot, 0)
         while self._waiters:
-            fut = self._waiters.popleft()
+            fut, start = self._waiters.popleft()
             if not fut.done():
-                fut.set_result(slot)
+                self._hand(fut, start, self._take(slot, PRIORITY))
                 return
         while self._bulk and self._bulk_open():
-            fut = self._bulk.popleft()
+            fut, start = self._bulk.popleft()
             if not fut.done():
-                fut.set_result(self._take(slot, BULK))
+                self._hand(fut, start, self._take(slot, BULK))
                 return
         self._free.append(slot)
+
+    @staticmethod
+    def _hand(fut: asyncio.Future[Slot], start: Start | None, slot: Slot) -> None:
+        """Give ``slot`` to a waiter; its ``start`` runs at once (it sends the request to the
+        worker now: the waiting task resumes only at the event loop's next turn, after every
+        other ready callback, and the worker would sit idle until then)."""
+        if start is not None:
+            start(slot)
+        fut.set_result(slot)
 
     def _ready(self, lane: str) -> bool:
         if not self._free or self._waiters:
@@ -112,21 +133,30 @@ class FairPool:
             return self._take(self._free.popleft(), lane)
         raise asyncio.QueueEmpty
 
-    async def get(self) -> Slot:
-        """The next idle worker for the context's lane, in arrival order. Cancellation passes
-        on a worker handed over meanwhile."""
+    async def get(self, start: Start | None = None, abandon: Start | None = None) -> Slot:
+        """The next idle worker for the context's lane, in arrival order.
+
+        ``start(slot)`` runs when a freed worker is handed over while this request waits (not
+        when one is idle at once), in the same step as the hand-over: it sends the request.
+        Cancellation passes on a worker handed over meanwhile, or, when ``start`` has already
+        sent it a request, gives it to ``abandon(slot)`` (the worker is busy: it cannot go back
+        to the idle ones). Raises CancelledError."""
         lane = LANE.get()
         if self._ready(lane):
             return self._take(self._free.popleft(), lane)
         queue = self._bulk if lane == BULK else self._waiters
         fut: asyncio.Future[Slot] = asyncio.get_running_loop().create_future()
-        queue.append(fut)
+        entry = (fut, start)
+        queue.append(entry)
         try:
             return await fut
         except asyncio.CancelledError:
             if fut.done() and not fut.cancelled():
-                self.put_nowait(fut.result())
+                if start is not None and abandon is not None:
+                    abandon(fut.result())
+                else:
+                    self.put_nowait(fut.result())
             else:
                 with contextlib.suppress(ValueError):
-                    queue.remove(fut)
+                    queue.remove(entry)
             raise

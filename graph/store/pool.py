@@ -134,7 +134,8 @@ class Executor(WorkerProcesses):
         deadline = timeout if timeout is not None else self.settings.query_timeout
         # waiting for a worker is not running: a busy worker is freed by its own deadline at
         # the latest, a replaced one needs a few seconds to start
-        slot = await self._acquire(deadline + WORKER_START_ALLOWANCE)
+        message = dumps(req)
+        slot, sent = await self._acquire(deadline + WORKER_START_ALLOWANCE, message)
         started = time.monotonic()
         timed_out = False
 
@@ -149,7 +150,8 @@ class Executor(WorkerProcesses):
         handed_back = False
         try:
             assert slot.writer is not None
-            slot.writer.write(dumps(req))
+            if not sent:
+                slot.writer.write(message)
             meta, payload = await self._read(slot)
         except (EOFError, asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
             handed_back = True

@@ -8,6 +8,7 @@ while the others keep serving. Requests are run by :class:`itukg.graph.store.poo
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import logging
 import pickle
@@ -25,6 +26,62 @@ from itukg.graph.store.workers import DEFAULT_OPENER
 from itukg.settings import Settings
 
 log = logging.getLogger("itukg.graph.store.pool")
+
+
+#: worker processes started ahead by :func:`prespawn`, waiting for their settings
+_PRESPAWNED: list[tuple[subprocess.Popen, socket.socket]] = []
+
+
+def _launch() -> tuple[subprocess.Popen, socket.socket]:
+    """A new worker process and the service's end of its socket pair. Raises OSError."""
+    parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "itukg.graph.store.workers", "--worker", str(child.fileno())],
+            pass_fds=(child.fileno(),),
+            stdin=subprocess.DEVNULL,
+        )
+    except BaseException:
+        parent.close()
+        raise
+    finally:
+        child.close()
+    return proc, parent
+
+
+def prespawn(count: int) -> None:
+    """Start ``count`` worker processes now, for the next workers the service starts.
+
+    A worker spends most of its start importing its modules (about 1 s on a busy 2-core host);
+    started before the service imports its web framework, it does so meanwhile, and the first
+    answer comes that much sooner (decision 0185). The processes wait for their settings, sent
+    when a pool takes them; those never taken die with this process (they ask the kernel to).
+    Raises OSError when a process cannot be started."""
+    if not _PRESPAWNED:
+        atexit.register(_discard_prespawned)
+    for _ in range(count):
+        _PRESPAWNED.append(_launch())
+
+
+def _take_prespawned() -> tuple[subprocess.Popen, socket.socket] | None:
+    """A process started by :func:`prespawn` that is still alive, or None. Raises nothing."""
+    while _PRESPAWNED:
+        proc, sock = _PRESPAWNED.pop(0)
+        if proc.poll() is None:
+            return proc, sock
+        sock.close()
+    return None
+
+
+def _discard_prespawned() -> None:
+    while _PRESPAWNED:
+        proc, sock = _PRESPAWNED.pop()
+        sock.close()  # the worker reads EOF and ends
+        try:
+            proc.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
+            with contextlib.suppress(OSError):
+                proc.kill()
 
 
 @dataclass
@@ -113,15 +170,7 @@ class WorkerProcesses:
                 self._idle.put_nowait(s)
 
     async def _spawn(self, slot: Slot) -> None:
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "itukg.graph.store.workers", "--worker", str(child.fileno())],
-                pass_fds=(child.fileno(),),
-                stdin=subprocess.DEVNULL,
-            )
-        finally:
-            child.close()
+        proc, parent = _take_prespawned() or _launch()
         slot.proc = proc
         reader, writer = await asyncio.open_unix_connection(sock=parent, limit=2**20)
         slot.reader, slot.writer = reader, writer
@@ -147,6 +196,7 @@ class WorkerProcesses:
         self._note_network(slot.index, str(meta.get("network", "not isolated: unknown")))
         slot.engine = meta.get("engine", "disk")
         slot.served = 0
+        slot.niceness = 0  # a fresh process
         self.stats.started += 1
 
     def _note_network(self, index: int, state: str) -> None:
@@ -212,14 +262,31 @@ class WorkerProcesses:
         (n,) = HDR.unpack(await slot.reader.readexactly(HDR.size))
         return pickle.loads(await slot.reader.readexactly(n))
 
-    async def _acquire(self, wait: float) -> Slot:
-        """An idle worker, first come first served. Raises QueryTimeout after ``wait`` s."""
+    async def _acquire(self, wait: float, message: bytes | None = None) -> tuple[Slot, bool]:
+        """An idle worker, first come first served, and whether ``message`` (a request) was
+        already sent to it: a worker freed while this request waited gets it at the moment it
+        is handed over (:meth:`FairPool.get`). Raises QueryTimeout after ``wait`` s."""
         try:
-            return self._idle.get_nowait()  # fast path: no task, no timer
+            return self._idle.get_nowait(), False  # fast path: no task, no timer
         except asyncio.QueueEmpty:
             pass
+        sent = False
+
+        def start(slot: Slot) -> None:
+            nonlocal sent
+            if message is not None and slot.writer is not None:
+                slot.writer.write(message)
+                sent = True
+
+        def abandon(slot: Slot) -> None:  # cancelled after its request was sent: never reused
+            if sent:
+                self._respawn_later(slot)
+            else:
+                self._idle.put_nowait(slot)
+
         try:
-            return await asyncio.wait_for(self._idle.get(), timeout=wait)
+            slot = await asyncio.wait_for(self._idle.get(start, abandon), timeout=wait)
+            return slot, sent
         except asyncio.TimeoutError:
             self.stats.timeouts += 1
             raise E.QueryTimeout(

@@ -306,8 +306,11 @@ def worker_main(fd: int) -> int:
         return 1
     sock = socket.socket(fileno=fd)
     try:
-        (n,) = HDR.unpack(recv_exact(sock, HDR.size))
-        init = pickle.loads(recv_exact(sock, n))
+        try:
+            (n,) = HDR.unpack(recv_exact(sock, HDR.size))
+            init = pickle.loads(recv_exact(sock, n))
+        except EOFError:  # started ahead (prespawn) and never taken: nothing to do
+            return 0
         settings = Settings.model_validate_json(init["settings"])
         limit = int(init.get("memory_limit") or 0)
         allowance = _memory_allowance(settings) if limit else 2**62

@@ -53,6 +53,17 @@ def language_name(lang: str) -> str:
     return name[:1].upper() + name[1:] if lang == SOURCE else name
 
 
+@functools.lru_cache(maxsize=None)
+def text_direction(lang: str) -> str:
+    """``"rtl"`` for a language written right to left (``ar``), else ``"ltr"``, from Babel's
+    locale data (so a new right-to-left catalogue needs no code). Raises nothing."""
+    try:
+        order = Locale.parse(lang.replace("-", "_")).character_order
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
+
+
 class _PoTranslations(gettext.GNUTranslations):
     """A :class:`gettext.GNUTranslations` filled from a Babel catalogue instead of a ``.mo``."""
 
@@ -114,10 +125,12 @@ class Messages:
         return s % fmt if fmt else s
 
     def template_globals(self) -> dict[str, Any]:
-        """What a template rendered in this language needs: ``t`` (this object), ``lang``, and
+        """What a template rendered in this language needs: ``t`` (this object), ``lang``, ``dir``
+        (its writing direction, ``rtl`` or ``ltr``), and
         the callables of Jinja's i18n extension (``_``, ``gettext``, ``ngettext``, ``pgettext``,
         ``{% trans %}``), new-style: they format ``%(name)s`` and escape the values they insert."""
-        return {"t": self, "lang": self.lang, "gettext": _escaping(self._tr.gettext),
+        return {"t": self, "lang": self.lang, "dir": text_direction(self.lang),
+                "text_direction": text_direction, "gettext": _escaping(self._tr.gettext),
                 "ngettext": _escaping(self._tr.ngettext), "pgettext": _escaping(self._tr.pgettext),
                 "language_name": language_name, "LANGS": languages()}
 

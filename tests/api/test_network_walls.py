@@ -11,11 +11,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import async_support
 import httpx
 import pytest
 from servers import ROOT, ConnectionRecorder, LiveServer, build_w3c_store, settings_env
 
+from itukg.graph.reads.runner import complete
 from itukg.graph.store import sandbox
 from itukg.graph.store.pool import Executor
 from itukg.settings import Settings
@@ -178,7 +178,7 @@ def _run_unscreened(mode: str, address: str, counter: ConnectionRecorder) -> lis
             await ex.close()
         return made
 
-    return async_support.run(go())
+    return complete(go())
 
 
 @pytest.fixture

@@ -192,15 +192,21 @@ def test_406_over_http(w3c_client) -> None:  # noqa: F811
 
 
 def test_html_for_browsers(w3c_client) -> None:  # noqa: F811
+    """A browser gets the site's one query view (decision 0140): the results in the page's
+    table, the query in the editor, every term escaped."""
+    from urllib.parse import quote
+
     r = w3c_client.get("/sparql", params={"query": SELECT}, headers={"accept": BROWSER})
     assert r.headers["content-type"].startswith("text/html")
     for d in DOCS:
-        assert f'<a href="{d}">' in r.text
-    assert "3 results" in r.text and "<textarea" in r.text
+        assert f'<a href="/resource?iri={quote(d, safe="")}">{d}</a>' in r.text
+    assert 'id="row-count">3 rows<' in r.text and '<textarea id="query-text"' in r.text
+    assert 'id="yasgui"' in r.text and 'aria-current="page">Query<' in r.text  # in the site layout
     r = w3c_client.get("/sparql", params={"query": ASK}, headers={"accept": BROWSER})
-    assert "<strong>true</strong>" in r.text
+    assert 'id="ask-result">yes (true)<' in r.text
     r = w3c_client.get("/sparql", params={"query": CONSTRUCT}, headers={"accept": BROWSER})
-    assert "foaf/0.1/Document" in r.text and "<pre>" in r.text
+    assert "foaf:Document" in r.text or "foaf/0.1/Document" in r.text
+    assert 'id="row-count">3 triples<' in r.text
     r = w3c_client.get("/sparql", headers={"accept": BROWSER})
     assert "<form" in r.text and 'name="query"' in r.text
     # markup in data is escaped
@@ -349,19 +355,20 @@ def test_sparql_on_the_corpus_store(corpus_store) -> None:
 
 
 def test_html_pages_escape_and_write_terms_as_turtle(w3c_client) -> None:  # noqa: F811
-    """The endpoint's pages are templates (decision 0083): terms written as in Turtle, every
-    value escaped, the query kept in the form."""
+    """The endpoint's page is the site's query view (decision 0140): IRIs as links, literals
+    with their language or datatype, every value escaped, the query kept in the editor."""
     q = ('SELECT ?iri ?lang ?typed ?plain ?unbound WHERE { BIND(<http://e/a?x=1&y=2> AS ?iri) '
          'BIND("<b>x</b>"@en AS ?lang) BIND(3 AS ?typed) BIND("a & b" AS ?plain) }')
     r = w3c_client.get("/sparql", params={"query": q}, headers={"accept": BROWSER})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     page = r.text
-    assert page.startswith("<!doctype html>") and "<title>SPARQL results</title>" in page
-    assert '<a href="http://e/a?x=1&amp;y=2">http://e/a?x=1&amp;y=2</a>' in page
-    assert '"&lt;b&gt;x&lt;/b&gt;"@en' in page and "<b>x</b>" not in page
-    assert '"3"^^&lt;http://www.w3.org/2001/XMLSchema#integer&gt;' in page
-    assert '<td>"a &amp; b"</td>' in page and "<td></td>" in page  # ?unbound
-    assert "1 result<" in page and "<th>?unbound</th>" in page
+    assert page.startswith("<!doctype html>") and "<title>Query · itukg</title>" in page
+    assert '<a href="/resource?iri=http%3A%2F%2Fe%2Fa%3Fx%3D1%26y%3D2">http://e/a?x=1&amp;y=2</a>' in page
+    assert "&lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page and '<span class="tag">@en</span>' in page
+    assert '<span class="tag">integer</span>' in page
+    assert "<td><span>a &amp; b</span></td>" in page and "<td></td>" in page  # ?unbound
+    assert 'id="row-count">1 row<' in page and '<th scope="col">?unbound</th>' in page
     assert "BIND(&lt;http://e/a?x=1&amp;y=2&gt; AS ?iri)" in page  # the query, in the form
     form = w3c_client.get("/sparql", headers={"accept": BROWSER}).text
-    assert "<title>SPARQL endpoint</title>" in form and "GROUP BY ?g" in form
+    assert "<title>Query · itukg</title>" in form and "GROUP BY ?g" in form
+

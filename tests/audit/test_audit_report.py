@@ -55,7 +55,7 @@ def test_json_has_the_documented_shape(report) -> None:
     assert data["counts"]["by_output"][f"{CORPUS_SLUG} 4.1"] == {"Violation": 8, "Warning": 3, "Info": 5}
     for f in data["findings"]:
         assert set(f) >= {"id", "severity", "kind", "focus", "message", "value", "provenance"}
-        assert set(f["message"]) == {"en", "zh"}
+        assert set(f["message"]) == {"en", "zh", "fr", "es", "ru", "ar"}
         assert set(f["focus"]) >= {"iri", "label", "code", "output", "document"}
         assert set(f["provenance"]) >= {"document", "section", "line", "text"}
         assert f["provenance"]["document"].endswith("/id/doc/" + CORPUS_SLUG)
@@ -120,7 +120,7 @@ def test_turtle_is_the_shacl_report_plus_provenance(report, corpus_settings: Set
     for r in results:
         assert (r, RDF.type, IKG.Finding) in g
         assert g.value(r, SH.focusNode) is not None and g.value(r, SH.sourceShape) is not None
-        assert {m.language for m in g.objects(r, SH.resultMessage)} == {"en", "zh"}
+        assert {m.language for m in g.objects(r, SH.resultMessage)} == {"en", "zh", "fr", "es", "ru", "ar"}
         line = g.value(r, PROV.wasDerivedFrom)
         assert str(line).startswith(corpus_settings.document_iri(CORPUS_SLUG) + "/line/")
         assert g.value(r, IKG.aboutOutput) is not None

@@ -1,6 +1,2 @@
-"""Browser tests import the shared fixtures of tests/ (pages_support, servers)."""
-
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+"""Browser tests: their fixtures (``chromium``, ``live_pages``, ``pages_store``) are defined once
+for the session in ``tests/conftest.py``, and these tests are collected last (see there)."""

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from itukg.settings import DEFAULT_BASE_IRI
-from pages_support import chromium, live_pages, pages_store  # noqa: F401 (fixtures)
+
+# chromium, live_pages: fixtures of conftest.py (one browser for every module here)
 
 pytestmark = pytest.mark.browser
 
@@ -197,35 +198,28 @@ def test_audit_csv_download(page):
 
 
 # -- query ---------------------------------------------------------------------------------------
-def test_named_query_from_the_editor(page):
-    page.goto("/query")
-    page.click('a[data-example="output-trace"]')
-    page.wait_for_url(re.compile(r"name=output-trace"))
-    assert "SELECT" in page.input_value("#query-text")
-    page.fill("input[name=outputCode]", "4.3")
-    page.click("#run")
-    page.wait_for_load_state()
-    rows = page.locator("#results-table tbody tr")
-    assert rows.count() > 0
-    assert "outputCode=4.3" in page.get_attribute("#permalink", "href")
-    # a permalink reproduces the same page
-    n = page.inner_text("#row-count")
-    page.goto(page.get_attribute("#permalink", "href"))
-    assert page.inner_text("#row-count") == n
-
-
-def test_query_keyboard_run_and_error_in_place(page):
-    page.goto("/query")
-    page.fill("#query-text", "SELECT ?s WHERE { ?s a <https://w3id.org/itukg/ontology#Output> }")
-    page.focus("#query-text")
-    page.keyboard.press("Control+Enter")
-    page.wait_for_url(re.compile(r"query=SELECT"))
-    assert page.locator("#results-table tbody tr").count() == int(page.inner_text("#row-count").split()[0])
-    page.fill("#query-text", "SELECT WHERE {")
-    page.click("#run")
-    page.wait_for_load_state()
-    assert page.locator("#query-error").is_visible()
-    assert page.input_value("#query-text") == "SELECT WHERE {"  # the query stays to be fixed
+def test_named_query_without_scripts(chromium, live_pages):
+    """The query page's plain form, for browsers without scripts (the editor over it is tested
+    in test_editor.py): a named query, its parameter, the permalink."""
+    context = chromium.new_context(java_script_enabled=False, base_url=live_pages.url)
+    context.set_default_timeout(90_000)
+    try:
+        page = context.new_page()
+        page.goto("/query")
+        page.click('a[data-example="output-trace"]')
+        page.wait_for_url(re.compile(r"name=output-trace"))
+        assert "SELECT" in page.input_value("#query-text")
+        page.fill("input[name=outputCode]", "4.3")
+        page.click("#run")
+        page.wait_for_load_state()
+        assert page.locator("#results-table tbody tr").count() > 0
+        assert "outputCode=4.3" in page.get_attribute("#permalink", "href")
+        # a permalink reproduces the same page
+        n = page.inner_text("#row-count")
+        page.goto(page.get_attribute("#permalink", "href"))
+        assert page.inner_text("#row-count") == n
+    finally:
+        context.close()
 
 
 # -- language ------------------------------------------------------------------------------------
@@ -237,8 +231,7 @@ def test_language_switch_shows_chinese_labels(page):
     assert page.inner_text("nav.nav") .find("首页") >= 0
     # the choice is remembered on the next page (cookie), labels follow it
     page.click("nav.nav >> text=追溯")
-    page.select_option("#focus", "http://metadata.un.org/sdg/13")
-    page.click("form.picker button")
+    page.click("#goal-start a:has(.g13)")  # the trace page starts from the goals (issue 14)
     page.wait_for_url(re.compile(r"/trace\?focus="))
     assert page.eval_on_selector("html", "el => el.lang") == "zh"
     goal_name = page.inner_text(".goal-name")

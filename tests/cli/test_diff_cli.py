@@ -52,7 +52,9 @@ def test_json_and_csv_say_the_same(store, capsys):
     code, out, _ = run(capsys, "--store", store, "diff", "acp-22a14-2-zh", "acp-22a14-2-rev1-zh",
                        "--format", "json")
     data = json.loads(out)
-    assert code == 1 and set(data) == {"from", "to", "identical", "added", "removed", "changed"}
+    assert code == 1 and set(data) == {"from", "to", "compared", "identical", "added", "removed",
+                                      "changed"}
+    assert data["compared"] == "text"  # one language: words compared too
     assert [e["key"] for e in data["added"]] == ["wtdc/45", "C3", "9.4", "americas"]
     assert [e["key"] for e in data["removed"]] == ["wtdc/37", "C2", "9.c"]
     assert data["changed"][0]["to"] == {"text": "获得援助的国家和区域数量", "lines": [9]}

@@ -33,13 +33,14 @@ def test_a_new_table_is_detected_from_the_headings(lang_dir):
     """No language in the file name: the added table wins because its headings match."""
     en = yaml.safe_load((lang_dir / "en.yaml").read_text(encoding="utf-8"))
     en["language"] = "xx"
-    en["headings"]["objective"] = r"^objectif\s*(?P<code>\d+)\s*[-–—:]\s*(?P<title>.+)$"
-    en["headings"]["output"] = r"^produit\s*(?P<code>\d+(?:\.\d+)+)\s*[-–—:]\s*(?P<title>.+)$"
+    # German: a language with no table of its own (French, "Objectif"/"Produit", has one)
+    en["headings"]["objective"] = r"^ziel\s*(?P<code>\d+)\s*[-–—:]\s*(?P<title>.+)$"
+    en["headings"]["output"] = r"^leistung\s*(?P<code>\d+(?:\.\d+)+)\s*[-–—:]\s*(?P<title>.+)$"
     (lang_dir / "xx.yaml").write_text(yaml.safe_dump(en, allow_unicode=True), encoding="utf-8")
     assert "xx" in documents.available_languages()
     text = EN_DOC.read_text(encoding="utf-8")
-    text = text.replace("Objective 4 –", "Objectif 4 –")
-    text = "\n".join("Produit" + ln[len("Output"):] if ln.startswith("Output 4.") and " – " in ln
+    text = text.replace("Objective 4 –", "Ziel 4 –")
+    text = "\n".join("Leistung" + ln[len("Output"):] if ln.startswith("Output 4.") and " – " in ln
                      else ln for ln in text.split("\n"))
     d = parse_text(text, "doc.txt")
     assert d.language == "xx"

@@ -51,7 +51,7 @@ def test_a_numbered_line_is_not_the_references_out_of_place():
     assert _links(doc) == _links(parse_file(DOCS / "ACP-TEST-EN.en.txt"))
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", ["ar", "en", "es", "fr", "ru", "zh"])
 @pytest.mark.parametrize("ch", list(DASHES + BULLETS))
 def test_every_dash_and_bullet_character_starts_a_bullet(lang, ch):
     L = load_language(lang)

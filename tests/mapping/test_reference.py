@@ -566,54 +566,54 @@ def _graph() -> rdflib.Graph:
 
 def test_a_new_sdg_language_is_a_folder_and_its_sources_rows(ref_copy):
     """Adding SDG texts in a language takes its open-sdg folder and its rows in sources.csv
-    (with the label_language), no code: here French, with the English texts as stand-in."""
-    shutil.copytree(ref_copy / "sdg/open-sdg/en", ref_copy / "sdg/open-sdg/fr")
+    (with the label_language), no code: here Portuguese (not a UN language, so no real folder is in the way), with the English texts as stand-in."""
+    shutil.copytree(ref_copy / "sdg/open-sdg/en", ref_copy / "sdg/open-sdg/pt")
     with (ref_copy / "sources.csv").open("a", encoding="utf-8", newline="") as fh:
         for kind in ("goals", "targets", "indicators"):
-            fh.write(f"sdg/open-sdg/fr/global_{kind}.yml,SDG {kind} French,,test,MIT,,,fr\n")
+            fh.write(f"sdg/open-sdg/pt/global_{kind}.yml,SDG {kind} Portuguese,,test,MIT,,,pt\n")
     graph = _graph()
-    assert labels(graph, SDG["9"], SKOS.prefLabel, "fr") == labels(graph, SDG["9"],
+    assert labels(graph, SDG["9"], SKOS.prefLabel, "pt") == labels(graph, SDG["9"],
                                                                     SKOS.prefLabel, "en")
-    assert labels(graph, SDG["9.c"], SKOS.prefLabel, "fr")
-    assert labels(graph, SDG["C090c01"], SKOS.prefLabel, "fr")
-    fr_goals = B("id/reference/source/sdg/open-sdg/fr/global_goals.yml")
-    assert (SDG["9"], PROV.wasDerivedFrom, fr_goals) in graph
+    assert labels(graph, SDG["9.c"], SKOS.prefLabel, "pt")
+    assert labels(graph, SDG["C090c01"], SKOS.prefLabel, "pt")
+    pt_goals = B("id/reference/source/sdg/open-sdg/pt/global_goals.yml")
+    assert (SDG["9"], PROV.wasDerivedFrom, pt_goals) in graph
     assert len(of_type(graph, SDGO.Goal)) == 17
 
 
 def test_an_sdg_language_without_all_three_files_is_an_error(ref_copy):
-    shutil.copytree(ref_copy / "sdg/open-sdg/en", ref_copy / "sdg/open-sdg/fr")
+    shutil.copytree(ref_copy / "sdg/open-sdg/en", ref_copy / "sdg/open-sdg/pt")
     with (ref_copy / "sources.csv").open("a", encoding="utf-8", newline="") as fh:
-        fh.write("sdg/open-sdg/fr/global_goals.yml,SDG goals French,,test,MIT,,,fr\n")
-    with pytest.raises(DataError, match="fr lack the targets, indicators"):
+        fh.write("sdg/open-sdg/pt/global_goals.yml,SDG goals Portuguese,,test,MIT,,,pt\n")
+    with pytest.raises(DataError, match="pt lack the targets, indicators"):
         reference_ntriples(BASE)
 
 
 def test_label_columns_give_labels_in_their_language(ref_copy):
     """A label_<lang> (title_<lang>, conference_label_<lang>, ...) column is a label language."""
-    _add_column(ref_copy / "itu/regions.csv", "label_fr",
-                {k: f"{k} (fr)" for k in ("africa", "americas", "arab-states", "asia-pacific",
+    _add_column(ref_copy / "itu/regions.csv", "label_pt",
+                {k: f"{k} (pt)" for k in ("africa", "americas", "arab-states", "asia-pacific",
                                           "cis", "europe")}, "key")
-    _add_column(ref_copy / "wsis/wsis_action_lines.csv", "title_fr", {"C7": "Applications"},
+    _add_column(ref_copy / "wsis/wsis_action_lines.csv", "title_pt", {"C7": "Applications"},
                 "code")
-    _add_column(ref_copy / "itu/bodies.csv", "conference_label_fr",
-                {"PP": "Conférence de plénipotentiaires ({city}, {year})"}, "body")
-    _add_column(ref_copy / "itu/bodies.csv", "resolution_label_fr",
-                {"WTDC": "Résolution {number} de la CMDT"}, "body")
+    _add_column(ref_copy / "itu/bodies.csv", "conference_label_pt",
+                {"PP": "Conferência de Plenipotenciários ({city}, {year})"}, "body")
+    _add_column(ref_copy / "itu/bodies.csv", "resolution_label_pt",
+                {"WTDC": "Resolução {number} da CMDT"}, "body")
     graph = _graph()
-    assert labels(graph, B("id/region/africa"), RDFS.label, "fr") == ["africa (fr)"]
-    assert labels(graph, B("id/wsis/C7"), SKOS.prefLabel, "fr") == ["Applications"]
-    assert labels(graph, B("id/conference/pp-14"), RDFS.label, "fr") == [
-        "Conférence de plénipotentiaires (Busan, 2014)"]
-    assert labels(graph, B("id/resolution/wtdc/17"), RDFS.label, "fr") == [
-        "Résolution 17 de la CMDT"]
-    assert labels(graph, B("id/resolution/pp/30"), RDFS.label, "en")  # PP has no fr template
-    assert not labels(graph, B("id/resolution/pp/30"), RDFS.label, "fr")
+    assert labels(graph, B("id/region/africa"), RDFS.label, "pt") == ["africa (pt)"]
+    assert labels(graph, B("id/wsis/C7"), SKOS.prefLabel, "pt") == ["Applications"]
+    assert labels(graph, B("id/conference/pp-14"), RDFS.label, "pt") == [
+        "Conferência de Plenipotenciários (Busan, 2014)"]
+    assert labels(graph, B("id/resolution/wtdc/17"), RDFS.label, "pt") == [
+        "Resolução 17 da CMDT"]
+    assert labels(graph, B("id/resolution/pp/30"), RDFS.label, "en")  # PP has no pt template
+    assert not labels(graph, B("id/resolution/pp/30"), RDFS.label, "pt")
 
 
 def test_a_region_label_column_left_empty_is_an_error(ref_copy):
-    _add_column(ref_copy / "itu/regions.csv", "label_fr", {"africa": "Afrique"}, "key")
-    with pytest.raises(DataError, match="label_fr"):
+    _add_column(ref_copy / "itu/regions.csv", "label_pt", {"africa": "África"}, "key")
+    with pytest.raises(DataError, match="label_pt"):
         reference_ntriples(BASE)
 
 

@@ -13,8 +13,6 @@ from urllib.parse import quote, unquote
 import httpx
 import pytest
 
-from pages_support import live_pages, pages_store  # noqa: F401 (fixtures)
-
 from itukg.api.pages.i18n import LANGS, Translator, pick_lang
 from itukg.api.pages.views import legend, shade
 
@@ -73,9 +71,12 @@ def test_language_choice_and_words():
     assert pick_lang({"lang": "zh"}, {"itukg_lang": "en"}, "en") == "zh"
     assert pick_lang({}, {"itukg_lang": "zh"}, "en-US") == "zh"
     assert pick_lang({}, {}, "zh-CN,zh;q=0.9") == "zh"
-    assert pick_lang({"lang": "fr"}, {}, None) == "en"
-    assert pick_lang({}, {}, "de-DE,zh;q=0.9") == "en"
-    assert LANGS == ("en", "zh")  # the catalogues present, the source language first
+    assert pick_lang({"lang": "de"}, {}, None) == "en"  # no German catalogue
+    assert pick_lang({"lang": "fr"}, {}, None) == "fr"
+    assert pick_lang({}, {}, "de-DE,zh;q=0.9") == "zh"  # the first one with a catalogue
+    assert pick_lang({}, {}, "de-DE") == "en"
+    # the catalogues present, the source language first
+    assert LANGS == ("en", "ar", "es", "fr", "ru", "zh")
     zh, en = Translator("zh"), Translator("en")
     assert zh("Trace") == "追溯" and en("Trace") == "Trace"
     assert zh("no such message") == "no such message"  # shows in English; test_catalogues names it

@@ -10,7 +10,6 @@ import sys
 
 import httpx
 import pytest
-
 from pages_support import CORPUS, ROOT
 from servers import LiveServer, settings_env
 

@@ -10,7 +10,6 @@ import sys
 import docx
 import httpx
 import pytest
-
 from pages_support import ROOT
 from servers import LiveServer, settings_env
 

@@ -51,13 +51,21 @@ class Tally:
 
     @property
     def errors(self) -> int:
-        """5xx answers and connection errors (timeouts included)."""
-        return sum(n for s, n in self.statuses.items() if s >= 500) + len(self.failures)
+        """5xx and 429 answers and connection errors (timeouts included)."""
+        return sum(n for s, n in self.statuses.items() if s >= 500 or s == 429) + len(self.failures)
+
+
+def client(url: str, address: str, timeout: float) -> httpx.Client:
+    """A client connecting from its own loopback address: the service tells clients apart by
+    address (per-client concurrency and query-time budget), as it would real hosts."""
+    return httpx.Client(base_url=url, timeout=timeout,
+                        transport=httpx.HTTPTransport(local_address=address))
 
 
 def well_behaved(url: str, stop: threading.Event, tally: Tally, offset: int) -> None:
-    """Cycle through MIX (each client starts at another place) until ``stop``."""
-    with httpx.Client(base_url=url, timeout=30) as c:
+    """Cycle through MIX (each client starts at another place, from an address of its own)
+    until ``stop``."""
+    with client(url, f"127.0.1.{offset + 1}", 30) as c:
         for method, path, params in itertools.islice(itertools.cycle(MIX), offset, None):
             if stop.is_set():
                 return
@@ -68,7 +76,7 @@ def well_behaved(url: str, stop: threading.Event, tally: Tally, offset: int) -> 
                 else:
                     r = c.post(path, data=params)
                 tally.statuses[r.status_code] += 1
-                if r.status_code >= 500:
+                if r.status_code >= 500 or r.status_code == 429:
                     tally.failures.append(f"{method} {path}: {r.status_code} {r.text[:200]}")
                     tally.statuses[r.status_code] -= 1  # counted once, in failures
             except httpx.HTTPError as exc:
@@ -83,9 +91,10 @@ def warm(url: str) -> None:
             (c.get(path, params=params) if method == "GET" else c.post(path, data=params))
 
 
-def abusive(url: str, stop: threading.Event, tally: Tally) -> None:
-    """Pathological queries without pause until ``stop`` (any answer is fine)."""
-    with httpx.Client(base_url=url, timeout=30) as c:
+def abusive(url: str, stop: threading.Event, tally: Tally, number: int) -> None:
+    """Pathological queries without pause, from an address of its own, until ``stop`` (any
+    answer is fine: 503 at the deadline, 429 past the budget)."""
+    with client(url, f"127.0.2.{number + 1}", 30) as c:
         while not stop.is_set():
             try:
                 tally.statuses[c.post("/sparql", data={"query": PATHOLOGICAL}).status_code] += 1

@@ -8,13 +8,13 @@ import socket
 import time
 from pathlib import Path
 
-import async_support
 import pytest
 from fastapi.testclient import TestClient
 from servers import LiveServer, settings_env, w3c_client, w3c_store  # noqa: F401
 
 from itukg.api.app import create_app
 from itukg.errors import StoreError
+from itukg.graph.reads.runner import complete
 from itukg.graph.store import SNAPSHOT, OxigraphStore, current_generation, memory_copy, open_store
 from itukg.graph.store.fairqueue import FairPool as _FairPool
 from itukg.graph.store.fairqueue import Slot as _Slot
@@ -160,7 +160,7 @@ def test_a_freed_worker_goes_to_the_oldest_waiter() -> None:
         assert late.index == 0
         return order
 
-    assert async_support.run(scenario()) == ["first", "second"]
+    assert complete(scenario()) == ["first", "second"]
 
 
 def test_a_cancelled_waiter_passes_its_worker_on() -> None:
@@ -175,7 +175,7 @@ def test_a_cancelled_waiter_passes_its_worker_on() -> None:
             await t
         return (await asyncio.wait_for(other, 1)).index
 
-    assert async_support.run(scenario()) == 7
+    assert complete(scenario()) == 7
 
 
 # -- the lean /sparql path ---------------------------------------------------------------------
@@ -317,7 +317,7 @@ def test_a_dead_worker_is_reported_as_what_it_was(w3c_store, sig, expected) -> N
         finally:
             await ex.close()
 
-    err = async_support.run(scenario())
+    err = complete(scenario())
     assert sig in str(err)
     if sig == "SIGSEGV":
         assert "crashed" in str(err) and "memory" not in str(err)
@@ -355,4 +355,4 @@ def test_bulk_requests_never_take_the_reserved_worker() -> None:
         assert pool.bulk_busy == 0
         return order
 
-    assert async_support.run(scenario()) == ["bulk1", "named1", "named2", "bulk2"]
+    assert complete(scenario()) == ["bulk1", "named1", "named2", "bulk2"]

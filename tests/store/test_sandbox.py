@@ -13,11 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import async_support
 import pytest
 from servers import ConnectionRecorder
 
 from itukg import errors as E
+from itukg.graph.reads.runner import complete
 from itukg.graph.store import sandbox
 from itukg.graph.store.pool import Executor
 from itukg.settings import Settings
@@ -60,7 +60,7 @@ def run_in_workers(settings: Settings, requests: list[dict], opener: str = UNSCR
         finally:
             await ex.close()
 
-    return async_support.run(go())
+    return complete(go())
 
 
 def service_query(address: str) -> dict:
@@ -106,7 +106,7 @@ def test_service_workers_report_isolated(corpus_store) -> None:
         finally:
             await ex.close()
 
-    state, answer = async_support.run(go())
+    state, answer = complete(go())
     assert state == sandbox.ISOLATED
     assert answer is True  # the store still opens and answers inside the namespace
 

@@ -118,16 +118,32 @@ def reference_ntriples(base_iri: str) -> bytes:
 
 
 def _main(argv: list[str]) -> int:
-    """``python -m itukg.graph.mapping.reference extract-kos DUMP.ttl [OUT.csv]`` or ``ntriples [BASE]``."""
+    """``python -m itukg.graph.mapping.reference extract-kos DUMP.ttl [OUT.csv]``, ``ntriples [BASE]``
+    or ``label-coverage [--update FILE.md]`` (the table of labels per language)."""
     if len(argv) >= 2 and argv[0] == "extract-kos":
         out = Path(argv[2]) if len(argv) > 2 else REFERENCE_DIR / SDG_KOS_CODES
         rows = extract_kos_codes(Path(argv[1]))
         write_kos_codes(rows, out)
         print(f"{len(rows)} codes written to {out}", file=sys.stderr)
         return 0
+    if argv and argv[0] == "label-coverage":
+        return _label_coverage(argv[1:])
     if argv and argv[0] == "ntriples":
         base = argv[1] if len(argv) > 1 else "https://w3id.org/itukg/"
         sys.stdout.buffer.write(reference_ntriples(base))
         return 0
     print(_main.__doc__, file=sys.stderr)
     return 2
+
+
+def _label_coverage(argv: list[str]) -> int:
+    """Print the label-coverage table, or write it between the markers of a Markdown file."""
+    from itukg.graph.mapping.reference.coverage import coverage_markdown, label_coverage, replace_block
+
+    table = coverage_markdown(label_coverage(reference_triples("https://w3id.org/itukg/")))
+    if argv[:1] == ["--update"] and len(argv) == 2:
+        path = Path(argv[1])
+        path.write_text(replace_block(path.read_text(encoding="utf-8"), table), encoding="utf-8")
+        return 0
+    sys.stdout.write(table)
+    return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,8 +113,11 @@ def _sdg_texts(g: Builder, rel: str, lang: str, corrections: dict,
                                   f"found in {rel} (was the source updated?)")
             text = text.replace(c.find, c.replace)
             applied.add(c)
-        # (a no-op on text without CJK characters, so it is not tied to one language)
-        out[(code, kind)] = full_width_punctuation(" ".join(text.split()))
+        # (a no-op on text without CJK characters, so it is not tied to one language). NFC: the
+        # ar/es/fr/ru files write many accents decomposed ("a" + U+0302), which would not match
+        # the same word typed or searched precomposed; en and zh-Hans are unchanged by it.
+        out[(code, kind)] = full_width_punctuation(
+            unicodedata.normalize("NFC", " ".join(text.split())))
     return out
 
 

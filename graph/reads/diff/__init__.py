@@ -4,6 +4,8 @@ Two documents (usually a document and its revision) are compared output by outpu
 links added and removed (resolutions, WSIS action lines, SDG targets and goals), the regional and
 Question slots filled or emptied, the outcomes and indicators whose text changed. Every entry
 carries the source lines on its side (``from`` for removed, ``to`` for added, both for changed).
+Two documents in different languages (language versions of one document, or any two) are
+compared by codes only (:mod:`.languages`): ``compared`` says ``codes`` instead of ``text``.
 
 :func:`diff` reads a :class:`~itukg.graph.store.Store` (the CLI, the page); :func:`diff_report`
 is the same through a :class:`QueryRunner` (the API). The JSON shape is documented in
@@ -39,8 +41,8 @@ LINK_KINDS = {
     str(IKG.servesGoal): "sdg-goal",
 }
 # the order entries are listed in, within an output
-KIND_ORDER = ("outcome", "indicator", "resolution", "wsis", "sdg-goal", "sdg-target",
-              "regional-slot", "question-slot")
+KIND_ORDER = ("output", "outcome", "indicator", "resolution", "wsis", "sdg-goal", "sdg-target",
+              "regional-slot", "question", "question-slot")
 SLOTS = ("regional-slot", "question-slot")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -199,13 +201,20 @@ def _order(k: tuple[str, str, str]) -> tuple:
 def diff(store: Any, settings: Settings, old: str | None, new: str | None) -> dict[str, Any]:
     """What changed from document ``old`` to document ``new`` (slugs or symbols).
 
-    Returns ``{"from", "to", "identical", "added", "removed", "changed"}``; ``from``/``to`` are
-    ``{slug, iri, identifier, language}``. Raises what :func:`resolve` raises, and what the
+    Returns ``{"from", "to", "compared", "identical", "added", "removed", "changed"}``;
+    ``from``/``to`` are ``{slug, iri, identifier, language}``; ``compared`` is ``text`` for two
+    documents in one language, ``codes`` for two languages (:mod:`.languages`). Raises what :func:`resolve` raises, and what the
     store raises."""
     docs = documents(store)
     a, b = resolve(old, docs, "from"), resolve(new, docs, "to")
-    res = compare(facts(store, a.iri), facts(store, b.iri))
-    return {"from": a.model_dump(), "to": b.model_dump(),
+    if a.language != b.language:  # different words for the same things: compare codes only
+        from itukg.graph.reads.diff.languages import language_facts
+
+        by, read = "codes", language_facts
+    else:
+        by, read = "text", facts
+    res = compare(read(store, a.iri), read(store, b.iri))
+    return {"from": a.model_dump(), "to": b.model_dump(), "compared": by,
             "identical": not any(res.values()), **res}
 
 

@@ -15,8 +15,8 @@ class Side(BaseModel):
 
 class Entry(BaseModel):
     output: str = Field(examples=["2.1"])
-    kind: str = Field(description="outcome, indicator, resolution, wsis, sdg-goal, sdg-target, "
-                                  "regional-slot or question-slot")
+    kind: str = Field(description="output, outcome, indicator, resolution, wsis, sdg-goal, "
+                                  "sdg-target, regional-slot, question or question-slot")
     key: str = Field(description="resolution (wtdc/45), action line, SDG code, region key, ordinal")
     text: str
     lines: list[int] = Field(description="Lines in `to` (added) or `from` (removed)")
@@ -36,6 +36,9 @@ class Changed(BaseModel):
 class DiffReport(BaseModel):
     from_: DocumentRef = Field(alias="from")
     to: DocumentRef
+    compared: str = Field("text", description="text: two documents in one language (outcomes, "
+                          "indicators and initiatives by their words); codes: two languages "
+                          "(outputs, links, regions, Questions by their codes only)")
     identical: bool
     added: list[Entry]
     removed: list[Entry]

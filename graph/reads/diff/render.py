@@ -49,8 +49,13 @@ def diff_text(data: dict[str, Any]) -> str:
     """A readable report: one line per entry, ``+`` added, ``-`` removed, ``~`` changed, with
     ``L{n}`` the lines in the old (``from``) and new (``to``) document. Raises nothing."""
     a, b = data["from"], data["to"]
-    head = [f"--- {a.get('identifier') or a['slug']} ({a['slug']})",
-            f"+++ {b.get('identifier') or b['slug']} ({b['slug']})"]
+    codes = data.get("compared") == "codes"
+    head = [f"--- {a.get('identifier') or a['slug']} ({a['slug']}{_lang(a) if codes else ''})",
+            f"+++ {b.get('identifier') or b['slug']} ({b['slug']}{_lang(b) if codes else ''})"]
+    if codes:
+        head.append(f"language versions {a.get('language')} and {b.get('language')}: compared "
+                    "by codes (outputs, resolutions, WSIS lines, SDG targets and goals, "
+                    "regional-initiative codes, Questions), not by words")
     if data.get("identical"):
         return "\n".join(head + ["identical: no link, slot, outcome or indicator differs"]) + "\n"
     body = []
@@ -65,6 +70,10 @@ def diff_text(data: dict[str, Any]) -> str:
     n = {k: len(data.get(k, [])) for k in ("added", "removed", "changed")}
     tail = f"{n['added']} added, {n['removed']} removed, {n['changed']} changed"
     return "\n".join(head + body + [tail]) + "\n"
+
+
+def _lang(doc: dict[str, Any]) -> str:
+    return f", {doc['language']}" if doc.get("language") else ""
 
 
 def _side(name: str, text: str, lines: str) -> str:
