@@ -297,74 +297,82 @@ def bench_dataset(name: str, store: Path, work: Path, args: argparse.Namespace, 
         ENGINES[name] = wait_settled(f"http://{ip}:{p_itukg}")
         print(f"  {name}: itukg workers read from {ENGINES[name][0]} "
               f"(settled after {ENGINES[name][1]:.0f} s)", file=sys.stderr)
-        sel = {"Accept": "application/sparql-results+json"}
-        first = get_json(f"http://{ip}:{p_itukg}/sparql?" + urllib.parse.urlencode({"query": FIRST_OUTPUT}), sel)
-        code = first["results"]["bindings"][0]["code"]["value"]
-        doc = first["results"]["bindings"][0]["doc"]["value"]
-        resource_q = RESOURCE % first["results"]["bindings"][0]["o"]["value"]
-        trace = (ROOT / "queries" / "output-trace.rq").read_text()
-        # a fixed benchmark input: the first output of the first document (read from the data
-        # above), as a VALUES block so that both servers get the very same text
-        literal = json.dumps(code)
-        trace_q = trace.replace(
-            "WHERE {", "WHERE {\n  VALUES (?outputCode ?document) { (%s <%s>) }" % (literal, doc), 1
-        )
-        lookup_q = LOOKUP % literal
-        named = f"http://{ip}:{p_itukg}/api/queries/output-trace?" + urllib.parse.urlencode(
-            {"outputCode": code, "document": doc}
-        )
-        cells = [
-            ("resource /sparql", "itukg", f"http://{ip}:{p_itukg}/sparql?" + urllib.parse.urlencode({"query": resource_q})),
-            ("resource /sparql", "oxigraph", f"http://{ip}:{p_ox}/query?" + urllib.parse.urlencode({"query": resource_q})),
-            ("trace /sparql", "itukg", f"http://{ip}:{p_itukg}/sparql?" + urllib.parse.urlencode({"query": trace_q})),
-            ("trace /sparql", "oxigraph", f"http://{ip}:{p_ox}/query?" + urllib.parse.urlencode({"query": trace_q})),
-            ("code lookup /sparql", "itukg", f"http://{ip}:{p_itukg}/sparql?" + urllib.parse.urlencode({"query": lookup_q})),
-            ("code lookup /sparql", "oxigraph", f"http://{ip}:{p_ox}/query?" + urllib.parse.urlencode({"query": lookup_q})),
-            ("trace named query", "itukg", named),
-        ]
-        # check the answers agree before timing anything
-        for i in (0, 2, 4):
-            a = get_json(cells[i][2], sel)["results"]["bindings"]
-            b = get_json(cells[i + 1][2], sel)["results"]["bindings"]
-            if len(a) != len(b) or not a:
-                raise SystemExit(f"{name}: itukg and Oxigraph disagree on {cells[i][0]} "
-                                 f"({len(a)} vs {len(b)} rows)")
-        try:
-            named_ok = bool(get_json(named, sel))
-        except OSError:
-            named_ok = False
-        if not named_ok:
-            cells = cells[:6]
-        results: dict[tuple[str, str], list[dict]] = {}
-        servers = {"itukg": itukg, "oxigraph": ox}
-        for _round in range(args.rounds):
-            for query, server, url in cells:
-                load(url, sel, min(100, args.requests), args.concurrency)  # warm-up
-                pids = process_tree(servers[server].proc.pid)
-                cpu0 = sum(cpu_seconds(p) for p in pids)
-                r = load(url, sel, args.requests, args.concurrency)
-                r["cpu_ms"] = 1000 * (sum(cpu_seconds(p) for p in pids) - cpu0) / max(1, r["requests"])
-                r["load"] = os.getloadavg()[0]
-                results.setdefault((query, server), []).append(r)
-                print(f"  {name:>8} {query:<18} {server:<9} {r['rps']:7.1f} req/s  "
-                      f"p50 {r['p50_ms']:6.2f} ms  p99 {r['p99_ms']:6.2f} ms  "
-                      f"CPU {r['cpu_ms']:5.2f} ms/req  errors {r['errors']}  load {r['load']:.1f}",
-                      file=sys.stderr)
-        FOOTPRINT[name] = {}
-        for server, srv in servers.items():
-            rss, pss = memory_mb(process_tree(srv.proc.pid))
-            FOOTPRINT[name][server] = {"first_answer_s": round(srv.first_answer_s, 2),
-                                       "rss_mb": round(rss), "pss_mb": round(pss)}
-        rows = []
-        for (query, server), rs in results.items():
-            med = sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]
-            rows.append(Row(name, triples, query, server, med["rps"], med["p50_ms"], med["p99_ms"],
-                            sum(r["errors"] for r in rs), statistics.median(r["cpu_ms"] for r in rs),
-                            med["load"]))
-        return rows
+        return measure(name, triples, itukg, f"http://{ip}:{p_itukg}", ox, f"http://{ip}:{p_ox}", args)
     finally:
         itukg.stop()
         ox.stop()
+
+
+def measure(name: str, triples: int, itukg: Server, itukg_base: str, ox: Server, ox_base: str,
+            args: argparse.Namespace) -> list[Row]:
+    """The cells (resource, trace and code lookup on both servers' SPARQL endpoints, the named
+    trace on itukg), checked to agree, then timed in alternating rounds; the servers' memory
+    after the rounds goes to FOOTPRINT. ``bench_remote.py`` runs the same cells."""
+    sel = {"Accept": "application/sparql-results+json"}
+    first = get_json(f"{itukg_base}/sparql?" + urllib.parse.urlencode({"query": FIRST_OUTPUT}), sel)
+    code = first["results"]["bindings"][0]["code"]["value"]
+    doc = first["results"]["bindings"][0]["doc"]["value"]
+    resource_q = RESOURCE % first["results"]["bindings"][0]["o"]["value"]
+    trace = (ROOT / "queries" / "output-trace.rq").read_text()
+    # a fixed benchmark input: the first output of the first document (read from the data
+    # above), as a VALUES block so that both servers get the very same text
+    literal = json.dumps(code)
+    trace_q = trace.replace(
+        "WHERE {", "WHERE {\n  VALUES (?outputCode ?document) { (%s <%s>) }" % (literal, doc), 1
+    )
+    lookup_q = LOOKUP % literal
+    named = f"{itukg_base}/api/queries/output-trace?" + urllib.parse.urlencode(
+        {"outputCode": code, "document": doc}
+    )
+    cells = [
+        ("resource /sparql", "itukg", f"{itukg_base}/sparql?" + urllib.parse.urlencode({"query": resource_q})),
+        ("resource /sparql", "oxigraph", f"{ox_base}/query?" + urllib.parse.urlencode({"query": resource_q})),
+        ("trace /sparql", "itukg", f"{itukg_base}/sparql?" + urllib.parse.urlencode({"query": trace_q})),
+        ("trace /sparql", "oxigraph", f"{ox_base}/query?" + urllib.parse.urlencode({"query": trace_q})),
+        ("code lookup /sparql", "itukg", f"{itukg_base}/sparql?" + urllib.parse.urlencode({"query": lookup_q})),
+        ("code lookup /sparql", "oxigraph", f"{ox_base}/query?" + urllib.parse.urlencode({"query": lookup_q})),
+        ("trace named query", "itukg", named),
+    ]
+    # check the answers agree before timing anything
+    for i in (0, 2, 4):
+        a = get_json(cells[i][2], sel)["results"]["bindings"]
+        b = get_json(cells[i + 1][2], sel)["results"]["bindings"]
+        if len(a) != len(b) or not a:
+            raise SystemExit(f"{name}: itukg and Oxigraph disagree on {cells[i][0]} "
+                             f"({len(a)} vs {len(b)} rows)")
+    try:
+        named_ok = bool(get_json(named, sel))
+    except OSError:
+        named_ok = False
+    if not named_ok:
+        cells = cells[:6]
+    results: dict[tuple[str, str], list[dict]] = {}
+    servers = {"itukg": itukg, "oxigraph": ox}
+    for _round in range(args.rounds):
+        for query, server, url in cells:
+            load(url, sel, min(100, args.requests), args.concurrency)  # warm-up
+            pids = process_tree(servers[server].proc.pid)
+            cpu0 = sum(cpu_seconds(p) for p in pids)
+            r = load(url, sel, args.requests, args.concurrency)
+            r["cpu_ms"] = 1000 * (sum(cpu_seconds(p) for p in pids) - cpu0) / max(1, r["requests"])
+            r["load"] = os.getloadavg()[0]
+            results.setdefault((query, server), []).append(r)
+            print(f"  {name:>8} {query:<18} {server:<9} {r['rps']:7.1f} req/s  "
+                  f"p50 {r['p50_ms']:6.2f} ms  p99 {r['p99_ms']:6.2f} ms  "
+                  f"CPU {r['cpu_ms']:5.2f} ms/req  errors {r['errors']}  load {r['load']:.1f}",
+                  file=sys.stderr)
+    FOOTPRINT[name] = {}
+    for server, srv in servers.items():
+        rss, pss = memory_mb(process_tree(srv.proc.pid))
+        FOOTPRINT[name][server] = {"first_answer_s": round(srv.first_answer_s, 2),
+                                   "rss_mb": round(rss), "pss_mb": round(pss)}
+    rows = []
+    for (query, server), rs in results.items():
+        med = sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]
+        rows.append(Row(name, triples, query, server, med["rps"], med["p50_ms"], med["p99_ms"],
+                        sum(r["errors"] for r in rs), statistics.median(r["cpu_ms"] for r in rs),
+                        med["load"]))
+    return rows
 
 
 # ------------------------------------------------------------------------------------------

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""What itukg adds in front of a SPARQL server: the service over an Oxigraph server, next to
+that same server asked directly.
+
+    .venv/bin/python benchmarks/bench_remote.py [--docs 300] [--requests 500] [--rounds 3]
+        [--concurrency 8] [--workers 2] [--out docs/benchmarks.md] [--json FILE]
+
+For each dataset (the bundled corpus, and ``--docs`` documents from ``benchmarks/generate.py``)
+it starts ``oxigraph serve --union-default-graph`` on an empty database, builds into it through
+the remote backend (``itukg --store http://... build``, timed), starts ``itukg serve`` on the
+same URL, and runs the cells of ``bench_service.py`` (resource, trace and code lookup on both
+SPARQL endpoints, the named trace on itukg) in alternating rounds. The ratio is itukg over the
+server to the server alone: the overhead of the service's walls (screener, deadlines, caps,
+per-client limits), its HTTP front and one more hop. CPU per request counts the itukg processes
+only (the server's share is in the server's own row).
+
+Needs the ``oxigraph`` command (``pip install oxigraph``: the test and bench extras).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import asdict
+from pathlib import Path
+
+import docsection  # benchmarks/: the script's own folder is on sys.path
+from bench_service import (FOOTPRINT, ROOT, VENV_BIN, Row, Server, free_port, measure,
+                           wait_settled)
+
+SECTION_BEGIN = "<!-- bench_remote:begin -->"
+SECTION_END = "<!-- bench_remote:end -->"
+
+
+def oxigraph_binary() -> str:
+    found = shutil.which("oxigraph", path=str(VENV_BIN)) or shutil.which("oxigraph")
+    if found is None:
+        raise SystemExit("the oxigraph server is not installed: pip install oxigraph")
+    return found
+
+
+def bench_dataset(name: str, docs: Path | None, work: Path, args: argparse.Namespace) -> tuple[list[Row], dict]:
+    db = work / f"server-{name.replace(' ', '-')}"
+    shutil.rmtree(db, ignore_errors=True)
+    ip, p_ox, p_itukg = "127.0.0.1", free_port(), free_port()
+    ox_base = f"http://{ip}:{p_ox}"
+    ox = Server("oxigraph",
+                [oxigraph_binary(), "serve", "--location", str(db), "--bind", f"{ip}:{p_ox}",
+                 "--union-default-graph"],
+                f"{ox_base}/query?query=" + urllib.parse.quote("ASK {}"))
+    itukg = None
+    try:
+        cmd = [str(VENV_BIN / "itukg"), "--store", ox_base, "build", "--json"]
+        if docs is not None:
+            cmd.append(str(docs))
+        t0 = time.perf_counter()
+        built = subprocess.run(cmd, capture_output=True, text=True)
+        build_s = time.perf_counter() - t0
+        if built.returncode != 0:
+            raise SystemExit(f"{name}: itukg build into the server failed:\n{built.stderr[-2000:]}")
+        triples = json.loads(built.stdout).get("total_triples") or 0
+        print(f"{name}: {triples:,} triples built into the Oxigraph server in {build_s:.1f} s",
+              file=sys.stderr)
+        itukg_base = f"http://{ip}:{p_itukg}"
+        itukg = Server(
+            "itukg",
+            [str(VENV_BIN / "itukg"), "--store", ox_base, "serve", "--host", ip, "--port", str(p_itukg),
+             "--workers", str(args.workers), "--no-build", "--no-access-log", "--log-level", "warning"],
+            f"{itukg_base}/sparql?query=" + urllib.parse.quote("ASK {}"),
+        )
+        engines, settled = wait_settled(itukg_base)
+        rows = measure(name, triples, itukg, itukg_base, ox, ox_base, args)
+        return rows, {"build_s": round(build_s, 1), "triples": triples, "engines": engines,
+                      "settled_s": round(settled, 1)}
+    finally:
+        if itukg is not None:
+            itukg.stop()
+        ox.stop()
+
+
+def markdown(rows: list[Row], meta: dict) -> str:
+    out = [
+        SECTION_BEGIN,
+        "## Service over a remote store",
+        "",
+        f"Measured by `benchmarks/bench_remote.py` ({meta['date']}; {meta['cpus']} CPUs, load "
+        f"average {meta['loadavg']} at the start, {meta['loadavg_end']} at the end), "
+        f"{meta['concurrency']} concurrent keep-alive clients on 127.0.0.1, {meta['requests']} "
+        f"requests per cell and round, median of {meta['rounds']} alternating rounds. Server: "
+        f"`oxigraph serve --union-default-graph` ({meta['oxigraph']}), built into by "
+        "`itukg --store http://… build`; itukg: `itukg serve --store http://…` "
+        f"({meta['workers']} query workers, each asking the server over HTTP). The ratio is "
+        "itukg over the server to the server alone: what the service adds. CPU ms/req: the "
+        "itukg processes only.",
+        "",
+        "| data | query | itukg over the server req/s | server alone req/s | ratio | "
+        "itukg p50 / p99 ms | server p50 / p99 ms | itukg CPU ms/req |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    ox = {(r.dataset, r.query.replace("named query", "/sparql")): r for r in rows if r.server == "oxigraph"}
+    for r in rows:
+        if r.server == "oxigraph":
+            continue
+        ref = ox.get((r.dataset, r.query.replace("named query", "/sparql")))
+        out.append(
+            f"| {r.dataset} ({r.triples:,} triples) | {r.query} | {r.rps:.0f} | {ref.rps:.0f} | "
+            f"{r.rps / ref.rps:.2f}× | {r.p50_ms:.2f} / {r.p99_ms:.2f} | "
+            f"{ref.p50_ms:.2f} / {ref.p99_ms:.2f} | {r.cpu_ms:.2f} |"
+        )
+    out += ["", "Build into the server, memory (RSS / PSS summed over each side's processes after "
+            "the rounds) and first answer after start:", "",
+            "| data | build s | itukg RSS / PSS MB | server RSS / PSS MB | itukg first answer s |",
+            "|---|---:|---:|---:|---:|"]
+    for data, d in meta["datasets"].items():
+        f = meta["footprint"][data]
+        out.append(f"| {data} ({d['triples']:,} triples) | {d['build_s']:.1f} | "
+                   f"{f['itukg']['rss_mb']} / {f['itukg']['pss_mb']} | "
+                   f"{f['oxigraph']['rss_mb']} / {f['oxigraph']['pss_mb']} | "
+                   f"{f['itukg']['first_answer_s']:.2f} |")
+    out += ["", SECTION_END]
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=300, help="generated documents (0: corpus only)")
+    ap.add_argument("--requests", type=int, default=500, help="requests per cell and round")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--no-corpus", action="store_true", help="only the generated documents")
+    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--workers", type=int, default=2, help="itukg query worker processes")
+    ap.add_argument("--out", type=Path, default=None, help="write the section into this markdown file")
+    ap.add_argument("--json", type=Path, default=None, help="write the raw figures as JSON")
+    ap.add_argument("--work", type=Path, default=None, help="working directory (default: a temp dir, removed)")
+    args = ap.parse_args()
+
+    # SIGTERM/SIGHUP unwind like Ctrl-C, so the servers started here are always stopped
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    work = args.work or Path(tempfile.mkdtemp(prefix="itukg-bench-remote-"))
+    work.mkdir(parents=True, exist_ok=True)
+    rows: list[Row] = []
+    datasets: dict[str, dict] = {}
+    loadavg = os.getloadavg()[0]
+    try:
+        todo: list[tuple[str, Path | None]] = [] if args.no_corpus else [("corpus", None)]
+        if args.docs:
+            gen_dir = work / f"docs-{args.docs}"
+            if not gen_dir.exists():
+                subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(args.docs),
+                                str(gen_dir)], check=True, stdout=subprocess.DEVNULL)
+            todo.append((f"{args.docs} docs", gen_dir))
+        for name, docs in todo:
+            r, datasets[name] = bench_dataset(name, docs, work, args)
+            rows += r
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    meta = {
+        "date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count(), "loadavg": f"{loadavg:.1f}",
+        "loadavg_end": f"{os.getloadavg()[0]:.1f}", "concurrency": args.concurrency,
+        "requests": args.requests, "rounds": args.rounds, "workers": args.workers,
+        "oxigraph": subprocess.run([oxigraph_binary(), "--version"], capture_output=True,
+                                   text=True).stdout.strip(),
+        "datasets": datasets, "footprint": FOOTPRINT,
+    }
+    section = markdown(rows, meta)
+    print(section)
+    if args.out:
+        docsection.write_section(args.out, section, SECTION_BEGIN, SECTION_END)
+    if args.json:
+        args.json.write_text(json.dumps({"meta": meta, "rows": [asdict(r) for r in rows]}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
