@@ -154,7 +154,8 @@ def test_audit_findings_are_identical(backend_corpus, reference):
 
 
 PATHS = ["/api/outputs", "/api/coverage", "/api/sdg/9.c", "/api/queries", "/void",
-         "/api/resolutions/wtdc/16", "/coverage", "/audit"]
+         "/api/resolutions/wtdc/16", "/api/queries/resolution-trace?resolution=WTDC%2016&document=acp-22a14-4-zh",
+         "/coverage", "/audit"]
 
 
 @pytest.fixture(scope="module")
@@ -173,20 +174,10 @@ def services(backend_corpus, reference):
         yield ours, ref
 
 
-#: what a backend cannot answer, and how it refuses (docs/store.md, "Virtuoso"): Virtuoso 7.2's
-#: SPARQL compiler fails on the resolution trace query (FILTER(?p = iri) in a UNION branch
-#: with BIND(IF(?p = ...)) after it) with an internal error, whatever the bindings
-KNOWN = {("virtuoso", "/api/resolutions/wtdc/16"): "SP031"}
-
-
 def test_the_service_answers_the_same(services, backend):
     ours, ref = services
     for path in PATHS:
         a, b = httpx.get(ours.url + path, timeout=60), httpx.get(ref.url + path, timeout=60)
-        if (backend, path) in KNOWN:  # refused clearly: a problem+json naming the server's error
-            assert a.status_code == 400 and KNOWN[(backend, path)] in a.json()["detail"]
-            assert a.headers["content-type"].startswith("application/problem+json")
-            continue
         assert a.status_code == b.status_code == 200, (path, a.text[:300])
         if a.headers["content-type"].startswith("application/json"):
             assert a.json() == b.json(), path
