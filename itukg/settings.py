@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # ITUKG_STORE_PASSWORD), never an option, never in a URL, never in a dump of the settings
     store_user: str | None = Field(None, exclude=True, repr=False)
     store_password: str | None = Field(None, exclude=True, repr=False)
+    # set by the process that starts query processes over a remote store, never by a user: the
+    # Unix socket through which they, off the network, reach the server (remote/relay.py)
+    store_relay: str | None = Field(None, description="Internal: the remote store's relay socket")
     store_backend: str = Field(
         "oxigraph",
         description="Store backend serving `store` (itukg.graph.store.registry; docs/store.md)",
@@ -123,11 +126,11 @@ class Settings(BaseSettings):
 
     @property
     def worker_network_isolation(self) -> str:
-        """The isolation the query processes apply: as set, except that with a remote store
-        ``best-effort`` is ``off`` (the workers must reach the server; the screener stays the
-        wall against SERVICE and LOAD). ``required`` stays required, so a remote store then fails
-        clearly ("cannot reach ...") instead of running unisolated."""
-        if self.store_is_remote and self.network_isolation == "best-effort":
+        """The isolation the query processes apply: as set. Over a remote store they reach the
+        server through the relay their parent holds (``store_relay``, decision 0174); without
+        one (a process opening the store itself) ``best-effort`` is ``off``, and ``required``
+        fails clearly ("cannot reach ...") instead of running unisolated."""
+        if self.store_is_remote and not self.store_relay and self.network_isolation == "best-effort":
             return "off"
         return self.network_isolation
 

@@ -123,10 +123,12 @@ class WorkerProcesses:
         self._respawns: set[asyncio.Task] = set()
         self.stats = ExecutorStats()
         self._network: dict[int, str] = {}  # slot index -> the worker's network state
+        self._relay = None  # over a remote store: the workers' one way out (remote/relay.py)
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> None:
         """Start the workers. Raises StoreError (with the worker's reason) if one cannot start."""
+        self._relay, self.settings = sandbox.store_relay(self.settings)
         self._slots = [Slot(i) for i in range(self.size)]
         results = await asyncio.gather(*(self._spawn(s) for s in self._slots), return_exceptions=True)
         failures = [r for r in results if isinstance(r, BaseException)]
@@ -153,6 +155,8 @@ class WorkerProcesses:
                         await asyncio.to_thread(s.proc.wait, 5)
                 except Exception:  # noqa: BLE001 - closing must not fail
                     pass
+        if self._relay is not None:
+            self._relay.close()
 
     async def restart(self) -> None:
         """Replace every worker by a fresh one (they reopen the store: see a new generation).

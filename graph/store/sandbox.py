@@ -115,6 +115,20 @@ def enter(mode: str) -> str:
     return state
 
 
+def store_relay(settings: Any) -> tuple[Any, Any]:
+    """For a parent about to start query processes: over a remote store that they will isolate
+    themselves from the network, a relay to the store's query endpoint (decision 0174) and the
+    settings to give them (``store_relay`` set); otherwise ``(None, settings)``. The caller
+    closes the relay after its processes. Raises StoreError when the relay cannot be made."""
+    if not settings.store_is_remote or settings.network_isolation == "off" or settings.store_relay:
+        return None, settings
+    from itukg.graph.store.remote.client import Endpoints
+    from itukg.graph.store.remote.relay import Relay
+
+    relay = Relay(Endpoints.of(settings).query)
+    return relay, settings.model_copy(update={"store_relay": relay.path})
+
+
 # -- a command in a sandboxed child (``itukg query``) ------------------------------------------
 #
 # A command cannot take its own process off the network: ``itukg.cli.main`` also runs inside
@@ -130,8 +144,18 @@ def run_isolated(target: str, args: dict, settings: Any) -> int:
     process's ``sys.stdout``/``sys.stderr``. Returns the child's exit status (2 after an
     ItukgError, printed as ``itukg: error: ...`` by the child, as ``itukg.cli`` does).
 
-    Raises BrokenPipeError when our stdout is closed (the child is then stopped).
+    Raises BrokenPipeError when our stdout is closed (the child is then stopped); StoreError
+    when the relay to a remote store cannot be made.
     """
+    relay, settings = store_relay(settings)
+    try:
+        return _run_child(target, args, settings)
+    finally:
+        if relay is not None:
+            relay.close()
+
+
+def _run_child(target: str, args: dict, settings: Any) -> int:
     import pickle
     import subprocess
     import sys

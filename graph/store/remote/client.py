@@ -23,6 +23,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from itukg.errors import QueryError, StoreError
+from itukg.graph.store.remote.relay import target_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from itukg.settings import Settings
@@ -48,6 +49,9 @@ class Endpoints:
     dialect: str = "auto"
     user: str | None = field(default=None, repr=False)
     password: str | None = field(default=None, repr=False)
+    #: a Unix socket that forwards to the query endpoint's host (the query processes' only way
+    #: out: relay.py); every request then goes through it
+    relay: str | None = None
 
     @classmethod
     def of(cls, settings: Settings) -> Endpoints:
@@ -66,6 +70,7 @@ class Endpoints:
             # settings sent to worker processes leave credentials out, the environment goes along
             user=settings.store_user or os.environ.get("ITUKG_STORE_USER") or None,
             password=settings.store_password or os.environ.get("ITUKG_STORE_PASSWORD") or None,
+            relay=settings.store_relay,
         )
         for url in (eps.query, eps.update, eps.gsp):
             check_url(url)
@@ -116,8 +121,11 @@ class Client:
 
     def __init__(self, endpoints: Endpoints):
         self.endpoints = endpoints
+        # through the relay, the socket reaches the query endpoint's host and nothing else
+        transport = httpx.HTTPTransport(uds=endpoints.relay) if endpoints.relay else None
         self.http = httpx.Client(timeout=httpx.Timeout(endpoints.timeout, connect=5.0),
-                                 auth=_auth(endpoints), follow_redirects=False, trust_env=False)
+                                 auth=_auth(endpoints), follow_redirects=False, trust_env=False,
+                                 transport=transport)
         self._dialect: str | None = None if endpoints.dialect == "auto" else endpoints.dialect
 
     def close(self) -> None:
@@ -214,6 +222,9 @@ class Client:
         return "generic"
 
     def _send(self, method: str, url: str, **kw: object) -> httpx.Response:
+        if self.endpoints.relay and target_of(url) != target_of(self.endpoints.query):
+            raise StoreError(f"{url}: a query process reaches only the query endpoint's host "
+                             "(through the store relay)")
         try:
             resp = self.http.request(method, url, **kw)  # type: ignore[arg-type]
         except httpx.TimeoutException:
