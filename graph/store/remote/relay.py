@@ -92,6 +92,9 @@ class Relay:
                 log.warning("store relay: cannot reach %s:%s: %s", *self.target, exc)
                 return
             upstream.settimeout(None)
+            # forward each write as it comes: with Nagle, a request's head and body in two
+            # writes wait for the server's delayed ACK (about 40 ms a request)
+            upstream.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
                 self._open.add(upstream)
             back = threading.Thread(target=_pump, args=(upstream, conn), daemon=True)
