@@ -184,3 +184,39 @@ def test_credentials_come_from_the_environment_and_never_show(monkeypatch):
             c.probe()
         c.close()
     assert b"authorization: basic" in rec.requests[0].lower()
+
+
+def test_writes_wait_longer_than_the_query_deadline():
+    """A build into a big store sends an update that runs longer than any query may (300
+    documents: a million triples moved in one request): writes and whole-graph transfers have
+    their own timeout (ITUKG_STORE_WRITE_TIMEOUT), queries keep the query deadline."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from itukg.graph.store.remote.client import Client, Endpoints
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the stdlib's name
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            time.sleep(1.0)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        client = Client(Endpoints(base=base, query=base + "/query", update=base + "/update",
+                                  gsp=base + "/store", timeout=0.3, write_timeout=10))
+        with pytest.raises(StoreError, match=r"no answer within 0.3 s \(ITUKG_QUERY_TIMEOUT\)"):
+            client.query("ASK {}", "application/sparql-results+json")
+        client.update("CLEAR GRAPH <urn:x>")  # one second: past the query deadline, fine
+        client.post_graph("urn:x", b"")
+        client.close()
+    finally:
+        server.shutdown()
+        server.server_close()
