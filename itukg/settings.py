@@ -43,8 +43,8 @@ class Settings(BaseSettings):
     store_query_url: str | None = Field(None, description="Remote store: SPARQL query endpoint")
     store_update_url: str | None = Field(None, description="Remote store: SPARQL update endpoint")
     store_gsp_url: str | None = Field(None, description="Remote store: Graph Store endpoint")
-    store_write_timeout: float = Field(
-        3600.0, gt=0, description="Remote store: seconds a write or a whole-graph transfer may take",
+    store_timeout: float = Field(
+        3600.0, gt=0, description="Remote store: seconds one request to the server may take",
     )
     store_dialect: Literal["auto", "oxigraph", "virtuoso", "generic"] = Field(
         "auto", description="Remote store: which server's traps to handle (auto: ask the server)",

@@ -11,6 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
+import httpx
 import pytest
 
 from itukg.errors import StoreError
@@ -97,14 +98,19 @@ def test_a_relay_whose_server_is_down_gives_a_clear_error():
         client.close()
 
 
-@pytest.mark.parametrize("kind", ["oxigraph-server", "virtuoso"])
-def test_itukg_query_on_a_server_runs_off_the_network(kind, sparql_servers):
-    """``itukg query`` runs the query in a child that isolates itself; with ``required`` it
-    refuses to run unisolated, so an answer here means: off the network, through the relay."""
+@pytest.fixture(params=["oxigraph-server", "virtuoso"])
+def built_server(request, sparql_servers):
     from itukg.graph.build import build, bundled_corpus
 
-    server = sparql_servers(kind, "scratch")
+    server = sparql_servers(request.param, "scratch")
     build([bundled_corpus()], server.settings())
+    return server
+
+
+def test_itukg_query_on_a_server_runs_off_the_network(built_server):
+    """``itukg query`` runs the query in a child that isolates itself; with ``required`` it
+    refuses to run unisolated, so an answer here means: off the network, through the relay."""
+    server = built_server
     env = {**os.environ, **server.env(), "ITUKG_NETWORK_ISOLATION": "required"}
     p = subprocess.run([str(Path(sys.executable).parent / "itukg"), "query", "--format", "csv",
                         "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"],
@@ -112,3 +118,27 @@ def test_itukg_query_on_a_server_runs_off_the_network(kind, sparql_servers):
     assert p.returncode == 0, p.stderr
     assert int(p.stdout.split()[1]) > 10_000
     assert "network access" not in p.stderr
+
+
+#: about 3.5 s on the Oxigraph server with the corpus (39M rows counted), then it is done
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a a ?t . ?b a ?u . VALUES ?k { 1 2 3 4 5 6 7 8 } }"
+
+
+def test_the_service_deadline_holds_over_a_server(sparql_servers):
+    """Requests to the server may take up to ITUKG_STORE_TIMEOUT (an hour), but a client's query
+    still ends at ITUKG_QUERY_TIMEOUT: the pool kills its worker, the client gets 503, and the
+    next query is answered by a fresh worker."""
+    from itukg.graph.build import build, bundled_corpus
+    from servers import LiveServer, settings_env
+
+    server = sparql_servers("oxigraph-server", "scratch")
+    build([bundled_corpus()], server.settings())
+    env = settings_env(server.url, query_workers=2, query_timeout=1, network_isolation="required",
+                       reserved_workers=0)
+    with LiveServer(env) as live:
+        r = httpx.post(live.url + "/sparql", data={"query": SLOW}, timeout=60)
+        assert r.status_code == 503, r.text[:300]
+        assert r.headers["content-type"].startswith("application/problem+json")
+        ok = httpx.post(live.url + "/sparql", data={"query": "ASK { ?s ?p ?o }"},
+                        headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        assert ok.status_code == 200 and ok.json()["boolean"] is True

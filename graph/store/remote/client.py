@@ -45,10 +45,10 @@ class Endpoints:
     query: str
     update: str
     gsp: str
-    timeout: float = 30.0
-    #: for writes and whole-graph transfers (uploads, the switch update, dumps): a build of 300
-    #: documents moves a million triples in one update, longer than any query may take
-    write_timeout: float = 3600.0
+    #: seconds one request may take (ITUKG_STORE_TIMEOUT): itukg's own work on a big store (the
+    #: switch update of a 300-document build, an audit query) takes minutes; the service's
+    #: per-query deadline is its pool's, which kills the worker (pool.py)
+    timeout: float = 3600.0
     dialect: str = "auto"
     user: str | None = field(default=None, repr=False)
     password: str | None = field(default=None, repr=False)
@@ -67,8 +67,7 @@ class Endpoints:
             query=settings.store_query_url or base + "/query",
             update=settings.store_update_url or base + "/update",
             gsp=settings.store_gsp_url or base + "/store",
-            timeout=settings.query_timeout,
-            write_timeout=settings.store_write_timeout,
+            timeout=settings.store_timeout,
             dialect=settings.store_dialect,
             # settings first (read from ITUKG_STORE_USER/_PASSWORD), else the environment: the
             # settings sent to worker processes leave credentials out, the environment goes along
@@ -172,24 +171,24 @@ class Client:
         """POST one update request (the server runs it as one request; see docs/store.md for
         what each server makes atomic)."""
         self._send("POST", self.endpoints.update, content=urlencode([("update", sparql)]),
-                   headers={"Content-Type": FORM}, timeout=self.endpoints.write_timeout)
+                   headers={"Content-Type": FORM})
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
         """GSP PUT: replace ``graph`` with the N-Triples ``ntriples`` (the graph IRI goes as a
         request parameter, never into a query text)."""
         self._send("PUT", self.endpoints.gsp, params={"graph": graph}, content=ntriples,
-                   headers={"Content-Type": NTRIPLES}, timeout=self.endpoints.write_timeout)
+                   headers={"Content-Type": NTRIPLES})
 
     def post_graph(self, graph: str, ntriples: bytes) -> None:
         """GSP POST: add the N-Triples ``ntriples`` to ``graph``."""
         self._send("POST", self.endpoints.gsp, params={"graph": graph}, content=ntriples,
-                   headers={"Content-Type": NTRIPLES}, timeout=self.endpoints.write_timeout)
+                   headers={"Content-Type": NTRIPLES})
 
     def get_graph(self, graph: str) -> bytes:
         """GSP GET: ``graph`` as N-Triples (empty bytes when the graph does not exist)."""
         try:
             return self._send("GET", self.endpoints.gsp, params={"graph": graph},
-                              headers={"Accept": NTRIPLES}, timeout=self.endpoints.write_timeout).content
+                              headers={"Accept": NTRIPLES}).content
         except _NotFound:
             return b""
 
@@ -225,19 +224,15 @@ class Client:
             return "oxigraph"
         return "generic"
 
-    def _send(self, method: str, url: str, *, timeout: float | None = None,
-              **kw: object) -> httpx.Response:
-        """One request; ``timeout``: seconds for the answer (default: the query deadline)."""
-        seconds = timeout or self.endpoints.timeout
+    def _send(self, method: str, url: str, **kw: object) -> httpx.Response:
         if self.endpoints.relay and target_of(url) != target_of(self.endpoints.query):
             raise StoreError(f"{url}: a query process reaches only the query endpoint's host "
                              "(through the store relay)")
         try:
-            resp = self.http.request(method, url, timeout=httpx.Timeout(seconds, connect=5.0),
-                                     **kw)  # type: ignore[arg-type]
+            resp = self.http.request(method, url, **kw)  # type: ignore[arg-type]
         except httpx.TimeoutException:
-            hint = ("ITUKG_STORE_WRITE_TIMEOUT" if timeout else "ITUKG_QUERY_TIMEOUT")
-            raise StoreError(f"{url}: no answer within {seconds:g} s ({hint})") from None
+            raise StoreError(f"{url}: no answer within {self.endpoints.timeout:g} s "
+                             "(ITUKG_STORE_TIMEOUT)") from None
         except httpx.HTTPError as exc:
             raise StoreError(f"{url}: cannot reach the store: {exc}") from None
         if resp.status_code < 300:
