@@ -46,15 +46,8 @@ def build_w3c_store(root: Path) -> Path:
     graph big enough to make cross-product queries slow. Returns ``root``."""
     from itukg.graph.store import Generation
 
-    d = w3c_dir()
     with Generation.begin(root) as gen:
-        for i in (1, 2, 3):
-            gen.store.load((d / f"data{i}.nt").read_bytes(), "ntriples", KASEI.format(i))
-        # 200 triples: a 4-way cross product is 1.6e9 rows (never finishes within a test deadline)
-        lines = "".join(
-            f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n" for i in range(200)
-        )
-        gen.store.load(lines.encode(), "ntriples", "http://example.org/big")
+        _load_w3c_graphs(gen.store)
         gen.commit()
     return root
 
@@ -64,15 +57,21 @@ def load_w3c(settings) -> None:
     backend), through the protocol's writer."""
     from itukg.graph.store import begin_generation
 
-    d = w3c_dir()
     with begin_generation(settings, kind="test") as gen:
-        for i in (1, 2, 3):
-            gen.store.load((d / f"data{i}.nt").read_bytes(), "ntriples", KASEI.format(i))
-        lines = "".join(
-            f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n" for i in range(200)
-        )
-        gen.store.load(lines.encode(), "ntriples", "http://example.org/big")
+        _load_w3c_graphs(gen.store)
         gen.commit()
+
+
+def _load_w3c_graphs(store) -> None:
+    """data1..3.nt as <http://kasei.us/.../dataN.rdf>, and <http://example.org/big>."""
+    d = w3c_dir()
+    for i in (1, 2, 3):
+        store.load((d / f"data{i}.nt").read_bytes(), "ntriples", KASEI.format(i))
+    # 200 triples: a 4-way cross product is 1.6e9 rows (never finishes within a test deadline)
+    lines = "".join(
+        f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n" for i in range(200)
+    )
+    store.load(lines.encode(), "ntriples", "http://example.org/big")
 
 
 def free_socket() -> socket.socket:
