@@ -39,7 +39,10 @@ def served(settings):
     """What a reader sees: generation, triples per graph, the N-Triples of every graph (blank
     node labels blanked: a server labels them afresh in each answer)."""
     with open_store(settings, read_only=True) as s:
+        # the count is asked on the default dataset: on the Oxigraph server, its union
+        # default graph while no writer is at work (decision 0186)
         return (store_generation(settings), s.triples_per_graph(),
+                s.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows,
                 {g: sorted(re.sub(rb"_:\w+", b"_:", s.dump("ntriples", g)).splitlines())
                  for g in s.graphs()})
 
@@ -126,11 +129,17 @@ def test_writers_are_serialised_by_the_servers_lock(scratch):
                           capture_output=True, text=True).stdout.strip()
     import socket
     token = f"{socket.gethostname()} {dead} 20260101T000000000000Z deadbeef"
+    from itukg.graph.store.remote import books
     from itukg.graph.store.remote import client as remote_client
     from itukg.graph.store.remote.client import Endpoints
-    remote_client(Endpoints.of(settings)).update(names.lock_update(token))
+    c = remote_client(Endpoints.of(settings))
+    book = books.of(c)
+    assert book.try_lock(c, token) and token in book.holders(c)  # the server's kind of lock
     with begin_generation(settings, kind="test", lock_wait=5) as w:
+        assert token not in book.holders(c)
         w.abort()
+    assert book.try_lock(c, token)  # released by the writer
+    book.unlock(c, token)
 
 
 def test_a_url_that_is_no_sparql_server_is_an_error_with_exit_2(tmp_path, capsys, monkeypatch):

@@ -4,8 +4,8 @@
 module-level :func:`open`, :func:`generation`, :func:`info` and :func:`begin` are the
 :class:`~itukg.graph.store.protocol.Backend` functions; their ``location`` is the server's
 :class:`~itukg.graph.store.remote.client.Endpoints`. Modules: ``client`` (HTTP), ``names`` (the
-bookkeeping graph, stage graphs, the switch), ``store`` (reading), ``publish`` (writing).
-See ``docs/store.md``, "Backends", and decisions 0170-0173.
+bookkeeping names, stage graphs, the switch), ``books`` (the two bookkeeping encodings),
+``store`` (reading), ``publish`` (writing). See ``docs/store.md``, "Backends", and decisions 0170-0173 and 0186.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from __future__ import annotations
 import threading
 
 from itukg.errors import StoreError
-from itukg.graph.store.protocol import SelectResult, StoreInfo
-from itukg.graph.store.remote import names
+from itukg.graph.store.protocol import StoreInfo
+from itukg.graph.store.remote import books
+from itukg.graph.store.remote.books import Published
 from itukg.graph.store.remote.client import Client, Endpoints
 from itukg.graph.store.remote.publish import RemoteSession, RemoteWriter
 from itukg.graph.store.remote.store import RemoteStore
@@ -30,34 +31,26 @@ def client(location: Endpoints) -> Client:
         c = _CLIENTS.get(location)
         if c is None:
             c = Client(location)
-            c.probe()  # "not a SPARQL server" now, not on the first query
+            _ = c.dialect  # probes: "not a SPARQL server" now, not on the first query
             _CLIENTS[location] = c
         return c
 
 
-def read_published(c: Client) -> tuple[str | None, list[str]]:
-    """The published generation id and graphs (``None``, [] on a server without a store)."""
-    res = RemoteStore(c, [], None).query(names.GENERATION_QUERY, default_graph=[],
-                                         named_graphs=[names.META])
-    assert isinstance(res, SelectResult)
-    gen, graphs = None, []
-    for g_id, _kind, graph in res.rows:
-        if g_id is not None:
-            gen = str(g_id)
-        if graph is not None:
-            graphs.append(str(graph))
-    return gen, sorted(graphs)
+def read_published(c: Client) -> Published:
+    """The published state of the server behind ``c`` (generation ``None``: no store)."""
+    return books.of(c).read(c)
 
 
 def generation(location: Endpoints) -> str | None:
     """See :class:`Backend`. Raises StoreError when the server cannot be asked."""
-    return read_published(client(location))[0]
+    c = client(location)
+    return books.of(c).generation(c)
 
 
 def info(location: Endpoints) -> StoreInfo | None:
     """See :class:`Backend`."""
     c = client(location)
-    gen, _ = read_published(c)
+    gen = books.of(c).generation(c)
     if gen is None:
         return None
     return StoreInfo(engine=f"remote-{c.dialect}", location=location.base, generation=gen,
@@ -68,11 +61,11 @@ def open(location: Endpoints, *, read_only: bool):  # noqa: A001 - the Backend f
     """See :class:`Backend`. Raises StoreError ("no store at URL; run itukg build") on a server
     without an itukg store, and when it cannot be reached."""
     c = client(location)
-    gen, graphs = read_published(c)
-    if gen is None:
+    pub = read_published(c)
+    if pub.generation is None:
         raise StoreError(f"no store at {location.base}; run itukg build")
     if read_only:
-        return RemoteStore(c, graphs, gen)
+        return RemoteStore(c, pub.graphs, pub.generation, union_mark=pub.mark)
     return RemoteSession(RemoteWriter(c, kind="update", copy_current=True, lock_wait=30.0))
 
 

@@ -136,9 +136,12 @@ class Client:
 
     # -- the three endpoints ------------------------------------------------------------------
     def query(self, sparql: str, accept: str, *, default_graph: Sequence[str] | None = None,
-              named_graphs: Sequence[str] | None = None) -> bytes:
-        """POST a query (form-encoded, so long graph lists fit); returns the body."""
+              named_graphs: Sequence[str] | None = None, union: bool = False) -> bytes:
+        """POST a query (form-encoded, so long graph lists fit); returns the body. ``union``:
+        ask with the Oxigraph server's union default graph (no dataset given then)."""
         form: list[tuple[str, str]] = [("query", sparql)]
+        if union:
+            form.append(("union-default-graph", ""))
         form += [("default-graph-uri", g) for g in default_graph or ()]
         form += [("named-graph-uri", g) for g in named_graphs or ()]
         resp = self._send("POST", self.endpoints.query, content=urlencode(form),
@@ -154,11 +157,11 @@ class Client:
         return resp.content
 
     def ask(self, sparql: str, *, default_graph: Sequence[str] | None = None,
-            named_graphs: Sequence[str] | None = None) -> bytes:
+            named_graphs: Sequence[str] | None = None, union: bool = False) -> bytes:
         """An ASK as SPARQL JSON results. Virtuoso 7 answers an ASK with a one-row SELECT
         (``__ASK_RETVAL`` 0 or 1): turned into the boolean it means."""
         body = self.query(sparql, JSON_RESULTS, default_graph=default_graph,
-                          named_graphs=named_graphs)
+                          named_graphs=named_graphs, union=union)
         if b"__ASK_RETVAL" not in body[:200]:
             return body
         try:

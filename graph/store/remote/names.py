@@ -1,11 +1,15 @@
 """The names a remote store keeps beside the data, and the SPARQL that reads and switches them.
 
-The server holds the published graphs under their own names, plus one bookkeeping graph
-(:data:`META`) that says which graphs are published and under which generation id. A writer
-uploads its graphs under stage names (:func:`stage_graph`) that no reader looks at, then one
-update request (:func:`switch_update`) moves them onto the published names and rewrites the
-bookkeeping. Readers query with an explicit dataset (the published graphs), so neither the
-stage graphs nor the bookkeeping ever show in an answer.
+The server holds the published graphs under their own names, plus bookkeeping that says which
+graphs are published, under which generation id, and who writes. A writer uploads its graphs
+under stage names (:func:`stage_graph`) that no reader looks at, then one update request moves
+them onto the published names and rewrites the bookkeeping. The bookkeeping has two encodings
+(:mod:`~itukg.graph.store.remote.books` says when each is used):
+
+- facts in one graph, :data:`META` (:func:`switch_update`, :func:`lock_update`): readers name
+  the published graphs as the dataset of every request, so it never shows;
+- empty named graphs whose names are the facts (:func:`mark`, :func:`graph_switch_update`):
+  no bookkeeping triple exists, so the server's union default graph is the published graphs.
 
 Graph IRIs written into update texts are checked first (:func:`checked_iri`): an absolute IRI the
 engine accepts, with none of the characters that could end an ``<...>``.
@@ -14,6 +18,7 @@ engine accepts, with none of the characters that could end an ``<...>``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from urllib.parse import quote, unquote
 
 from rdflib import Literal
 
@@ -29,6 +34,17 @@ GENERATION = NS + "generation"
 PUBLISHED = NS + "graph"
 LOCK = NS + "lock"
 KIND = NS + "kind"
+
+#: the graph-name encoding: each an empty named graph, the fact in its name
+LOCK_GRAPH = NS + "lock"
+HOLDER = NS + "holder:"
+GENERATION_MARK = NS + "generation:"
+KIND_MARK = NS + "kind:"
+PUBLISHED_MARK = NS + "published:"
+#: every named graph, empty ones too (Oxigraph keeps and lists empty named graphs)
+EVERY_GRAPH_QUERY = "SELECT ?g WHERE { GRAPH ?g {} }"
+GENERATION_MARK_QUERY = (f'SELECT ?g WHERE {{ GRAPH ?g {{}} FILTER(STRSTARTS(STR(?g), '
+                         f'"{GENERATION_MARK}")) }}')
 
 GENERATION_QUERY = f"""SELECT ?gen ?kind ?g WHERE {{ GRAPH <{META}> {{
   {{ <{META}> <{GENERATION}> ?gen OPTIONAL {{ <{META}> <{KIND}> ?kind }} }}
@@ -70,6 +86,41 @@ def switch_update(moves: Sequence[tuple[str, str]], drops: Iterable[str], emptie
     facts = [f"{meta} <{GENERATION}> {literal(generation)}", f"{meta} <{KIND}> {literal(kind)}"]
     facts += [f"{meta} <{PUBLISHED}> {checked_iri(g)}" for g in sorted(published)]
     ops.append(f"INSERT DATA {{ GRAPH {meta} {{ {' . '.join(facts)} }} }}")
+    return " ;\n".join(ops)
+
+
+def mark(prefix: str, value: str) -> str:
+    """The name of the empty graph that says ``value`` (percent-encoded, so any text is one
+    IRI), e.g. ``mark(HOLDER, token)``."""
+    return prefix + quote(value, safe="")
+
+
+def unmark(name: str, prefix: str) -> str | None:
+    """The value ``name`` says when it starts with ``prefix``, else ``None``."""
+    return unquote(name[len(prefix):]) if name.startswith(prefix) else None
+
+
+def graph_switch_update(moves: Sequence[tuple[str, str]], drops: Iterable[str],
+                        empties: Iterable[str], published: Iterable[str], before: Iterable[str],
+                        marks: Iterable[str], generation: str, kind: str) -> str:
+    """The graph-name encoding's switch, ONE update request: drop the graphs that go, move each
+    stage graph onto its published name, keep graphs left empty as empty named graphs, then
+    replace the marks (``marks``: the generation and kind marks read when the writer started;
+    ``before``: the graphs published then) and drop a :data:`META` left by the other encoding.
+    Raises StoreError for an unusable IRI."""
+    published, before = sorted(set(published)), set(before)
+    ops = [f"DROP SILENT GRAPH {checked_iri(g)}" for g in drops]
+    ops += [f"MOVE SILENT GRAPH {checked_iri(src)} TO {checked_iri(dst)}" for src, dst in moves]
+    for g in empties:
+        ops += [f"DROP SILENT GRAPH {checked_iri(g)}", f"CREATE SILENT GRAPH {checked_iri(g)}"]
+    ops += [f"DROP SILENT GRAPH {checked_iri(mark(PUBLISHED_MARK, g))}"
+            for g in sorted(before - set(published))]
+    ops += [f"CREATE SILENT GRAPH {checked_iri(mark(PUBLISHED_MARK, g))}"
+            for g in published if g not in before]
+    ops += [f"DROP SILENT GRAPH {checked_iri(m)}" for m in marks]
+    ops += [f"CREATE SILENT GRAPH {checked_iri(mark(GENERATION_MARK, generation))}",
+            f"CREATE SILENT GRAPH {checked_iri(mark(KIND_MARK, kind))}",
+            f"DROP SILENT GRAPH <{META}>"]
     return " ;\n".join(ops)
 
 

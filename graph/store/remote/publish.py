@@ -5,13 +5,14 @@ into a private in-memory store here (the embedded engine: the same parsing, chec
 empty or a copy of the published graphs. :meth:`RemoteWriter.commit` uploads each new or
 changed graph under a stage name (Graph Store Protocol PUT: the graph IRI is a request
 parameter), then sends ONE update request that moves the stage graphs onto the published names,
-drops the graphs that go and rewrites the bookkeeping (:func:`names.switch_update`). Until that
+drops the graphs that go and rewrites the bookkeeping (``switch_update`` of the book). Until that
 request the server's published graphs are untouched, so a writer killed at any point leaves
 the served graph as it was; its stage graphs are dropped by the next writer.
 
-The lock is a fact in the bookkeeping graph, inserted only if absent (one update). A lock
-whose holder is a dead process on this machine is broken; one from another machine is waited
-for (``lock_wait``), then reported with its holder.
+The lock and the bookkeeping are kept by the server's :mod:`~itukg.graph.store.remote.books`
+encoding (a fact inserted only if absent, or a graph created only if absent: one update
+either way). A lock whose holders are dead processes on this machine is broken; one from
+another machine is waited for (``lock_wait``), then reported with its holder.
 """
 
 from __future__ import annotations
@@ -24,13 +25,11 @@ import time
 import uuid
 from typing import IO
 
-import pyoxigraph as ox
-
 from itukg.errors import StoreError
 from itukg.graph.store.oxigraph import OxigraphStore
-from itukg.graph.store.protocol import RDFFormat, SelectResult, StoreInfo
-from itukg.graph.store.remote import names
-from itukg.graph.store.remote.client import JSON_RESULTS, Client
+from itukg.graph.store.protocol import RDFFormat, StoreInfo
+from itukg.graph.store.remote import books, names
+from itukg.graph.store.remote.client import Client
 from itukg.graph.store.remote.store import RemoteStore
 
 
@@ -44,31 +43,24 @@ class RemoteLock:
 
     def __init__(self, client: Client, wait: float):
         self.client = client
+        self.book = books.of(client)
         self.wait = wait
         self.token = f"{socket.gethostname()} {os.getpid()} {_stamp()} {uuid.uuid4().hex}"
         self.held = False
 
-    def _holders(self) -> list[str]:
-        res = RemoteStore(self.client, [], None).query(names.LOCK_QUERY, default_graph=[],
-                                                      named_graphs=[names.META])
-        assert isinstance(res, SelectResult)
-        return [str(row[0]) for row in res.rows]
-
     def acquire(self) -> None:
         deadline = time.monotonic() + self.wait
         while True:
-            self.client.update(names.lock_update(self.token))
-            holders = self._holders()
-            if holders == [self.token]:
+            if self.book.try_lock(self.client, self.token):
                 self.held = True
+                self.book.after_lock(self.client, self.token)
                 return
-            if self.token in holders:  # two took it at once: both step back
-                self.client.update(names.unlock_update(self.token))
-            for other in holders:
-                if other != self.token and _dead(other):
-                    self.client.update(names.unlock_update(other))
+            holders = [h for h in self.book.holders(self.client) if h != self.token]
+            if holders and all(_dead(h) for h in holders):
+                self.book.break_lock(self.client, holders)
+                continue
             if time.monotonic() > deadline:
-                who = ", ".join(h.rsplit(" ", 1)[0] for h in holders if h != self.token)
+                who = ", ".join(h.rsplit(" ", 1)[0] for h in holders)
                 raise StoreError(f"another itukg process is writing the store at "
                                  f"{self.client.endpoints.base} ({who}; waited {self.wait:.0f} s)")
             time.sleep(0.1)
@@ -77,7 +69,7 @@ class RemoteLock:
         if self.held:
             self.held = False
             with contextlib.suppress(StoreError):
-                self.client.update(names.unlock_update(self.token))
+                self.book.unlock(self.client, self.token)
 
 
 def _dead(token: str) -> bool:
@@ -100,14 +92,13 @@ class RemoteWriter:
     in-memory store; ``previous``: the generation it replaces (``None``: no store yet)."""
 
     def __init__(self, client: Client, *, kind: str, copy_current: bool, lock_wait: float):
-        from itukg.graph.store.remote import read_published
-
         self.client, self.kind, self.done = client, kind, False
         self._lock = RemoteLock(client, lock_wait)
         self._lock.acquire()
         try:
             self._drop_leftovers()
-            self.previous, self.published = read_published(client)
+            self.before = self._lock.book.read(client)
+            self.previous, self.published = self.before.generation, self.before.graphs
             if copy_current and self.previous is None:
                 raise StoreError(f"no store at {client.endpoints.base}; run itukg build")
             self.store = OxigraphStore(location=client.endpoints.base, generation=None)
@@ -122,10 +113,7 @@ class RemoteWriter:
 
     def _drop_leftovers(self) -> None:
         """Drop the stage graphs of writers that died (we hold the lock: none is running)."""
-        body = self.client.query(names.ALL_GRAPHS_QUERY, JSON_RESULTS)  # every graph there is
-        rows = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        stale = [g for g in (sol["g"].value for sol in rows)  # type: ignore[index,union-attr]
-                 if g.startswith(names.STAGE_PREFIX)]
+        stale = self._lock.book.stage_graphs(self.client)
         if stale:
             self.client.update(" ;\n".join(f"DROP SILENT GRAPH {names.checked_iri(g)}" for g in stale))
 
@@ -154,7 +142,8 @@ class RemoteWriter:
                     staged.append((names.stage_graph(token, i), g))
                     self.client.put_graph(staged[-1][0], data)
             drops = [g for g in self.published if g not in new]
-            self.client.update(names.switch_update(staged, drops, empties, new, gen, self.kind))
+            self.client.update(self._lock.book.switch_update(self.before, staged, drops, empties,
+                                                             new, gen, self.kind))
         except BaseException:
             with contextlib.suppress(StoreError):
                 if staged:

@@ -3,7 +3,9 @@
 Every query passes the one screener first (:mod:`itukg.graph.store.screen`: no ``SERVICE``, no
 ``LOAD``, the engine's limits), then goes to the server with an explicit dataset, the graphs
 published at open time (:mod:`~itukg.graph.store.remote.names`), so a build writing aside is
-never seen. Answers come back as SPARQL JSON results or N-Triples and are parsed and
+never seen. On the Oxigraph server a query on the default dataset is asked with the server's
+union default graph instead, and kept only if no writer came meanwhile
+(:mod:`~itukg.graph.store.remote.books`, :class:`~itukg.graph.store.remote.books.GraphBook`). Answers come back as SPARQL JSON results or N-Triples and are parsed and
 re-serialised by the same engine library as the embedded store's, so both backends give the
 same terms and the same bytes. Bindings enter as a ``VALUES`` block of terms serialised by
 rdflib at the start of the query's WHERE group, never as text pasted by hand.
@@ -14,16 +16,18 @@ Writes raise :class:`StoreError` here: a write session is a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Mapping, Sequence
 from typing import IO
 
 import pyoxigraph as ox
 from rdflib.term import Identifier
 
 from itukg.errors import QueryError, StoreError
-from itukg.graph.store.formats import RDF_FORMATS, RESULT_FORMATS, rdf_format, to_rdflib
+from itukg.graph.store.formats import RDF_FORMATS, RESULT_FORMATS, to_rdflib
 from itukg.graph.store.oxigraph import OxigraphStore
 from itukg.graph.store.protocol import QueryResult, RDFFormat, SelectResult, StoreInfo
+from itukg.graph.store.remote.books import GraphBook
 from itukg.graph.store.remote.client import JSON_RESULTS, NTRIPLES, Client
 from itukg.graph.store.screen import dataset_of, decode_escapes, query_form, tokens
 from itukg.graph.store.remote.names import EMPTY
@@ -31,13 +35,23 @@ from itukg.graph.store.remote.names import EMPTY
 
 class RemoteStore:
     """The published state of a SPARQL server, read-only. ``published``: the graphs of the
-    generation ``generation`` (read when opened). Methods raise as :class:`Store` says."""
+    generation ``generation`` (read when opened). ``union_mark``: the holder mark under which
+    the server's union default graph is exactly the published graphs (``None``: never ask with
+    it). Methods raise as :class:`Store` says."""
 
-    def __init__(self, client: Client, published: Sequence[str], generation: str | None):
+    #: seconds a reader sticks to the list after a writer was seen, before it looks again
+    RECHECK = 1.0
+
+    def __init__(self, client: Client, published: Sequence[str], generation: str | None, *,
+                 union_mark: str | None = None):
         self.client = client
         self.published = sorted(published)
         self.generation = generation
         self.read_only = True
+        self.union_mark = union_mark
+        self._recheck_at = 0.0
+        #: answers asked with the union default graph and kept / thrown away (the sequence lock)
+        self.union_answers = [0, 0]
 
     def __enter__(self) -> RemoteStore:
         return self
@@ -71,13 +85,19 @@ class RemoteStore:
         # branches: there the terms are substituted for the variable tokens instead
         substitute = self.client.dialect == "virtuoso"
         text = with_bindings(sparql, bindings, substitute=substitute) if bindings else sparql
-        default, named = self._dataset(sparql, default_graph, named_graphs)
         graph_form = form in ("construct", "describe")
-        if form == "ask":
-            body = self.client.ask(text, default_graph=default, named_graphs=named)
-        else:
-            body = self.client.query(text, NTRIPLES if graph_form else JSON_RESULTS,
-                                     default_graph=default, named_graphs=named)
+        body = None
+        if default_graph is None and named_graphs is None and self._union_usable(sparql):
+            body = self._send(form, text, union=True)
+            if GraphBook.still_clean(self.client, self.union_mark):  # type: ignore[arg-type]
+                self.union_answers[0] += 1
+            else:  # a writer came: its stage graphs may be in the answer
+                body, self.union_mark = None, None
+                self.union_answers[1] += 1
+                self._recheck_at = time.monotonic() + self.RECHECK
+        if body is None:
+            default, named = self._dataset(sparql, default_graph, named_graphs)
+            body = self._send(form, text, default_graph=default, named_graphs=named)
         try:
             if graph_form:
                 return form, list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
@@ -85,6 +105,30 @@ class RemoteStore:
         except (SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.client.endpoints.query}: an answer that is not "
                              f"{'N-Triples' if graph_form else 'SPARQL results'}: {exc}") from None
+
+    def _send(self, form: str, text: str, **dataset: object) -> bytes:
+        if form == "ask":
+            return self.client.ask(text, **dataset)  # type: ignore[arg-type]
+        accept = NTRIPLES if form in ("construct", "describe") else JSON_RESULTS
+        return self.client.query(text, accept, **dataset)  # type: ignore[arg-type]
+
+    def _union_usable(self, sparql: str) -> bool:
+        """Whether to ask with the server's union default graph: a GraphBook server seen
+        clean (looked at again once :data:`RECHECK` has passed since a writer was seen) and
+        a query that names no dataset of its own."""
+        if self.union_mark is None:
+            if not self._recheck_at or time.monotonic() < self._recheck_at:
+                return False
+            from itukg.graph.store.remote import read_published
+
+            self._recheck_at = 0.0
+            pub = read_published(self.client)
+            if pub.generation != self.generation or pub.mark is None:
+                # another generation: the caller reopens; a writer still at work: later
+                self._recheck_at = time.monotonic() + self.RECHECK
+                return False
+            self.union_mark = pub.mark
+        return dataset_of(sparql) is None and not _lists_graphs(sparql)
 
     def query(self, sparql: str, *, bindings: Mapping[str, Identifier] | None = None,
               default_graph: Sequence[str] | None = None,
@@ -170,6 +214,15 @@ class RemoteStore:
 
     def abort(self) -> None:
         self.close()
+
+
+def _lists_graphs(sparql: str) -> bool:
+    """Whether ``sparql`` has ``GRAPH x {}``: with the union default graph every named graph
+    is in the dataset, the bookkeeping's empty ones too, and that pattern would list them."""
+    toks = tokens(sparql)
+    return any(kind == "word" and tok.upper() == "GRAPH"
+               and [t for _, t, _ in toks[i + 2:i + 4]] == ["{", "}"]
+               for i, (kind, tok, _) in enumerate(toks))
 
 
 def with_bindings(sparql: str, bindings: Mapping[str, Identifier], *, substitute: bool = False) -> str:

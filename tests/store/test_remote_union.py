@@ -1,0 +1,111 @@
+"""The Oxigraph server's union default graph as the readers' default graph (decision 0186,
+graph/store/remote/books.py): the bookkeeping is empty named graphs, so the union is exactly
+the published graphs; a reader keeps a union answer only if no writer came while it asked
+(a sequence lock), and falls back to the published list otherwise; foreign data on the server
+keeps it on the list."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import httpx
+import pytest
+
+from itukg.graph.build import build, bundled_corpus
+from itukg.graph.store import begin_generation, open_store
+from itukg.graph.store.remote import client as remote_client
+from itukg.graph.store.remote import names
+from itukg.graph.store.remote.client import Endpoints
+from itukg.graph.store.remote.store import RemoteStore
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+IKG = "https://w3id.org/itukg/ontology#"
+
+
+@pytest.fixture
+def server(sparql_servers):
+    """An Oxigraph server holding the corpus build; tests may write to it."""
+    srv = sparql_servers("oxigraph-server", "union")
+    build([bundled_corpus()], srv.settings())
+    return srv
+
+
+def count(store) -> int:
+    return int(store.query(COUNT).rows[0][0])
+
+
+def on_list(store: RemoteStore, sparql: str):
+    """The answer asked the other way: the published graphs as the dataset."""
+    return store.query(sparql, default_graph=store.published, named_graphs=store.published)
+
+
+def same(res) -> object:
+    """An answer in a form that compares (rows and triples as multisets)."""
+    if isinstance(res, bool):
+        return res
+    return Counter(res.rows if hasattr(res, "rows") else res)
+
+
+def test_readers_ask_with_the_union_and_get_the_lists_answers(server, _corpus_built):
+    with open_store(server.settings(), read_only=True) as s:
+        assert s.union_mark is not None  # the server is clean: no lock, no foreign data
+        queries = [COUNT, PER_GRAPH,
+                   f"SELECT ?o ?code WHERE {{ ?o a <{IKG}Output> ; <{IKG}code> ?code }} ORDER BY ?code",
+                   f"ASK {{ ?o a <{IKG}Output> }}",
+                   f"CONSTRUCT {{ ?o a <{IKG}Output> }} WHERE {{ ?o a <{IKG}Output> }}"]
+        for q in queries:
+            assert same(s.query(q)) == same(on_list(s, q)), q
+        assert s.union_answers == [len(queries), 0]
+        # the same answers as the embedded store: a triple in two graphs counts twice there
+        with open_store(_corpus_built[0], read_only=True) as embedded:
+            assert count(s) == count(embedded)
+        # no bookkeeping triple anywhere in the union
+        assert s.query("ASK { ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'urn:x-itukg:')) }") is False
+        # GRAPH ?g {} would list the bookkeeping's empty graphs: asked with the list
+        listed = s.query("SELECT ?g WHERE { GRAPH ?g {} }")
+        assert sorted(str(r[0]) for r in listed.rows) == s.published
+        assert s.union_answers[0] == len(queries) + 2
+
+
+def test_a_writer_at_work_sends_readers_back_to_the_list(server, monkeypatch):
+    settings = server.settings()
+    monkeypatch.setattr(RemoteStore, "RECHECK", 0.0)
+    c = remote_client(Endpoints.of(settings))
+    reader = open_store(settings, read_only=True)
+    before, per_graph = count(reader), reader.query(PER_GRAPH)
+    assert reader.union_mark is not None
+    with begin_generation(settings, kind="test", copy_current=True):
+        # the middle of a build: a stage graph uploaded, in the server's union
+        stage = names.stage_graph("t", 0)
+        c.put_graph(stage, b"<http://e/a> <http://e/p> <http://e/o> .\n" * 1)
+        assert count(reader) == before  # the union answer was thrown away
+        assert reader.union_answers[1] == 1 and reader.union_mark is None
+        assert reader.query(PER_GRAPH) == per_graph
+        fresh = open_store(settings, read_only=True)  # opened while a writer works
+        assert fresh.union_mark is None and count(fresh) == before
+        c.update(f"DROP GRAPH <{stage}>")
+    # the writer is gone (aborted): the readers look again and go back to the union
+    kept = reader.union_answers[0]
+    assert count(reader) == before and reader.union_answers[0] == kept + 1
+    # a build switched meanwhile: the union shows the new graphs, never a mix
+    build([bundled_corpus()], settings)
+    assert count(reader) == before
+
+
+def test_foreign_data_keeps_readers_on_the_list(server):
+    settings = server.settings()
+    with open_store(settings, read_only=True) as s:
+        before = count(s)
+    # a triple in the server's own default graph, then one in a graph itukg did not publish
+    for params in ({"default": ""}, {"graph": "http://example.org/foreign"}):
+        r = httpx.post(server.url + "/store", params=params, content=b'<http://e/a> <http://e/p> "1" .\n',
+                       headers={"Content-Type": "application/n-triples"}, timeout=30)
+        assert r.status_code < 300, r.text
+        with open_store(settings, read_only=True) as s:
+            assert s.union_mark is None
+            assert count(s) == before and s.union_answers == [0, 0]
+        r = httpx.delete(server.url + "/store", params=params, timeout=30)
+        assert r.status_code < 300, r.text
+    with open_store(settings, read_only=True) as s:
+        assert s.union_mark is not None and count(s) == before
