@@ -117,13 +117,23 @@ class OxigraphServer(SparqlServer):
 
         return shutil.which("oxigraph")
 
+    #: more options of ``oxigraph serve``
+    options: tuple[str, ...] = ()
+
     def command(self) -> list[str]:
         return [self.binary() or "oxigraph", "serve", "--location", str(self.root / "db"),
-                "--bind", f"127.0.0.1:{self.port}"]
+                "--bind", f"127.0.0.1:{self.port}", *self.options]
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+class OxigraphUnionServer(OxigraphServer):
+    """The Oxigraph server started as its docs suggest for a quad store,
+    ``--union-default-graph``: a query that names no dataset sees every graph."""
+
+    options = ("--union-default-graph",)
 
 
 VIRTUOSO_INI = """[Database]

@@ -23,10 +23,11 @@ PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY
 IKG = "https://w3id.org/itukg/ontology#"
 
 
-@pytest.fixture
-def server(sparql_servers):
-    """An Oxigraph server holding the corpus build; tests may write to it."""
-    srv = sparql_servers("oxigraph-server", "union")
+@pytest.fixture(params=["oxigraph-server", "oxigraph-union"])
+def server(request, sparql_servers):
+    """An Oxigraph server holding the corpus build (started plain, and with
+    ``--union-default-graph``); tests may write to it."""
+    srv = sparql_servers(request.param, "union")
     build([bundled_corpus()], srv.settings())
     return srv
 

@@ -126,7 +126,7 @@ class GraphBook:
         data = sorted(g for g in every if not g.startswith(names.NS))
         clean = (names.LOCK_GRAPH not in every and names.META not in every
                  and len(holders) == 1 and data == published
-                 and not ask(client, "ASK { ?s ?p ?o }"))  # the server's own default graph
+                 and client.default_graph_is_empty())
         marks = tuple(g for g in every if g.startswith((names.GENERATION_MARK, names.KIND_MARK)))
         return Published(gens[-1] if gens else None, published,
                          mark=holders[0] if clean else None, marks=marks)

@@ -195,6 +195,19 @@ class Client:
         except _NotFound:
             return b""
 
+    def default_graph_is_empty(self) -> bool:
+        """Whether the server's own default graph holds no triple (GSP GET ``?default``, only
+        its first bytes read: a query cannot name that graph on a server started with
+        ``--union-default-graph``). False when it cannot be told. Raises nothing."""
+        try:
+            with self.http.stream("GET", self.endpoints.gsp, params={"default": ""},
+                                  headers={"Accept": NTRIPLES}) as resp:
+                if resp.status_code >= 300:
+                    return resp.status_code == 404
+                return not any(chunk.strip() for chunk in resp.iter_bytes())
+        except (httpx.HTTPError, StoreError):
+            return False
+
     # -- the server ---------------------------------------------------------------------------
     @property
     def dialect(self) -> str:
