@@ -24,9 +24,11 @@ IKG = "https://w3id.org/itukg/ontology#"
 
 
 @pytest.fixture(params=["oxigraph-server", "oxigraph-union"])
-def server(request, sparql_servers):
+def server(request, sparql_servers, monkeypatch):
     """An Oxigraph server holding the corpus build (started plain, and with
-    ``--union-default-graph``); tests may write to it."""
+    ``--union-default-graph``); tests may write to it. The union is used from the corpus's
+    four graphs on (by default from 16: a short list costs nothing)."""
+    monkeypatch.setattr(RemoteStore, "UNION_FROM_GRAPHS", 1)
     srv = sparql_servers(request.param, "union")
     build([bundled_corpus()], srv.settings())
     return srv
@@ -110,3 +112,13 @@ def test_foreign_data_keeps_readers_on_the_list(server):
         assert r.status_code < 300, r.text
     with open_store(settings, read_only=True) as s:
         assert s.union_mark is not None and count(s) == before
+
+
+def test_a_short_list_is_sent_as_it_is(server, monkeypatch):
+    """Below UNION_FROM_GRAPHS published graphs the list costs the server nothing more than
+    the union, and saves the check: the corpus (4 graphs) is asked with the list."""
+    monkeypatch.setattr(RemoteStore, "UNION_FROM_GRAPHS", 16)
+    with open_store(server.settings(), read_only=True) as s:
+        assert len(s.published) < 16 and s.union_mark is not None
+        count(s)
+        assert s.union_answers == [0, 0]

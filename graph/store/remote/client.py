@@ -130,6 +130,8 @@ class Client:
                                  auth=_auth(endpoints), follow_redirects=False, trust_env=False,
                                  transport=transport)
         self._dialect: str | None = None if endpoints.dialect == "auto" else endpoints.dialect
+        #: the server's bookkeeping encoding, with what it remembers (books.of)
+        self.book: object | None = None
 
     def close(self) -> None:
         self.http.close()
