@@ -132,10 +132,12 @@ def markdown(rows: list[Row], meta: dict) -> str:
             f"{r.rps / ref.rps:.2f}× | {r.p50_ms:.2f} / {r.p99_ms:.2f} | "
             f"{ref.p50_ms:.2f} / {ref.p99_ms:.2f} | {r.cpu_ms:.2f} |"
         )
-    out += ["", "Where the time goes at many documents: itukg names the published graphs as the "
-            "dataset of every request, and the Oxigraph server evaluates many named default graphs "
-            "pattern by pattern over each (docs/store.md, Backends, \"Cost, measured\": 40x on a "
-            "count at 200 documents); the server alone is asked with its union default graph."]
+    out += ["", "Where the time goes: from 16 published graphs on, itukg asks the server with its "
+            "union default graph, as the server alone is asked, plus one ASK per answer that no "
+            "writer came meanwhile (decision 0186; before it, itukg sent the ~300 published graphs "
+            "as the dataset, which the server evaluates graph by graph: 2 traces/s at 300 "
+            "documents); below, with the list. The rest is the service's HTTP front, its walls, "
+            "the relay and one more hop (the CPU column)."]
     out += ["", "Build into the server, memory (RSS / PSS summed over each side's processes after "
             "the rounds) and first answer after start:", "",
             "| data | build s | audit s | itukg RSS / PSS MB | server RSS / PSS MB | itukg first answer s |",
