@@ -42,7 +42,8 @@ class _Worker:
     (decision 0075), copies it into memory in a background thread (pyoxigraph releases the GIL
     while loading) and switches to the copy when it is complete: queries are served from the
     start and get 3-4x faster once the copy is in. ``engine`` says which is in use:
-    ``"disk"``, ``"loading"`` (disk, copy under way) or ``"memory"``.
+    ``"disk"``, ``"loading"`` (disk, copy under way), ``"memory"``, or ``"server"`` (a remote
+    store: asked over HTTP, nothing to copy).
     """
 
     def __init__(self, settings: Settings, opener: str, memory_allowance: int = 0):
@@ -76,7 +77,7 @@ class _Worker:
     def _start_copy(self) -> None:
         store, gen = self.store, self.generation
         if not self._wants_memory(store):
-            self.engine = "disk"
+            self.engine = "server" if store.info().engine.startswith("remote") else "disk"
             return
         self.engine = "loading"
 

@@ -194,3 +194,5 @@ def test_the_service_answers_the_same(services, backend):
     assert upd.status_code in (403, 405)
     health = httpx.get(ours.url + "/health").json()
     assert health["status"] == "ok" and health["network"] == "isolated"
+    if backend != "embedded":  # the workers ask the server: no copy of their own
+        assert health["queryStore"] and set(health["queryStore"]) == {"server"}
