@@ -21,7 +21,7 @@ class UnscreenedStore:
         self.ox = ox.Store()
 
     def info(self) -> Any:
-        return SimpleNamespace(read_only=False, size=0)
+        return SimpleNamespace(read_only=False, size=0, engine="unscreened")
 
     def query_serialized(self, sparql: str, result_format: str = "json", **_: Any) -> tuple[str, bytes]:
         """Runs the query unscreened and consumes the whole result; errors (a failed SERVICE
