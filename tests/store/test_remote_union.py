@@ -122,3 +122,69 @@ def test_a_short_list_is_sent_as_it_is(server, monkeypatch):
         assert len(s.published) < 16 and s.union_mark is not None
         count(s)
         assert s.union_answers == [0, 0]
+
+
+def test_readers_during_a_real_build_see_the_old_or_the_new_graph(server, monkeypatch):
+    """A reader asking over and over while a build uploads its stage graphs (which are in the
+    server's union) and switches: every count is the old graph's or the new one's."""
+    import threading
+    from pathlib import Path
+
+    monkeypatch.setattr(RemoteStore, "RECHECK", 0.0)
+    settings = server.settings()
+    extra = Path(__file__).resolve().parents[1] / "data" / "docs" / "ACP-TEST-EN.en.txt"
+    reader = open_store(settings, read_only=True)
+    old = count(reader)
+    failures: list[BaseException] = []
+
+    def rebuild() -> None:
+        try:
+            build([bundled_corpus(), extra], settings)
+        except BaseException as exc:  # reported by the main thread
+            failures.append(exc)
+
+    writer = threading.Thread(target=rebuild)
+    writer.start()
+    seen = []
+    while writer.is_alive():
+        seen.append(count(reader))
+    writer.join()
+    assert not failures, failures
+    with open_store(settings, read_only=True) as fresh:
+        new = count(fresh)
+    seen.append(count(reader))
+    assert new > old and set(seen) <= {old, new}, sorted(set(seen))
+    assert seen[-1] == new and len(seen) > 20
+    # the writer was seen at work, and its answers were thrown away, not passed on
+    assert reader.union_answers[1] >= 1
+
+
+def test_a_switch_between_reading_the_list_and_asking_is_asked_again(server, monkeypatch):
+    """A reader on the list (a writer was seen) whose query reaches the server just after a
+    switch would get the old graph names with their new contents, a mix of two generations:
+    it checks its generation still stands, moves to the new one and asks again."""
+    import time
+    from pathlib import Path
+
+    from itukg.graph.store import store_generation
+
+    monkeypatch.setattr(RemoteStore, "RECHECK", 3600.0)  # stays on the list
+    settings = server.settings()
+    extra = Path(__file__).resolve().parents[1] / "data" / "docs" / "ACP-TEST-EN.en.txt"
+    reader = open_store(settings, read_only=True)
+    old = count(reader)
+    reader.union_mark, reader._recheck_at = None, time.monotonic() + 3600  # as after a writer
+    send, fired = reader._send, []
+
+    def switch_first(form, text, **dataset):
+        if not fired and "union" not in dataset:
+            fired.append(True)
+            build([bundled_corpus(), extra], settings)  # the switch lands here
+        return send(form, text, **dataset)
+
+    monkeypatch.setattr(reader, "_send", switch_first)
+    n = count(reader)
+    with open_store(settings, read_only=True) as fresh:
+        new = count(fresh)
+    assert fired and new > old
+    assert n == new and reader.generation == store_generation(settings)

@@ -15,7 +15,7 @@ import threading
 from itukg.errors import StoreError
 from itukg.graph.store.protocol import StoreInfo
 from itukg.graph.store.remote import books
-from itukg.graph.store.remote.books import Published
+from itukg.graph.store.remote.books import read_published
 from itukg.graph.store.remote.client import Client, Endpoints
 from itukg.graph.store.remote.publish import RemoteSession, RemoteWriter
 from itukg.graph.store.remote.store import RemoteStore
@@ -34,11 +34,6 @@ def client(location: Endpoints) -> Client:
             _ = c.dialect  # probes: "not a SPARQL server" now, not on the first query
             _CLIENTS[location] = c
         return c
-
-
-def read_published(c: Client) -> Published:
-    """The published state of the server behind ``c`` (generation ``None``: no store)."""
-    return books.of(c).read(c)
 
 
 def generation(location: Endpoints) -> str | None:
@@ -65,7 +60,8 @@ def open(location: Endpoints, *, read_only: bool):  # noqa: A001 - the Backend f
     if pub.generation is None:
         raise StoreError(f"no store at {location.base}; run itukg build")
     if read_only:
-        return RemoteStore(c, pub.graphs, pub.generation, union_mark=pub.mark)
+        return RemoteStore(c, pub.graphs, pub.generation, union_mark=pub.mark,
+                           follow=isinstance(books.of(c), books.GraphBook))
     return RemoteSession(RemoteWriter(c, kind="update", copy_current=True, lock_wait=30.0))
 
 

@@ -150,8 +150,7 @@ class GraphBook:
         # asked every 50 ms by each query worker: "is the generation I saw still there" is a
         # lookup (0.5 ms); finding the generation mark among the named graphs is a scan that
         # the server does not index (34 ms at 200 documents), done only after a switch
-        if self.seen and ask(client, f"ASK {{ GRAPH "
-                                     f"{names.checked_iri(names.mark(names.GENERATION_MARK, self.seen))} {{}} }}"):
+        if self.seen and self.generation_stands(client, self.seen):
             return self.seen
         gens = sorted(v for r in select(client, names.GENERATION_MARK_QUERY)
                       if (v := names.unmark(r["g"], names.GENERATION_MARK)))
@@ -209,6 +208,14 @@ class GraphBook:
                                          before.marks, generation, kind)
 
     @staticmethod
+    def generation_stands(client: Client, generation: str | None) -> bool:
+        """Whether ``generation`` is still the published one (one lookup)."""
+        if generation is None:
+            return False
+        name = names.checked_iri(names.mark(names.GENERATION_MARK, generation))
+        return ask(client, f"ASK {{ GRAPH {name} {{}} }}")
+
+    @staticmethod
     def still_clean(client: Client, mark: str) -> bool:
         """The sequence lock's check: ``mark`` stands and nobody holds the lock."""
         return ask(client, f"ASK {{ GRAPH {names.checked_iri(mark)} {{}} "
@@ -216,6 +223,11 @@ class GraphBook:
 
 
 Book = TripleBook | GraphBook
+
+
+def read_published(client: Client) -> Published:
+    """The published state of ``client``'s server (generation ``None``: no store)."""
+    return of(client).read(client)
 
 
 def of(client: Client) -> Book:

@@ -27,17 +27,18 @@ from itukg.errors import QueryError, StoreError
 from itukg.graph.store.formats import RDF_FORMATS, RESULT_FORMATS, to_rdflib
 from itukg.graph.store.oxigraph import OxigraphStore
 from itukg.graph.store.protocol import QueryResult, RDFFormat, SelectResult, StoreInfo
-from itukg.graph.store.remote.books import GraphBook
+from itukg.graph.store.remote.books import GraphBook, Published, read_published
 from itukg.graph.store.remote.client import JSON_RESULTS, NTRIPLES, Client
-from itukg.graph.store.screen import dataset_of, decode_escapes, query_form, tokens
 from itukg.graph.store.remote.names import EMPTY
+from itukg.graph.store.screen import dataset_of, decode_escapes, query_form, tokens
 
 
 class RemoteStore:
     """The published state of a SPARQL server, read-only. ``published``: the graphs of the
-    generation ``generation`` (read when opened). ``union_mark``: the holder mark under which
-    the server's union default graph is exactly the published graphs (``None``: never ask with
-    it). Methods raise as :class:`Store` says."""
+    generation ``generation`` (read when opened). ``follow``: a GraphBook server, whose reader
+    moves to each new generation whole (:meth:`_ask_published`); ``union_mark``: the holder
+    mark under which the server's union default graph is exactly the published graphs
+    (``None``: not now). Methods raise as :class:`Store` says."""
 
     #: seconds a reader sticks to the list after a writer was seen, before it looks again
     RECHECK = 1.0
@@ -47,13 +48,14 @@ class RemoteStore:
     UNION_FROM_GRAPHS = 16
 
     def __init__(self, client: Client, published: Sequence[str], generation: str | None, *,
-                 union_mark: str | None = None):
+                 follow: bool = False, union_mark: str | None = None):
         self.client = client
         self.published = sorted(published)
         self.generation = generation
         self.read_only = True
+        self.follow = follow
         self.union_mark = union_mark
-        self._recheck_at = 0.0
+        self._recheck_at = time.monotonic() + self.RECHECK if union_mark is None else 0.0
         #: answers asked with the union default graph and kept / thrown away (the sequence lock)
         self.union_answers = [0, 0]
 
@@ -90,16 +92,10 @@ class RemoteStore:
         substitute = self.client.dialect == "virtuoso"
         text = with_bindings(sparql, bindings, substitute=substitute) if bindings else sparql
         graph_form = form in ("construct", "describe")
-        body = None
-        if default_graph is None and named_graphs is None and self._union_usable(sparql):
-            body = self._send(form, text, union=True)
-            if GraphBook.still_clean(self.client, self.union_mark):  # type: ignore[arg-type]
-                self.union_answers[0] += 1
-            else:  # a writer came: its stage graphs may be in the answer
-                body, self.union_mark = None, None
-                self.union_answers[1] += 1
-                self._recheck_at = time.monotonic() + self.RECHECK
-        if body is None:
+        if (default_graph is None and named_graphs is None and dataset_of(sparql) is None
+                and self.follow and len(self.published) >= self.UNION_FROM_GRAPHS):
+            body = self._ask_published(form, text, union=not _lists_graphs(text))
+        else:
             default, named = self._dataset(sparql, default_graph, named_graphs)
             body = self._send(form, text, default_graph=default, named_graphs=named)
         try:
@@ -116,25 +112,40 @@ class RemoteStore:
         accept = NTRIPLES if form in ("construct", "describe") else JSON_RESULTS
         return self.client.query(text, accept, **dataset)  # type: ignore[arg-type]
 
-    def _union_usable(self, sparql: str) -> bool:
-        """Whether to ask with the server's union default graph: a GraphBook server seen
-        clean (looked at again once :data:`RECHECK` has passed since a writer was seen) and
-        a query that names no dataset of its own."""
-        if len(self.published) < self.UNION_FROM_GRAPHS:
-            return False
-        if self.union_mark is None:
-            if not self._recheck_at or time.monotonic() < self._recheck_at:
-                return False
-            from itukg.graph.store.remote import read_published
+    def _ask_published(self, form: str, text: str, *, union: bool) -> bytes:
+        """Ask on the published graphs of a GraphBook server (books.py), following it: with
+        the union default graph while no writer is at work, kept only if the mark still
+        stands; else with the list of published graphs, kept only if their generation still
+        stands (a switch meanwhile would give old names with new contents). On a new
+        generation the reader moves to it, whole. Raises StoreError, QueryError."""
+        for _ in range(4):
+            if union and self.union_mark is None and time.monotonic() >= self._recheck_at:
+                self._follow(read_published(self.client))
+            if union and self.union_mark is not None:
+                body = self._send(form, text, union=True)
+                if GraphBook.still_clean(self.client, self.union_mark):
+                    self.union_answers[0] += 1
+                    return body
+                # a writer came: its stage graphs may be in the answer
+                self.union_answers[1] += 1
+                self._follow(read_published(self.client))
+                continue
+            body = self._send(form, text, default_graph=self.published or [EMPTY],
+                              named_graphs=self.published or [EMPTY])
+            if GraphBook.generation_stands(self.client, self.generation):
+                return body
+            self._follow(read_published(self.client))
+        raise StoreError(f"{self.client.endpoints.base}: the store was switched four times while "
+                         "answering; ask again")
 
-            self._recheck_at = 0.0
-            pub = read_published(self.client)
-            if pub.generation != self.generation or pub.mark is None:
-                # another generation: the caller reopens; a writer still at work: later
-                self._recheck_at = time.monotonic() + self.RECHECK
-                return False
-            self.union_mark = pub.mark
-        return dataset_of(sparql) is None and not _lists_graphs(sparql)
+    def _follow(self, pub: Published) -> None:
+        """Take the server's published state as this reader's; with a writer at work, stay
+        on the list for :data:`RECHECK` seconds before looking again."""
+        if pub.generation is not None:
+            self.published, self.generation = pub.graphs, pub.generation
+        self.union_mark = pub.mark
+        if pub.mark is None:
+            self._recheck_at = time.monotonic() + self.RECHECK
 
     def query(self, sparql: str, *, bindings: Mapping[str, Identifier] | None = None,
               default_graph: Sequence[str] | None = None,
