@@ -310,10 +310,13 @@ def bench_dataset(name: str, store: Path, work: Path, args: argparse.Namespace, 
 
 
 def measure(name: str, triples: int, itukg: Server, itukg_base: str, ox: Server, ox_base: str,
-            args: argparse.Namespace) -> list[Row]:
+            args: argparse.Namespace, *, direct_url: str | None = None,
+            direct: str = "oxigraph") -> list[Row]:
     """The cells (resource, trace and code lookup on both servers' SPARQL endpoints, the named
     trace on itukg), checked to agree, then timed in alternating rounds; the servers' memory
-    after the rounds goes to FOOTPRINT. ``bench_remote.py`` runs the same cells."""
+    after the rounds goes to FOOTPRINT. ``bench_remote.py`` runs the same cells, against the
+    server ``direct`` asked at ``direct_url`` (default: the Oxigraph server's ``/query``)."""
+    direct_url = direct_url or f"{ox_base}/query"
     sel = {"Accept": "application/sparql-results+json"}
     first = get_json(f"{itukg_base}/sparql?" + urllib.parse.urlencode({"query": FIRST_OUTPUT}), sel)
     code = first["results"]["bindings"][0]["code"]["value"]
@@ -332,11 +335,11 @@ def measure(name: str, triples: int, itukg: Server, itukg_base: str, ox: Server,
     )
     cells = [
         ("resource /sparql", "itukg", f"{itukg_base}/sparql?" + urllib.parse.urlencode({"query": resource_q})),
-        ("resource /sparql", "oxigraph", f"{ox_base}/query?" + urllib.parse.urlencode({"query": resource_q})),
+        ("resource /sparql", direct, f"{direct_url}?" + urllib.parse.urlencode({"query": resource_q})),
         ("trace /sparql", "itukg", f"{itukg_base}/sparql?" + urllib.parse.urlencode({"query": trace_q})),
-        ("trace /sparql", "oxigraph", f"{ox_base}/query?" + urllib.parse.urlencode({"query": trace_q})),
+        ("trace /sparql", direct, f"{direct_url}?" + urllib.parse.urlencode({"query": trace_q})),
         ("code lookup /sparql", "itukg", f"{itukg_base}/sparql?" + urllib.parse.urlencode({"query": lookup_q})),
-        ("code lookup /sparql", "oxigraph", f"{ox_base}/query?" + urllib.parse.urlencode({"query": lookup_q})),
+        ("code lookup /sparql", direct, f"{direct_url}?" + urllib.parse.urlencode({"query": lookup_q})),
         ("trace named query", "itukg", named),
     ]
     # check the answers agree before timing anything
@@ -353,7 +356,7 @@ def measure(name: str, triples: int, itukg: Server, itukg_base: str, ox: Server,
     if not named_ok:
         cells = cells[:6]
     results: dict[tuple[str, str], list[dict]] = {}
-    servers = {"itukg": itukg, "oxigraph": ox}
+    servers = {"itukg": itukg, direct: ox}
     for _round in range(args.rounds):
         for query, server, url in cells:
             load(url, sel, min(100, args.requests), args.concurrency)  # warm-up
