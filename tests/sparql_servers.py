@@ -152,8 +152,10 @@ TransactionFile = {root}/virtuoso-temp.trx
 
 [Parameters]
 ServerPort = 127.0.0.1:{isql_port}
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
+; the largest transaction (itukg's switch update); Virtuoso's default is 50 MB
+TransactionAfterImageLimit = {txn_limit}
 DirsAllowed = {root}
 CheckpointInterval = 0
 VADInstallDir = /usr/share/virtuoso-opensource-7/vad/
@@ -180,9 +182,16 @@ class VirtuosoServer(SparqlServer):
 
     name = "virtuoso"
 
-    def __init__(self, root: Path, **kw: object):
+    #: 8 KB pages of cache, and the largest transaction in bytes (Virtuoso's defaults: 50 MB)
+    buffers = 20000
+    txn_limit = 50_000_000
+
+    def __init__(self, root: Path, *, buffers: int | None = None, txn_limit: int | None = None,
+                 **kw: object):
         super().__init__(root, **kw)  # type: ignore[arg-type]
         self.isql_port = free_port()
+        self.buffers = buffers or self.buffers
+        self.txn_limit = txn_limit or self.txn_limit
 
     @staticmethod
     def binary() -> str | None:
@@ -192,7 +201,9 @@ class VirtuosoServer(SparqlServer):
 
     def command(self) -> list[str]:
         ini = self.root / "virtuoso.ini"
-        ini.write_text(VIRTUOSO_INI.format(root=self.root, port=self.port, isql_port=self.isql_port))
+        ini.write_text(VIRTUOSO_INI.format(root=self.root, port=self.port, isql_port=self.isql_port,
+                                           buffers=self.buffers, dirty=self.buffers * 3 // 4,
+                                           txn_limit=self.txn_limit))
         return [self.binary() or "virtuoso-t", "+foreground", "+configfile", str(ini)]
 
     @property
@@ -216,3 +227,10 @@ class VirtuosoServer(SparqlServer):
                ' DB.DBA.RDF_DEFAULT_USER_PERMS_SET (\'nobody\', 7);')
         subprocess.run([isql, f"127.0.0.1:{self.isql_port}", "dba", "dba", f"exec={sql}"],
                        check=True, capture_output=True, timeout=60)
+
+
+class VirtuosoSmallTransactionServer(VirtuosoServer):
+    """Virtuoso whose largest transaction is 10 kB (its minimum): every switch of a build is
+    too large for it (with the default 50 MB, the switch of a 300-document build is)."""
+
+    txn_limit = 10_000

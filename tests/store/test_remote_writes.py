@@ -232,3 +232,20 @@ def test_a_slow_server_is_waited_for_up_to_the_store_timeout():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_switch_too_large_for_virtuoso_is_a_clear_error_and_publishes_nothing(
+        sparql_servers, capsys, monkeypatch):
+    """Virtuoso refuses a transaction larger than its TransactionAfterImageLimit (SR325; the
+    switch of a 300-document build is, with the default 50 MB): the build exits 2 naming the
+    setting, and nothing is published."""
+    server = sparql_servers("virtuoso-small-txn", "scratch")
+    for key, value in server.env().items():  # the endpoints, as a user sets them
+        monkeypatch.setenv(key, value)
+    assert main(["build", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "TransactionAfterImageLimit" in err and "nothing of this update was applied" in err
+    assert err.count("\n") == 1  # one line, no traceback
+    settings = server.settings()
+    assert store_generation(settings) is None  # nothing published
+    assert stage_graphs(server) == []  # the failed writer removed its stage graphs

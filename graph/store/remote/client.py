@@ -263,6 +263,11 @@ class Client:
         if resp.status_code in (401, 403):
             raise StoreError(f"{url}: the store refused the credentials ({resp.status_code}); "
                              "set ITUKG_STORE_USER and ITUKG_STORE_PASSWORD")
+        if "SR325" in text:  # Virtuoso: the transaction outgrew TransactionAfterImageLimit
+            raise StoreError(
+                f"{url}: the update is larger than the server takes in one transaction "
+                "(Virtuoso's TransactionAfterImageLimit, 50 MB by default): raise it in "
+                "virtuoso.ini [Parameters]; nothing of this update was applied")
         raise StoreError(f"{url}: the store answered {resp.status_code}: {text}")
 
 
