@@ -16,6 +16,7 @@ Writes raise :class:`StoreError` here: a write session is a
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from typing import IO
@@ -55,6 +56,7 @@ class RemoteStore:
         self.read_only = True
         self.follow = follow
         self.union_mark = union_mark
+        self._state_lock = threading.Lock()
         self._recheck_at = time.monotonic() + self.RECHECK if union_mark is None else 0.0
         #: answers asked with the union default graph and kept / thrown away (the sequence lock)
         self.union_answers = [0, 0]
@@ -121,18 +123,21 @@ class RemoteStore:
         for _ in range(4):
             if union and self.union_mark is None and time.monotonic() >= self._recheck_at:
                 self._follow(read_published(self.client))
-            if union and self.union_mark is not None:
+            mark = self.union_mark  # one value for the question and its check (threads share a reader)
+            if union and mark is not None:
                 body = self._send(form, text, union=True)
-                if GraphBook.still_clean(self.client, self.union_mark):
+                if GraphBook.still_clean(self.client, mark):
                     self.union_answers[0] += 1
                     return body
                 # a writer came: its stage graphs may be in the answer
                 self.union_answers[1] += 1
                 self._follow(read_published(self.client))
                 continue
-            body = self._send(form, text, default_graph=self.published or [EMPTY],
-                              named_graphs=self.published or [EMPTY])
-            if GraphBook.generation_stands(self.client, self.generation):
+            with self._state_lock:  # a pair: the names and the generation they were read with
+                published, generation = self.published, self.generation
+            body = self._send(form, text, default_graph=published or [EMPTY],
+                              named_graphs=published or [EMPTY])
+            if GraphBook.generation_stands(self.client, generation):
                 return body
             self._follow(read_published(self.client))
         raise StoreError(f"{self.client.endpoints.base}: the store was switched four times while "
@@ -141,9 +146,10 @@ class RemoteStore:
     def _follow(self, pub: Published) -> None:
         """Take the server's published state as this reader's; with a writer at work, stay
         on the list for :data:`RECHECK` seconds before looking again."""
-        if pub.generation is not None:
-            self.published, self.generation = pub.graphs, pub.generation
-        self.union_mark = pub.mark
+        with self._state_lock:
+            if pub.generation is not None:
+                self.published, self.generation = pub.graphs, pub.generation
+            self.union_mark = pub.mark
         if pub.mark is None:
             self._recheck_at = time.monotonic() + self.RECHECK
 
