@@ -34,6 +34,9 @@ GENERATION = NS + "generation"
 PUBLISHED = NS + "graph"
 LOCK = NS + "lock"
 KIND = NS + "kind"
+#: a writer's stage graphs, announced before it uploads them: "<token> <count>"
+STAGED = NS + "staged"
+STAGED_QUERY = f"SELECT ?staged WHERE {{ GRAPH <{META}> {{ <{META}> <{STAGED}> ?staged }} }}"
 
 #: the graph-name encoding: each an empty named graph, the fact in its name
 LOCK_GRAPH = NS + "lock"
@@ -83,6 +86,7 @@ def switch_update(moves: Sequence[tuple[str, str]], drops: Iterable[str], emptie
     ops.append(f"DELETE WHERE {{ GRAPH {meta} {{ {meta} <{GENERATION}> ?x }} }}")
     ops.append(f"DELETE WHERE {{ GRAPH {meta} {{ {meta} <{KIND}> ?x }} }}")
     ops.append(f"DELETE WHERE {{ GRAPH {meta} {{ {meta} <{PUBLISHED}> ?x }} }}")
+    ops.append(f"DELETE WHERE {{ GRAPH {meta} {{ {meta} <{STAGED}> ?x }} }}")
     facts = [f"{meta} <{GENERATION}> {literal(generation)}", f"{meta} <{KIND}> {literal(kind)}"]
     facts += [f"{meta} <{PUBLISHED}> {checked_iri(g)}" for g in sorted(published)]
     ops.append(f"INSERT DATA {{ GRAPH {meta} {{ {' . '.join(facts)} }} }}")

@@ -115,7 +115,7 @@ class RemoteWriter:
         """Drop the stage graphs of writers that died (we hold the lock: none is running)."""
         stale = self._lock.book.stage_graphs(self.client)
         if stale:
-            self.client.update(" ;\n".join(f"DROP SILENT GRAPH {names.checked_iri(g)}" for g in stale))
+            self.client.update(self._lock.book.drop_stages_update(stale))
 
     def bulk_load(self, data: bytes | IO[bytes], fmt: RDFFormat, graph: str | None = None, *,
                   validated: bool = False) -> None:
@@ -131,9 +131,11 @@ class RemoteWriter:
         gen = f"gen-{_stamp()}-{os.getpid()}"
         token = uuid.uuid4().hex
         staged: list[tuple[str, str]] = []
+        book = self._lock.book
         try:
             new = self.store.graphs()
             empties = []
+            book.announce(self.client, token, len(new))  # before anything is uploaded
             for i, g in enumerate(new):
                 data = self.store.dump("ntriples", g)
                 if not data:
@@ -142,13 +144,13 @@ class RemoteWriter:
                     staged.append((names.stage_graph(token, i), g))
                     self.client.put_graph(staged[-1][0], data)
             drops = [g for g in self.published if g not in new]
-            self.client.update(self._lock.book.switch_update(self.before, staged, drops, empties,
-                                                             new, gen, self.kind))
+            self.client.update(book.switch_update(self.before, staged, drops, empties, new, gen,
+                                                  self.kind))
         except BaseException:
+            cleanup = book.drop_stages_update([s for s, _ in staged])
             with contextlib.suppress(StoreError):
-                if staged:
-                    self.client.update(" ;\n".join(
-                        f"DROP SILENT GRAPH {names.checked_iri(s)}" for s, _ in staged))
+                if cleanup:
+                    self.client.update(cleanup)
             raise
         finally:
             self.done = True
