@@ -63,6 +63,9 @@ def merged(runs: list[dict]) -> tuple[list[Row], dict]:
         meta["servers"].update(m.get("servers") or {"oxigraph": m.get("oxigraph", "")})
         meta["datasets"].update(m["datasets"])
         meta["footprint"].update(m["footprint"])
+    if len({run["meta"]["requests"] for run in runs}) > 1:  # say which runs had how many
+        meta["requests"] = "; ".join(f"{run['meta']['requests']} ({', '.join(run['meta']['datasets'])})"
+                                     for run in runs)
     meta["loadavg_end"] = runs[-1]["meta"]["loadavg_end"]
     meta["dates"] = sorted({r["meta"]["date"] for r in runs})
     return [Row(**r) for run in runs for r in run["rows"]], meta
@@ -239,7 +242,9 @@ def main() -> int:
     args = ap.parse_args()
 
     if args.report:
-        rows, meta = merged([json.loads(f.read_text()) for f in args.report])
+        loaded = [json.loads(f.read_text()) for f in args.report]
+        # a file of one run, or of several ({"runs": [...]}: docs/benchmarks-remote.json)
+        rows, meta = merged([r for d in loaded for r in d.get("runs", [d])])
         section = markdown(rows, meta)
         print(section)
         if args.out:
