@@ -64,7 +64,8 @@ def ask(client: Client, sparql: str) -> bool:
 class TripleBook:
     """Bookkeeping as facts in ``names.META`` (see the module)."""
 
-    union = False
+    def __init__(self) -> None:
+        self.seen: str | None = None  # the generation last read
 
     def read(self, client: Client) -> Published:
         gen, graphs = None, []
@@ -74,9 +75,6 @@ class TripleBook:
             if "g" in row:
                 graphs.append(row["g"])
         return Published(gen, sorted(graphs))
-
-    def __init__(self) -> None:
-        self.seen: str | None = None  # the generation last read
 
     def generation(self, client: Client) -> str | None:
         # asked every 50 ms by each query worker: "is the generation I saw still there" is one
@@ -144,7 +142,8 @@ class GraphBook:
     graph (see the module). Only for a server that keeps empty named graphs and runs one update
     request as one transaction: the Oxigraph server."""
 
-    union = True
+    def __init__(self) -> None:
+        self.seen: str | None = None  # the generation last read
 
     def read(self, client: Client) -> Published:
         every = [r["g"] for r in select(client, names.EVERY_GRAPH_QUERY)]
@@ -158,9 +157,6 @@ class GraphBook:
         marks = tuple(g for g in every if g.startswith((names.GENERATION_MARK, names.KIND_MARK)))
         return Published(gens[-1] if gens else None, published,
                          mark=holders[0] if clean else None, marks=marks)
-
-    def __init__(self) -> None:
-        self.seen: str | None = None  # the generation last read
 
     def generation(self, client: Client) -> str | None:
         # asked every 50 ms by each query worker: "is the generation I saw still there" is a
