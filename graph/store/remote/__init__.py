@@ -5,7 +5,8 @@ module-level :func:`open`, :func:`generation`, :func:`info` and :func:`begin` ar
 :class:`~itukg.graph.store.protocol.Backend` functions; their ``location`` is the server's
 :class:`~itukg.graph.store.remote.client.Endpoints`. Modules: ``client`` (HTTP), ``names`` (the
 bookkeeping names, stage graphs, the switch), ``books`` (the two bookkeeping encodings),
-``store`` (reading), ``publish`` (writing). See ``docs/store.md``, "Backends", and decisions 0170-0173 and 0186.
+``store`` (reading), ``publish`` (writing). See ``docs/store.md``, "Backends", and decisions
+0170-0173 and 0186.
 """
 
 from __future__ import annotations

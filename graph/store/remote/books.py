@@ -56,8 +56,10 @@ def select(client: Client, sparql: str, *, default_graph: Sequence[str] | None =
             for sol in rows]  # type: ignore[union-attr]
 
 
-def ask(client: Client, sparql: str) -> bool:
-    body = client.ask(sparql)
+def ask(client: Client, sparql: str, *, default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None) -> bool:
+    """The boolean of an ASK."""
+    body = client.ask(sparql, default_graph=default_graph, named_graphs=named_graphs)
     return bool(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
 
 
@@ -82,8 +84,7 @@ class TripleBook:
         if self.seen:
             q = (f"ASK {{ GRAPH <{names.META}> {{ <{names.META}> <{names.GENERATION}> ?g "
                  f"FILTER(STR(?g) = {names.literal(self.seen)}) }} }}")
-            body = client.ask(q, default_graph=[names.EMPTY], named_graphs=[names.META])
-            if ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON):
+            if ask(client, q, default_graph=[names.EMPTY], named_graphs=[names.META]):
                 return self.seen
         self.seen = self.read(client).generation
         return self.seen

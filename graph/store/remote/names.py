@@ -53,7 +53,6 @@ GENERATION_QUERY = f"""SELECT ?gen ?kind ?g WHERE {{ GRAPH <{META}> {{
   {{ <{META}> <{GENERATION}> ?gen OPTIONAL {{ <{META}> <{KIND}> ?kind }} }}
   UNION {{ <{META}> <{PUBLISHED}> ?g }} }} }}"""
 LOCK_QUERY = f"SELECT ?lock WHERE {{ GRAPH <{META}> {{ <{META}> <{LOCK}> ?lock }} }}"
-ALL_GRAPHS_QUERY = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def checked_iri(iri: str) -> str:

@@ -5,9 +5,9 @@ Every query passes the one screener first (:mod:`itukg.graph.store.screen`: no `
 published at open time (:mod:`~itukg.graph.store.remote.names`), so a build writing aside is
 never seen. On the Oxigraph server a query on the default dataset is asked with the server's
 union default graph instead, and kept only if no writer came meanwhile
-(:mod:`~itukg.graph.store.remote.books`, :class:`~itukg.graph.store.remote.books.GraphBook`). Answers come back as SPARQL JSON results or N-Triples and are parsed and
-re-serialised by the same engine library as the embedded store's, so both backends give the
-same terms and the same bytes. Bindings enter as a ``VALUES`` block of terms serialised by
+(:class:`~itukg.graph.store.remote.books.GraphBook`). Answers come back as SPARQL JSON results
+or N-Triples and are parsed and re-serialised by the same engine library as the embedded
+store's, so both backends give the same terms and the same bytes. Bindings enter as a ``VALUES`` block of terms serialised by
 rdflib at the start of the query's WHERE group, never as text pasted by hand.
 
 Writes raise :class:`StoreError` here: a write session is a
