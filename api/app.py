@@ -162,7 +162,8 @@ def create_app(settings: Settings, *, opener: str = DEFAULT_OPENER) -> FastAPI:
             "store": str(settings.store),
             "queryWorkers": ex.size if ex is not None else 0,
             # where each worker read at its last answer: memory, loading (a copy is under
-            # way, disk meanwhile) or disk (ITUKG_QUERY_STORE, decision 0075)
+            # way, disk meanwhile), disk (ITUKG_QUERY_STORE, decision 0075) or server (a
+            # remote store)
             "queryStore": ex.engines if ex is not None else [],
             "updates": settings.allow_updates,
             # the second wall (decision 0128): isolated, or "not isolated: <why>", or off
