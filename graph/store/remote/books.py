@@ -105,7 +105,7 @@ class TripleBook:
         return found
 
     def drop_stages_update(self, stages: Sequence[str]) -> str:
-        ops = [f"DROP SILENT GRAPH {names.checked_iri(g)}" for g in stages]
+        ops = [names.clear_graphs_update(stages)] if stages else []
         ops.append(f"DELETE WHERE {{ GRAPH <{names.META}> {{ <{names.META}> <{names.STAGED}> ?x }} }}")
         return " ;\n".join(ops)
 

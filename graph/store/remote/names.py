@@ -74,13 +74,28 @@ def stage_graph(token: str, index: int) -> str:
 
 def switch_update(moves: Sequence[tuple[str, str]], drops: Iterable[str], empties: Iterable[str],
                   published: Iterable[str], generation: str, kind: str) -> str:
-    """ONE update request that publishes a new state: drop the graphs that go, move each stage
-    graph onto its published name (MOVE replaces the target), create graphs left empty, and
-    rewrite the bookkeeping (generation id, the published graphs). Raises StoreError for an
-    unusable IRI."""
-    ops = [f"DROP SILENT GRAPH {checked_iri(g)}" for g in drops]
-    ops += [f"MOVE SILENT GRAPH {checked_iri(src)} TO {checked_iri(dst)}" for src, dst in moves]
-    ops += [f"DROP SILENT GRAPH {checked_iri(g)}" for g in empties]
+    """ONE update request that publishes a new state: empty the graphs that are replaced, go or
+    end up empty, copy each stage graph onto its published name and empty it, and rewrite the
+    bookkeeping (generation id, the published graphs). Raises StoreError for an unusable IRI.
+
+    Three data operations whatever the number of graphs, each over a ``VALUES`` list: Virtuoso
+    compiles a request into one statement and refuses one of 1,000 ``MOVE`` operations ("SQ156
+    Query too large", a 1,000-document build), while the same moves as ``VALUES`` rows pass
+    at 3,000 graphs, faster (decision 0173)."""
+    moves = list(moves)
+    cleared = sorted({*drops, *(dst for _, dst in moves), *empties})
+    ops = []
+    if cleared:
+        ops.append(clear_graphs_update(cleared))
+    if len(moves) == 1:  # Virtuoso inserts a one-row VALUES copy, then fails the request (SR002)
+        src, dst = map(checked_iri, moves[0])
+        ops.append(f"INSERT {{ GRAPH {dst} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {src} {{ ?s ?p ?o }} }}")
+    elif moves:
+        pairs = " ".join(f"({checked_iri(src)} {checked_iri(dst)})" for src, dst in moves)
+        ops.append(f"INSERT {{ GRAPH ?dst {{ ?s ?p ?o }} }} WHERE {{ VALUES (?src ?dst) {{ {pairs} }} "
+                   f"GRAPH ?src {{ ?s ?p ?o }} }}")
+    if moves:
+        ops.append(clear_graphs_update([src for src, _ in moves]))
     meta = f"<{META}>"
     ops.append(f"DELETE WHERE {{ GRAPH {meta} {{ {meta} <{GENERATION}> ?x }} }}")
     ops.append(f"DELETE WHERE {{ GRAPH {meta} {{ {meta} <{KIND}> ?x }} }}")
@@ -90,6 +105,15 @@ def switch_update(moves: Sequence[tuple[str, str]], drops: Iterable[str], emptie
     facts += [f"{meta} <{PUBLISHED}> {checked_iri(g)}" for g in sorted(published)]
     ops.append(f"INSERT DATA {{ GRAPH {meta} {{ {' . '.join(facts)} }} }}")
     return " ;\n".join(ops)
+
+
+def clear_graphs_update(graphs: Iterable[str]) -> str:
+    """One operation that empties every graph of ``graphs`` (for servers where a graph is its
+    triples: Virtuoso and the other servers of the facts encoding). Raises StoreError for an
+    unusable IRI."""
+    listed = " ".join(checked_iri(g) for g in graphs)
+    return (f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {listed} }} "
+            f"GRAPH ?g {{ ?s ?p ?o }} }}")
 
 
 def mark(prefix: str, value: str) -> str:
