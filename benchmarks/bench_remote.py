@@ -94,7 +94,7 @@ def start_server(name: str, work: Path, args: argparse.Namespace):
         t0 = time.monotonic()
         # the tests' setup with room for a 300-document switch (one transaction: Virtuoso's
         # default 50 MB refuses it, SR325) and a cache that holds the data (1.6 GB)
-        srv = VirtuosoServer(root, buffers=200_000, txn_limit=2_000_000_000).start()
+        srv = VirtuosoServer(root, buffers=200_000, txn_limit=2_000_000_000, max_seconds=3600).start()
         srv.first_answer_s = time.monotonic() - t0
         return srv, srv.url, srv.query_url, srv.env()
     db = work / f"server-{name.replace(' ', '-')}"

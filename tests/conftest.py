@@ -90,10 +90,12 @@ def build_corpus() -> Callable[..., Settings]:
 @pytest.fixture(scope="session")
 def sparql_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str, str], object]]:
     from sparql_servers import (OxigraphServer, OxigraphUnionServer, VirtuosoServer,
-                                VirtuosoSmallTransactionServer, missing_backend)
+                                VirtuosoShortTimeServer, VirtuosoSmallTransactionServer,
+                                missing_backend)
 
     kinds = {"oxigraph-server": OxigraphServer, "oxigraph-union": OxigraphUnionServer,
-             "virtuoso": VirtuosoServer, "virtuoso-small-txn": VirtuosoSmallTransactionServer}
+             "virtuoso": VirtuosoServer, "virtuoso-small-txn": VirtuosoSmallTransactionServer,
+             "virtuoso-short-time": VirtuosoShortTimeServer}
     running: dict[tuple[str, str], object] = {}
 
     def get(kind: str, purpose: str = "corpus") -> object:

@@ -268,6 +268,11 @@ class Client:
                 f"{url}: the update is larger than the server takes in one transaction "
                 "(Virtuoso's TransactionAfterImageLimit, 50 MB by default): raise it in "
                 "virtuoso.ini [Parameters]; nothing of this update was applied")
+        if "SR171" in text:  # Virtuoso: the request passed MaxQueryExecutionTime (updates too)
+            raise StoreError(
+                f"{url}: the server stopped the request at its own time limit (Virtuoso's "
+                "MaxQueryExecutionTime in virtuoso.ini [SPARQL], which holds for updates too: "
+                "raise it for writers; a build's switch at 1,000 documents takes minutes)")
         raise StoreError(f"{url}: the store answered {resp.status_code}: {text}")
 
 
