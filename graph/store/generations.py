@@ -16,7 +16,6 @@ this layout.
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import fcntl
 import json
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import IO
 
 from itukg.errors import StoreError
-from itukg.graph.store.oxigraph import OxigraphStore, database_bytes
+from itukg.graph.store.oxigraph import OxigraphStore, WriterSession, database_bytes
 from itukg.graph.store.protocol import RDFFormat
 from itukg.graph.store.protocol import StoreInfo
 
@@ -301,11 +300,9 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-class WritableStore(OxigraphStore):
-    """A writer session on the store (see :func:`open`): writes go into a private copy of the
-    current generation; :meth:`close` publishes it when something was written (and discards it
-    otherwise); :meth:`abort` discards it. As a context manager, an exception inside the block
-    aborts."""
+class WritableStore(WriterSession):
+    """A writer session on the store (see :func:`open` and :class:`WriterSession`): writes go
+    into a private copy of the current generation, published as a new generation."""
 
     def __init__(self, generation: Generation):
         self._generation = generation
@@ -316,31 +313,14 @@ class WritableStore(OxigraphStore):
         self.generation = generation.path.name
         self._ox = generation.store._ox
 
-    def info(self) -> StoreInfo:
-        """See :meth:`Store.info`; ``session`` is ``"writer"``."""
-        return dataclasses.replace(super().info(), session="writer")
+    def _finished(self) -> bool:
+        return self._generation.done
 
-    def close(self) -> None:
-        """Publish the writes (a new generation becomes current). Raises :class:`StoreError`
-        when the switch fails."""
-        if self._generation.done:
-            return
-        self._ox = None
-        self._generation.store.dirty = self.dirty
-        if self.dirty:
-            self._generation.commit()
-        else:
-            self._generation.abort()
+    def _publish(self) -> None:
+        self._generation.commit()
 
-    def abort(self) -> None:
-        self._ox = None
+    def _discard(self) -> None:
         self._generation.abort()
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        if exc_type is not None:
-            self.abort()
-        else:
-            self.close()
 
 
 # -- the Backend functions (itukg.graph.store.protocol.Backend) -------------------------------

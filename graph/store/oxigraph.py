@@ -11,6 +11,7 @@ mixins; the parsing and term helpers already live in :mod:`itukg.graph.store.for
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -442,3 +443,45 @@ class OxigraphStore:
             except OSError:
                 pass
         self._ox = None
+
+
+class WriterSession(OxigraphStore):
+    """A writer session (``open_store(settings)`` on a writable store): writes go into a
+    private store; :meth:`close` publishes them when something was written and discards them
+    otherwise, :meth:`abort` discards them; an exception inside ``with`` aborts. Each backend
+    says how to publish and discard (:class:`~itukg.graph.store.generations.WritableStore`: a
+    new generation on disk; :class:`~itukg.graph.store.remote.publish.RemoteSession`: a switch
+    on the server)."""
+
+    def _finished(self) -> bool:
+        raise NotImplementedError
+
+    def _publish(self) -> None:
+        raise NotImplementedError
+
+    def _discard(self) -> None:
+        raise NotImplementedError
+
+    def info(self) -> StoreInfo:
+        """See :meth:`Store.info`; ``session`` is ``"writer"``."""
+        return dataclasses.replace(super().info(), session="writer")
+
+    def close(self) -> None:
+        """Publish the writes, if any. Raises :class:`StoreError` when publishing fails."""
+        if self._finished():
+            return
+        self._ox = None
+        if self.dirty:
+            self._publish()
+        else:
+            self._discard()
+
+    def abort(self) -> None:
+        self._ox = None
+        self._discard()
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is not None:
+            self.abort()
+        else:
+            self.close()

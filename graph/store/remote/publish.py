@@ -26,7 +26,7 @@ import uuid
 from typing import IO
 
 from itukg.errors import StoreError
-from itukg.graph.store.oxigraph import OxigraphStore
+from itukg.graph.store.oxigraph import OxigraphStore, WriterSession
 from itukg.graph.store.protocol import RDFFormat, StoreInfo
 from itukg.graph.store.remote import books, names
 from itukg.graph.store.remote.client import Client
@@ -171,10 +171,9 @@ class RemoteWriter:
             self.abort()
 
 
-class RemoteSession(OxigraphStore):
-    """A writer session on a remote store (``open_store(settings)``): a private copy of the
-    published graphs; :meth:`close` publishes it when something was written, :meth:`abort`
-    (or an exception inside ``with``) discards it."""
+class RemoteSession(WriterSession):
+    """A writer session on a remote store (``open_store(settings)``; see
+    :class:`WriterSession`): a private copy of the published graphs, published by a switch."""
 
     def __init__(self, writer: RemoteWriter):
         self._writer = writer
@@ -186,24 +185,13 @@ class RemoteSession(OxigraphStore):
         self._ox = writer.store._ox
 
     def info(self) -> StoreInfo:
-        return dataclasses.replace(super().info(), engine=f"remote-{self._writer.client.dialect}",
-                                   session="writer")
+        return dataclasses.replace(super().info(), engine=f"remote-{self._writer.client.dialect}")
 
-    def close(self) -> None:
-        if self._writer.done:
-            return
-        self._ox = None
-        if self.dirty:
-            self._writer.commit()
-        else:
-            self._writer.abort()
+    def _finished(self) -> bool:
+        return self._writer.done
 
-    def abort(self) -> None:
-        self._ox = None
+    def _publish(self) -> None:
+        self._writer.commit()
+
+    def _discard(self) -> None:
         self._writer.abort()
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        if exc_type is not None:
-            self.abort()
-        else:
-            self.close()
