@@ -298,13 +298,21 @@ def test_a_switch_of_over_a_thousand_graphs_on_virtuoso(sparql_servers):
 def test_virtuosos_own_time_limit_is_a_clear_error_and_publishes_nothing(
         sparql_servers, capsys, monkeypatch):
     """Virtuoso stops a request that passes its MaxQueryExecutionTime with SR171, updates too
-    (the switch of a 1,000-document build took longer than the tests' 60 s; on this server,
-    1 s, the corpus's does): one line naming the setting, exit 2, nothing published."""
+    (the switch of a 1,000-document build took longer than the tests' 60 s): one line naming
+    the setting, exit 2. On this server (1 s) the corpus's switch is stopped when the machine
+    is busy, then nothing is published; when it passes, a query that joins every triple with
+    every other twice is stopped instead."""
     server = sparql_servers("virtuoso-short-time", "scratch")
     for key, value in server.env().items():
         monkeypatch.setenv(key, value)
-    assert main(["build", "--quiet"]) == 2
+    built = main(["build", "--quiet"])
+    if built == 0:
+        capsys.readouterr()
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        assert main(["query", slow]) == 2
     err = capsys.readouterr().err
     assert "MaxQueryExecutionTime" in err and err.count("\n") == 1, err
-    assert store_generation(server.settings()) is None
-    assert stage_graphs(server) == []  # the failed writer removed its stage graphs
+    if built != 0:
+        assert built == 2
+        assert store_generation(server.settings()) is None
+        assert stage_graphs(server) == []  # the failed writer removed its stage graphs
