@@ -31,17 +31,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+from bench_service import FIRST_OUTPUT, ROOT, VENV_BIN  # benchmarks/ is on sys.path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 META = "urn:x-itukg:store"
 PUBLISHED = ("SELECT ?g WHERE { GRAPH <urn:x-itukg:store> "
              "{ <urn:x-itukg:store> <urn:x-itukg:graph> ?g } }")
-FIRST_OUTPUT = """PREFIX ikg: <https://w3id.org/itukg/ontology#>
-SELECT ?code ?doc ?o WHERE { ?o a ikg:Output ; ikg:code ?code ; ikg:inDocument ?doc }
-ORDER BY ?doc ?code LIMIT 1"""
 
 
 class Virtuoso:

@@ -306,12 +306,8 @@ class WritableStore(WriterSession):
 
     def __init__(self, generation: Generation):
         self._generation = generation
-        self.path = generation.store.path
-        self.read_only = False
-        self.dirty = False
-        self.location = generation.store.location
-        self.generation = generation.path.name
-        self._ox = generation.store._ox
+        super().__init__(generation.store, location=generation.store.location,
+                         generation=generation.path.name)
 
     def _finished(self) -> bool:
         return self._generation.done

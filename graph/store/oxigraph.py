@@ -453,6 +453,12 @@ class WriterSession(OxigraphStore):
     new generation on disk; :class:`~itukg.graph.store.remote.publish.RemoteSession`: a switch
     on the server)."""
 
+    def __init__(self, store: OxigraphStore, *, location: str | None, generation: str | None):
+        # writes go into ``store``'s engine: the private store, opened by the backend
+        self.path, self._ox = store.path, store._ox
+        self.read_only, self.dirty = False, False
+        self.location, self.generation = location, generation
+
     def _finished(self) -> bool:
         raise NotImplementedError
 

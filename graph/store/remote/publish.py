@@ -177,12 +177,8 @@ class RemoteSession(WriterSession):
 
     def __init__(self, writer: RemoteWriter):
         self._writer = writer
-        self.path = None
-        self.read_only = False
-        self.dirty = False
-        self.location = writer.client.endpoints.base
-        self.generation = writer.previous
-        self._ox = writer.store._ox
+        super().__init__(writer.store, location=writer.client.endpoints.base,
+                         generation=writer.previous)
 
     def info(self) -> StoreInfo:
         return dataclasses.replace(super().info(), engine=f"remote-{self._writer.client.dialect}")
